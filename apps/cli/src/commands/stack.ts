@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { loadConfig } from '@medsweep/config';
+import { stackDown, stackStatus, stackUp } from '@medsweep/stack';
+import { EXIT } from '../output.js';
+
+export function registerStackCommands(program: Command): void {
+  const stack = program
+    .command('stack')
+    .description('the local stack: Temporal, MinIO, Postgres on 127.0.0.1');
+  stack
+    .command('up')
+    .description('install-free start of every managed service, wait until healthy, create bucket, migrate')
+    .action(async () => {
+      await stackUp(loadConfig());
+    });
+  stack
+    .command('down')
+    .description('stop every service this stack started')
+    .action(async () => {
+      await stackDown(loadConfig());
+    });
+  stack
+    .command('status')
+    .description('what runs, on which ports, and whether it is healthy (exit 1 if any is not)')
+    .option('--json', 'one JSON array on stdout')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await stackStatus(loadConfig());
+      if (opts.json) console.log(JSON.stringify(rows));
+      else
+        for (const r of rows) {
+          const who = r.managed ? (r.pid ? `pid ${r.pid}` : 'stopped') : 'external';
+          console.log(
+            `${r.healthy ? 'OK  ' : 'DOWN'} ${r.label.padEnd(16)} ${who.padEnd(10)} ${r.endpoints.join(', ').padEnd(46)} ${r.detail}`,
+          );
+        }
+      if (!rows.every((r) => r.healthy)) process.exitCode = EXIT.checkFailed;
+    });
+  program
+    .command('migrate')
+    .description('apply pending database migrations (offline, from packages/db/prisma/migrations)')
+    .action(async () => {
+      const { applyMigrations } = await import('@medsweep/db');
+      const { applied, alreadyApplied } = await applyMigrations(loadConfig().databaseUrl);
+      console.log(
+        `migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${alreadyApplied.length} already applied`,
+      );
+    });
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `medsweep`: stack, data, sweeps, leaderboards and verification from the command line.
+import { Command, CommanderError } from 'commander';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerStackCommands } from './commands/stack.js';
+import { describeError, EXIT, exitCodeFor } from './output.js';
+
+const program = new Command('medsweep')
+  .description('MedSweep: CNN sweeps for medical imaging, with results you can trace')
+  .exitOverride()
+  .showHelpAfterError();
+registerStackCommands(program);
+registerDoctorCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  console.error(`medsweep: ${describeError(e)}`);
+  process.exit(exitCodeFor(e));
+}

@@ -1,0 +1,2 @@
+export { createWorker } from './worker.js';
+export type { RunningWorker, StartWorkerArgs } from './worker.js';

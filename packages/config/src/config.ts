@@ -1,0 +1,169 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './paths.js';
+
+/** Services the local stack can run itself; any other one is expected to be reachable already. */
+export const STACK_SERVICES = ['temporal', 'minio', 'postgres'] as const;
+export type StackService = (typeof STACK_SERVICES)[number];
+
+const port = z.coerce
+  .number({ error: 'must be a TCP port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const httpUrl = z
+  .string()
+  .url('must be a URL, e.g. http://127.0.0.1:9000')
+  .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://');
+
+const postgresUrl = z
+  .string()
+  .url('must be a URL, e.g. postgresql://user:pass@127.0.0.1:55432/medsweep')
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must start with postgresql:// or postgres://');
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const absPath = z.string().refine(isAbsolute, 'must be an absolute path');
+
+/**
+ * Every environment variable MedSweep reads, with the local-stack defaults.
+ * Keys are the variable names, so a validation error names exactly what to fix.
+ */
+const envSchema = z.object({
+  MEDSWEEP_CACHE: absPath.optional(),
+  MEDSWEEP_STACK_DIR: absPath.optional(),
+  MEDSWEEP_STACK_SERVICES: z
+    .string()
+    .default(STACK_SERVICES.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.enum(STACK_SERVICES, { error: `each entry must be one of ${STACK_SERVICES.join(', ')}` })),
+    ),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be 2-63 lowercase letters, digits or dashes')
+    .default('medsweep'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(3, 'must be at least 3 characters').default('medsweep'),
+  S3_SECRET_ACCESS_KEY: z.string().min(8, 'must be at least 8 characters').default('medsweep-local-secret'),
+  S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, dashes)',
+    )
+    .default('medsweep'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  MINIO_CONSOLE_PORT: port.default(9001),
+  DATABASE_URL: postgresUrl.default('postgresql://medsweep:medsweep@127.0.0.1:55432/medsweep'),
+  MEDSWEEP_DATA_DIR: absPath.optional(),
+  MEDSWEEP_ALLOW_SLOW_BACKEND: bool.default(false),
+  MEDSWEEP_WEB_PORT: port.default(3000),
+});
+
+export interface MedsweepConfig {
+  /** Per-user cache for expensive downloads and builds, shared by every clone on the machine. */
+  cacheDir: string;
+  /** Runtime state of the local stack (data dirs, logs, pids); git-ignored. */
+  stackDir: string;
+  /** Services `stack up` starts itself; the others must already be reachable at their addresses. */
+  stackServices: readonly StackService[];
+  temporal: { address: string; host: string; port: number; namespace: string; uiPort: number };
+  s3: {
+    endpoint: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    bucket: string;
+    forcePathStyle: boolean;
+    consolePort: number;
+  };
+  databaseUrl: string;
+  /** Where the shared real data lives (MedMNIST, weights): ../shared/data beside the clone by default. */
+  dataDir: string;
+  allowSlowBackend: boolean;
+  webPort: number;
+}
+
+/**
+ * Thrown when a setting is missing or malformed; the message names each variable, what it held and
+ * what is accepted, one per line, so a start-up failure needs no stack trace to understand.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; received: string | undefined; expected: string }[]) {
+    super(
+      problems
+        .map(
+          (p) =>
+            `${p.variable}=${p.received === undefined ? '(unset)' : JSON.stringify(p.received)}: ${p.expected}`,
+        )
+        .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Keeps secrets out of error messages and logs: secret values vanish, URL passwords are masked. */
+function redact(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (/SECRET|PASSWORD|TOKEN/.test(variable)) return '***';
+  return value.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Parses a full environment record; pure apart from the path defaults, so tests pass their own record. */
+export function configFromEnv(env: Record<string, string | undefined>): MedsweepConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        return { variable, received: redact(variable, env[variable]), expected: issue.message };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const root = repoRoot();
+  const [host = '127.0.0.1', portText = '7233'] = e.TEMPORAL_ADDRESS.split(':');
+  return {
+    cacheDir: e.MEDSWEEP_CACHE ?? join(homedir(), '.cache', 'medsweep'),
+    stackDir: e.MEDSWEEP_STACK_DIR ?? join(root, '.stack'),
+    stackServices: e.MEDSWEEP_STACK_SERVICES,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      host,
+      port: Number(portText),
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      bucket: e.S3_BUCKET,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      consolePort: e.MINIO_CONSOLE_PORT,
+    },
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.MEDSWEEP_DATA_DIR ?? join(root, '..', 'shared', 'data'),
+    allowSlowBackend: e.MEDSWEEP_ALLOW_SLOW_BACKEND,
+    webPort: e.MEDSWEEP_WEB_PORT,
+  };
+}
+
+/** The process's configuration, read once from its environment. */
+export function loadConfig(): MedsweepConfig {
+  return configFromEnv(process.env);
+}

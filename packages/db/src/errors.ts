@@ -1,0 +1,189 @@
+// One class per way the database layer fails. Messages say what went wrong, where (the database as
+// user@host:port/name, never the password) and what to do or what is accepted; fields carry the same facts
+// for code that reacts to them.
+
+/** Base class of every error this package throws on purpose, so callers can catch them as one family. */
+export abstract class DbError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when a database URL cannot be parsed or is not a postgres URL (the password is not repeated). */
+export class InvalidDatabaseUrlError extends DbError {
+  constructor(
+    /** The URL with any password replaced by `***`. */
+    readonly redactedUrl: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `invalid database URL ${redactedUrl}: ${problem}; expected postgresql://user:password@host:port/database (set DATABASE_URL)`,
+      options,
+    );
+  }
+}
+
+/** Thrown when nothing answers at the URL's host and port (refused, unknown host, timeout). */
+export class DatabaseUnreachableError extends DbError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    /** The network error code, e.g. ECONNREFUSED, ENOTFOUND, ETIMEDOUT. */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `cannot reach Postgres at ${host}:${port} (${code}): start it with npm run stack:up or set DATABASE_URL`,
+      options,
+    );
+  }
+}
+
+/** Thrown when Postgres answers but rejects the URL's user or password (SQLSTATE 28P01 / 28000). */
+export class DatabaseAuthError extends DbError {
+  constructor(
+    readonly user: string,
+    readonly host: string,
+    readonly port: number,
+    readonly database: string,
+    readonly sqlState: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Postgres at ${host}:${port} rejected user "${user}" for database "${database}" (SQLSTATE ${sqlState}): check the user and password in DATABASE_URL`,
+      options,
+    );
+  }
+}
+
+/**
+ * Thrown by applyMigrations when the target database is missing and cannot be created (no CREATEDB
+ * privilege, or the maintenance database `postgres` is not reachable), or is missing while
+ * `createDatabase: false`.
+ */
+export class DatabaseCreateError extends DbError {
+  constructor(
+    readonly database: string,
+    /** user@host:port of the server. */
+    readonly server: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `database "${database}" does not exist on ${server} and was not created: ${reason}; create it (createdb ${database}) or grant the user CREATEDB`,
+      options,
+    );
+  }
+}
+
+/** Thrown when the migrations folder is missing, unreadable or not in Prisma's layout. */
+export class MigrationsFolderError extends DbError {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `migrations folder ${path}: ${problem}; expected Prisma's layout: migration_lock.toml (provider = "postgresql") and one <timestamp>_<name>/migration.sql per migration`,
+      options,
+    );
+  }
+}
+
+/** Thrown when another process held the migration advisory lock for longer than the wait allowed. */
+export class MigrationLockTimeoutError extends DbError {
+  constructor(
+    readonly database: string,
+    readonly lockKey: number,
+    readonly waitedMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `gave up after ${waitedMs} ms waiting for the migration lock (pg_advisory_lock(${lockKey})) on ${database}: another migrator is running; wait for it or raise lockTimeoutMs`,
+      options,
+    );
+  }
+}
+
+/**
+ * Thrown when a migration recorded as applied in `_prisma_migrations` no longer matches its
+ * migration.sql (sha256 differs): applied migrations must never be edited; add a new one instead.
+ */
+export class MigrationChecksumMismatchError extends DbError {
+  constructor(
+    readonly migrationName: string,
+    readonly database: string,
+    /** Checksum stored in `_prisma_migrations` when it was applied. */
+    readonly appliedChecksum: string,
+    /** sha256 of the migration.sql file now. */
+    readonly fileChecksum: string,
+  ) {
+    super(
+      `migration ${migrationName} was applied to ${database} with checksum ${appliedChecksum} but its migration.sql now hashes to ${fileChecksum}: restore the applied file (git checkout) and put the change in a new migration`,
+    );
+  }
+}
+
+/**
+ * Thrown when `_prisma_migrations` records a migration that started but never finished and was not
+ * marked rolled back — by this runner or by `prisma migrate deploy`. Nothing more is applied until a
+ * person has looked at it (Prisma's rule, error P3009).
+ */
+export class FailedMigrationError extends DbError {
+  constructor(
+    readonly migrationName: string,
+    readonly database: string,
+    readonly startedAt: Date,
+    /** What was logged when it failed. */
+    readonly logs: string | null,
+  ) {
+    super(
+      `migration ${migrationName} failed on ${database} at ${startedAt.toISOString()}${logs ? ` (${firstLine(logs)})` : ''}; ` +
+        `fix it, then mark it rolled back (npx prisma migrate resolve --rolled-back ${migrationName} in packages/db, ` +
+        `or set rolled_back_at = now() on its _prisma_migrations row) and migrate again`,
+    );
+  }
+}
+
+/**
+ * Thrown when a migration's SQL fails while being applied now. Its transaction was rolled back, and a
+ * failed row was recorded in `_prisma_migrations` (so later runs stop with FailedMigrationError).
+ */
+export class MigrationApplyError extends DbError {
+  constructor(
+    readonly migrationName: string,
+    readonly database: string,
+    /** Postgres SQLSTATE, when the server reported one. */
+    readonly sqlState: string | undefined,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `migration ${migrationName} failed on ${database}${sqlState ? ` (SQLSTATE ${sqlState})` : ''}: ${detail}; its transaction was rolled back and the failure recorded in _prisma_migrations`,
+      options,
+    );
+  }
+}
+
+/**
+ * Thrown when the database has migrations applied that this code does not have: the code is older than
+ * the database and must not run against it.
+ */
+export class UnknownAppliedMigrationError extends DbError {
+  constructor(
+    readonly migrationNames: readonly string[],
+    readonly database: string,
+    readonly migrationsPath: string,
+  ) {
+    super(
+      `${database} has migration(s) applied that are not in ${migrationsPath}: ${migrationNames.join(', ')}; run code that includes them (git pull) instead of migrating with an older checkout`,
+    );
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

@@ -1,0 +1,41 @@
+/** Thrown when the S3 endpoint cannot be reached at all (nothing listening, DNS, TLS). */
+export class S3UnreachableError extends Error {
+  constructor(
+    readonly endpoint: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `cannot reach S3 at ${endpoint} (${(options.cause as Error).message ?? String(options.cause)}): start it with npm run stack:up or set S3_ENDPOINT`,
+      options,
+    );
+    this.name = 'S3UnreachableError';
+  }
+}
+
+/** Thrown when S3 rejects the configured credentials or they lack rights on the bucket. */
+export class S3AccessDeniedError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly accessKeyId: string,
+    readonly bucket: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `S3 at ${endpoint} refused access key ${accessKeyId} for bucket ${bucket}: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`,
+      options,
+    );
+    this.name = 'S3AccessDeniedError';
+  }
+}
+
+/** Thrown when an object read back does not hash to the digest it is stored under. */
+export class ObjectIntegrityError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+  ) {
+    super(`object ${key}: sha256 is ${actualSha256}, expected ${expectedSha256} (corrupt or tampered)`);
+    this.name = 'ObjectIntegrityError';
+  }
+}

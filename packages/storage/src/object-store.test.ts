@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@medsweep/config';
+import { ObjectIntegrityError, S3AccessDeniedError, S3UnreachableError } from './errors.js';
+import { ObjectStore } from './object-store.js';
+
+// Runs against the real MinIO of the local stack (`npm run stack:up`).
+const settings = loadConfig().s3;
+
+describe('ObjectStore on MinIO', () => {
+  const store = new ObjectStore(settings);
+
+  it('creates the bucket idempotently', async () => {
+    expect(await store.ensureBucket()).toBe('exists');
+  });
+
+  it('round-trips bytes and verifies their sha256', async () => {
+    const key = `tests/${randomUUID()}.bin`;
+    const body = new Uint8Array([1, 2, 3, 250]);
+    const stored = await store.put(key, body);
+    expect(stored).toMatchObject({ uri: `s3://${settings.bucket}/${key}`, sizeBytes: 4 });
+    expect(stored.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await store.get(key, stored.sha256)).toEqual(body);
+    expect(await store.exists(key)).toBe(true);
+    expect(await store.exists(`${key}.missing`)).toBe(false);
+  });
+
+  it('refuses bytes that were changed behind its back', async () => {
+    const key = `tests/${randomUUID()}.bin`;
+    const stored = await store.put(key, new TextEncoder().encode('original'));
+    await store.client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: 'tampered' }));
+    await expect(store.get(key, stored.sha256)).rejects.toBeInstanceOf(ObjectIntegrityError);
+  });
+
+  it('names the credentials settings when the secret is wrong', async () => {
+    const wrong = new ObjectStore({ ...settings, secretAccessKey: 'not-the-secret' });
+    const error = await wrong.ensureBucket().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3AccessDeniedError);
+    expect((error as Error).message).toBe(
+      `S3 at ${settings.endpoint} refused access key ${settings.accessKeyId} for bucket ${settings.bucket}: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`,
+    );
+  });
+
+  it('says where it looked when nothing listens there', async () => {
+    const dead = new ObjectStore({ ...settings, endpoint: 'http://127.0.0.1:1' });
+    const error = await dead.ensureBucket().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3UnreachableError);
+    expect((error as Error).message).toMatch(
+      /^cannot reach S3 at http:\/\/127\.0\.0\.1:1 \(.*\): start it with npm run stack:up or set S3_ENDPOINT$/,
+    );
+  });
+});

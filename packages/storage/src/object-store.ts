@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { MedsweepConfig } from '@medsweep/config';
+import { ObjectIntegrityError, S3AccessDeniedError, S3UnreachableError } from './errors.js';
+
+// The SDK is pinned on purpose while the machines run Node 20 (see README); its notice about future
+// releases needing Node 22 is known and would break the one-line error output of every command.
+// eslint-disable-next-line no-restricted-syntax
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export type S3Settings = MedsweepConfig['s3'];
+
+export interface StoredObject {
+  uri: string;
+  key: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Maps SDK failures to the project's errors so callers see which setting to fix. */
+function classify(settings: S3Settings, e: unknown): Error {
+  if (e instanceof S3ServiceException) {
+    const status = e.$metadata.httpStatusCode;
+    if (status === 403 || e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') {
+      return new S3AccessDeniedError(settings.endpoint, settings.accessKeyId, settings.bucket, { cause: e });
+    }
+    return e;
+  }
+  const code = (e as NodeJS.ErrnoException).code ?? (e as { name?: string }).name;
+  if (code && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|TimeoutError/.test(code)) {
+    return new S3UnreachableError(settings.endpoint, { cause: e });
+  }
+  return e as Error;
+}
+
+/** One bucket of an S3-compatible store (MinIO locally, AWS S3 in production). */
+export class ObjectStore {
+  readonly client: S3Client;
+  readonly bucket: string;
+
+  constructor(readonly settings: S3Settings) {
+    this.bucket = settings.bucket;
+    this.client = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      // Fail fast on a dead endpoint; the SDK's own retries cover blips.
+      maxAttempts: 3,
+    });
+  }
+
+  uriOf(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  keyOf(uri: string): string {
+    const prefix = `s3://${this.bucket}/`;
+    if (!uri.startsWith(prefix))
+      throw new Error(`URI ${uri} is not in bucket ${this.bucket} (expected ${prefix}...)`);
+    return uri.slice(prefix.length);
+  }
+
+  /** Creates the bucket if missing; proves the credentials work either way. */
+  async ensureBucket(): Promise<'created' | 'exists'> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return 'exists';
+    } catch (e) {
+      if (!(e instanceof NotFound) && (e as S3ServiceException).$metadata?.httpStatusCode !== 404)
+        throw classify(this.settings, e);
+    }
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      return 'created';
+    } catch (e) {
+      if ((e as Error).name === 'BucketAlreadyOwnedByYou') return 'exists';
+      throw classify(this.settings, e);
+    }
+  }
+
+  /** Writes bytes and records their sha256 as object metadata, so readers can verify them. */
+  async put(key: string, body: Uint8Array, contentType = 'application/octet-stream'): Promise<StoredObject> {
+    const sha256 = sha256Hex(body);
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          Metadata: { sha256 },
+        }),
+      );
+    } catch (e) {
+      throw classify(this.settings, e);
+    }
+    return { uri: this.uriOf(key), key, sha256, sizeBytes: body.byteLength };
+  }
+
+  /** Reads an object whole; when `expectedSha256` is given, refuses bytes that do not match it. */
+  async get(key: string, expectedSha256?: string): Promise<Uint8Array> {
+    let bytes: Uint8Array;
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!res.Body) throw new Error(`object ${key} has no body`);
+      bytes = await res.Body.transformToByteArray();
+    } catch (e) {
+      throw classify(this.settings, e);
+    }
+    if (expectedSha256 !== undefined) {
+      const actual = sha256Hex(bytes);
+      if (actual !== expectedSha256) throw new ObjectIntegrityError(key, expectedSha256, actual);
+    }
+    return bytes;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (e) {
+      if (e instanceof NotFound || (e as S3ServiceException).$metadata?.httpStatusCode === 404) return false;
+      throw classify(this.settings, e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle: every workflow type a worker can run.
+export { doctorWorkflow } from './doctor.js';
