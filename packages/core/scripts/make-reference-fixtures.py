@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""Reference values for @medsweep/core's metrics and statistics, from scikit-learn, scipy and statsmodels.
+
+Usage (from the repository root, with the project venv):
+    ~/.cache/medsweep/venv/bin/python packages/core/scripts/make-reference-fixtures.py [OUT.json]
+    npx prettier --write packages/core/tests/fixtures/reference-metrics.json
+OUT defaults to packages/core/tests/fixtures/reference-metrics.json. Needs numpy, scikit-learn, scipy and
+statsmodels. The vitest suite also runs this script into a temporary file and compares the result with the
+committed fixture whenever that venv has the packages, so an edited script cannot drift silently.
+
+Inputs are drawn from a Python port of src/random.ts (xoshiro128** seeded by SplitMix64), not from numpy,
+so they never change with numpy's generators, and the bootstrap references replay exactly the resamples
+the TypeScript code draws for the same seed. Every reference value comes from a library function, except
+two that no library offers: DeLong's test (fast DeLong of Sun & Xu 2014, written out below with numpy) and
+the paired-bootstrap AUC difference (resamples replayed here, each AUC as the Mann-Whitney U from
+scipy's midranks).
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+import statsmodels
+from scipy import special, stats
+from scipy.stats._resampling import _bca_interval
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    multilabel_confusion_matrix,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
+from statsmodels.stats.contingency_tables import mcnemar
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reference-metrics.json"
+
+# ---------------------------------------------------------------------------------------------------------
+# Port of src/random.ts
+
+
+M32 = 0xFFFFFFFF
+M64 = (1 << 64) - 1
+GOLDEN_GAMMA = 0x9E3779B97F4A7C15
+
+
+def splitmix64_output(state):
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def rotl(x, k):
+    return ((x << k) | (x >> (32 - k))) & M32
+
+
+class Rng:
+    def __init__(self, seed):
+        first = splitmix64_output((seed + GOLDEN_GAMMA) & M64)
+        second = splitmix64_output((seed + 2 * GOLDEN_GAMMA) & M64)
+        self.s = [first & M32, first >> 32, second & M32, second >> 32]
+
+    def next_uint32(self):
+        s0, s1, s2, s3 = self.s
+        result = (rotl((s1 * 5) & M32, 7) * 9) & M32
+        t = (s1 << 9) & M32
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 11)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def next_float(self):
+        high = self.next_uint32() >> 5
+        low = self.next_uint32() >> 6
+        return (high * 67108864 + low) / 9007199254740992
+
+    def next_int(self, bound):
+        limit = 2**32 - (2**32 % bound)
+        while True:
+            r = self.next_uint32()
+            if r < limit:
+                return r % bound
+
+    # Input generation only (not in random.ts): Box-Muller from two uniforms.
+    def normal(self):
+        u1 = 1.0 - self.next_float()
+        u2 = self.next_float()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def binary_split(seed, n, prevalence, decimals, separation_a=1.5, separation_b=1.1, shift=0.8):
+    """Labels plus two correlated models' positive-class probabilities, rounded (rounding makes ties)."""
+    rng = Rng(seed)
+    y, pa, pb = [], [], []
+    for _ in range(n):
+        label = 1 if rng.next_float() < prevalence else 0
+        shared = rng.normal()
+        y.append(label)
+        pa.append(round(sigmoid(separation_a * label + shared + 0.6 * rng.normal() - shift), decimals))
+        pb.append(round(sigmoid(separation_b * label + shared + 0.6 * rng.normal() - shift), decimals))
+    return y, pa, pb
+
+
+def two_columns(p):
+    return [[round(1.0 - v, 12), v] for v in p]
+
+
+def multi_class_split(seed, n, k, decimals):
+    """Labels plus two correlated models' softmax probabilities over k classes."""
+    rng = Rng(seed)
+    y, sa, sb = [], [], []
+    for _ in range(n):
+        label = rng.next_int(k)
+        y.append(label)
+        shared = [rng.normal() for _ in range(k)]
+        for out, strength in ((sa, 1.4), (sb, 1.0)):
+            logits = [strength * (c == label) + shared[c] + 0.7 * rng.normal() for c in range(k)]
+            top = max(logits)
+            exps = [math.exp(v - top) for v in logits]
+            total = sum(exps)
+            out.append([round(e / total, decimals) for e in exps])
+    return y, sa, sb
+
+
+def multi_label_split(seed, n, rates, decimals):
+    rng = Rng(seed)
+    y, s = [], []
+    for _ in range(n):
+        labels = [1 if rng.next_float() < r else 0 for r in rates]
+        y.append(labels)
+        s.append([round(sigmoid(1.6 * v + rng.normal() - 0.7), decimals) for v in labels])
+    return y, s
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Classification metrics (MedMNIST's getAUC/getACC semantics, written with sklearn)
+
+
+def finite(values):
+    """JSON has no Infinity: ROC's leading +inf threshold is stored as null."""
+    return [None if math.isinf(v) else float(v) for v in values]
+
+
+def decisions(task, y, scores):
+    """Per-column binary problems (label vector, score vector) and the benchmark predictions."""
+    s = np.asarray(scores, dtype=np.float64)
+    if task == "binary-class":
+        positive = s[:, -1]
+        return [(np.asarray(y), positive)], (positive > 0.5).astype(int)
+    if task in ("multi-class", "ordinal-regression"):
+        yy = np.asarray(y)
+        return [((yy == c).astype(int), s[:, c]) for c in range(s.shape[1])], np.argmax(s, axis=1)
+    yy = np.asarray(y)
+    return [(yy[:, c], s[:, c]) for c in range(s.shape[1])], (s > 0.5).astype(int)
+
+
+def calibration_reference(outcome, confidence, bins):
+    prob_true, prob_pred = calibration_curve(outcome, confidence, n_bins=bins, strategy="uniform")
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    counts = np.bincount(np.searchsorted(edges[1:-1], confidence), minlength=bins)
+    nonempty = counts > 0
+    mean_conf = [None] * bins
+    observed = [None] * bins
+    for b, pt, pp in zip(np.flatnonzero(nonempty), prob_true, prob_pred):
+        mean_conf[b] = float(pp)
+        observed[b] = float(pt)
+    ece = float(np.sum(counts[nonempty] * np.abs(prob_true - prob_pred)) / len(confidence))
+    return {"bins": bins, "ece": ece, "counts": counts.tolist(), "meanConfidence": mean_conf, "observed": observed}
+
+
+def dataset(task, y, scores_a, scores_b=None):
+    """A named input: ground truth (flattened row-major for multi-label) and flat row-major scores."""
+    a = np.asarray(scores_a, dtype=np.float64)
+    entry = {"task": task, "yTrue": np.asarray(y).ravel().tolist(), "numColumns": a.shape[1],
+             "yScoreA": a.ravel().tolist()}
+    if scores_b is not None:
+        entry["yScoreB"] = np.asarray(scores_b, dtype=np.float64).ravel().tolist()
+    return entry
+
+
+def classification_case(name, task, y, scores):
+    problems, predicted = decisions(task, y, scores)
+    s = np.asarray(scores, dtype=np.float64)
+    expected = {
+        "auc": float(np.mean([roc_auc_score(t, p) for t, p in problems])),
+        "rocDropped": [
+            {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "thresholds": finite(thr)}
+            for fpr, tpr, thr in (roc_curve(t, p, drop_intermediate=True) for t, p in problems)
+        ],
+    }
+    if task == "binary-class":  # every threshold; multi-column tasks reuse the same per-problem code
+        fpr, tpr, thr = roc_curve(*problems[0], drop_intermediate=False)
+        expected["roc"] = [{"fpr": fpr.tolist(), "tpr": tpr.tolist(), "thresholds": finite(thr)}]
+    yy = np.asarray(y)
+    if task == "multi-label, binary-class":
+        expected["accuracy"] = float(np.mean([accuracy_score(yy[:, c], predicted[:, c]) for c in range(s.shape[1])]))
+        averages = {"macro": {"average": "macro"}}
+        mcm = multilabel_confusion_matrix(yy, predicted)
+        outcome, confidence = yy.ravel(), s.ravel()
+    else:
+        expected["accuracy"] = float(accuracy_score(yy, predicted))
+        k = 2 if task == "binary-class" else s.shape[1]
+        labels = list(range(k))
+        averages = {"macro": {"average": "macro", "labels": labels}}
+        if task == "binary-class":
+            averages["binary"] = {"average": "binary"}
+        expected["confusionMatrix"] = confusion_matrix(yy, predicted, labels=labels).tolist()
+        mcm = multilabel_confusion_matrix(yy, predicted, labels=labels)
+        if task == "binary-class":
+            outcome, confidence = yy, s[:, -1]
+        else:
+            outcome, confidence = (predicted == yy).astype(int), s[np.arange(len(yy)), predicted]
+    tn, fp = mcm[:, 0, 0], mcm[:, 0, 1]
+    per_class_specificity = np.where(tn + fp > 0, tn / np.maximum(tn + fp, 1), 0.0)
+    for average, kwargs in averages.items():
+        expected[average] = {
+            "precision": float(precision_score(yy, predicted, zero_division=0, **kwargs)),
+            "recall": float(recall_score(yy, predicted, zero_division=0, **kwargs)),
+            "f1": float(f1_score(yy, predicted, zero_division=0, **kwargs)),
+            "specificity": float(
+                per_class_specificity[1] if average == "binary" else np.mean(per_class_specificity)
+            ),
+        }
+    if s.min() >= 0 and s.max() <= 1:
+        expected["calibration"] = [calibration_reference(outcome, confidence, b) for b in (10, 15)]
+    return {"dataset": name, "expected": expected}
+
+
+def operating_point_case(validation, test, y_val, p_val, y_test, p_test, target):
+    fpr, tpr, thr = roc_curve(y_val, p_val, drop_intermediate=False)
+    chosen = {"youden": int(np.argmax(tpr - fpr)), "target": int(np.argmax(tpr >= target))}
+    points = {}
+    for rule, k in chosen.items():
+        threshold = float(thr[k])
+        predicted = (np.asarray(p_test) >= threshold).astype(int)
+        points[rule] = {
+            "threshold": None if math.isinf(threshold) else threshold,
+            "validation": {"sensitivity": float(tpr[k]), "specificity": float(1 - fpr[k])},
+            "test": {
+                "sensitivity": float(recall_score(y_test, predicted, pos_label=1)),
+                "specificity": float(recall_score(y_test, predicted, pos_label=0)),
+            },
+        }
+    return {"validation": validation, "test": test, "targetSensitivity": target, "expected": points}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Statistics
+
+
+def mcnemar_case(b, c):
+    table = [[50, b], [c, 50]]
+    exact = mcnemar(table, exact=True)
+    case = {"b": b, "c": c, "exact": {"statistic": float(exact.statistic), "pValue": float(exact.pvalue)}}
+    if b + c > 0:
+        chi = mcnemar(table, exact=False, correction=True)
+        case["chiSquare"] = {"statistic": float(chi.statistic), "pValue": float(chi.pvalue)}
+    return case
+
+
+def mcnemar_models_case(name, task, y, scores_a, scores_b):
+    """McNemar of models A and B of a dataset, predictions by the benchmark rule."""
+    _, pred_a = decisions(task, y, scores_a)
+    _, pred_b = decisions(task, y, scores_b)
+    yy = np.asarray(y)
+    b = int(np.sum((pred_a == yy) & (pred_b != yy)))
+    c = int(np.sum((pred_a != yy) & (pred_b == yy)))
+    return {"dataset": name, "expected": mcnemar_case(b, c)}
+
+
+def compute_midrank(x):
+    """Midranks (1-based, ties averaged) of x, as in Sun & Xu's fast DeLong."""
+    order = np.argsort(x, kind="mergesort")
+    z = x[order]
+    n = len(x)
+    t = np.zeros(n, dtype=np.float64)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and z[j] == z[i]:
+            j += 1
+        t[i:j] = 0.5 * (i + j - 1) + 1
+        i = j
+    ranks = np.empty(n, dtype=np.float64)
+    ranks[order] = t
+    return ranks
+
+
+def fast_delong(predictions_sorted_transposed, m):
+    """Sun & Xu (2014): AUCs and their covariance from midranks; rows are models, positives first."""
+    n = predictions_sorted_transposed.shape[1] - m
+    positive = predictions_sorted_transposed[:, :m]
+    negative = predictions_sorted_transposed[:, m:]
+    k = predictions_sorted_transposed.shape[0]
+    tx = np.array([compute_midrank(positive[r]) for r in range(k)])
+    ty = np.array([compute_midrank(negative[r]) for r in range(k)])
+    tz = np.array([compute_midrank(predictions_sorted_transposed[r]) for r in range(k)])
+    aucs = tz[:, :m].sum(axis=1) / m / n - (m + 1.0) / 2.0 / n
+    v01 = (tz[:, :m] - tx) / n
+    v10 = 1.0 - (tz[:, m:] - ty) / m
+    sx = np.cov(v01)
+    sy = np.cov(v10)
+    return aucs, sx / m + sy / n
+
+
+def delong_case(name, y, pa, pb):
+    """DeLong of models A and B of a binary dataset, from their positive-class probabilities."""
+    yy = np.asarray(y)
+    order = np.argsort(-yy, kind="mergesort")
+    m = int(yy.sum())
+    preds = np.vstack([np.asarray(pa, dtype=np.float64), np.asarray(pb, dtype=np.float64)])[:, order]
+    aucs, cov = fast_delong(preds, m)
+    contrast = np.array([1.0, -1.0])
+    variance = float(contrast @ cov @ contrast)
+    difference = float(aucs[0] - aucs[1])
+    z = difference / math.sqrt(variance)
+    return {"dataset": name,
+            "expected": {"aucA": float(aucs[0]), "aucB": float(aucs[1]), "difference": difference,
+                         "variance": variance, "z": z, "pValue": float(2 * stats.norm.sf(abs(z)))}}
+
+
+def lerp_quantiles(sorted_values, levels):
+    return [float(v) for v in stats.quantile(np.asarray(sorted_values), np.asarray(levels))]
+
+
+def sequential_mean(x, axis=-1):
+    """Mean summed in index order, as src/stats/summary.ts meanOf (BCa compares replicates to it)."""
+    x = np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1)
+    total = np.zeros(x.shape[:-1])
+    for j in range(x.shape[-1]):
+        total = total + x[..., j]
+    return total / x.shape[-1]
+
+
+def bootstrap_means(values, resamples, seed):
+    rng = Rng(seed)
+    n = len(values)
+    means = []
+    for _ in range(resamples):
+        counts = [0] * n
+        for _ in range(n):
+            counts[rng.next_int(n)] += 1
+        total = 0.0
+        for i in range(n):
+            if counts[i] != 0:
+                total += counts[i] * values[i]
+        means.append(total / n)
+    return np.asarray(means)
+
+
+def bootstrap_mean_case(values, seed, resamples, confidence):
+    replicates = bootstrap_means(values, resamples, seed)
+    alpha = (1 - confidence) / 2
+    data = np.asarray(values, dtype=np.float64)
+    low_level, high_level, _ = _bca_interval((data,), sequential_mean, axis=-1, alpha=alpha,
+                                             theta_hat_b=replicates, batch=None, xp=np)
+    percentile = lerp_quantiles(replicates, [alpha, 1 - alpha])
+    bca = lerp_quantiles(replicates, [float(low_level), float(high_level)])
+    scipy_public = {}
+    for method in ("percentile", "BCa"):
+        res = stats.bootstrap((data,), np.mean, n_resamples=20000, method=method, confidence_level=confidence,
+                              rng=np.random.default_rng(seed))
+        scipy_public[method.lower()] = [float(res.confidence_interval.low), float(res.confidence_interval.high)]
+    return {"values": values, "seed": seed, "resamples": resamples, "confidence": confidence,
+            "expected": {"mean": float(np.mean(data)), "std": float(np.std(data, ddof=1)),
+                         "percentile": percentile, "bca": bca, "scipyPublic20000": scipy_public}}
+
+
+def paired_bootstrap_case(name, task, y, scores_a, scores_b, seed, resamples, confidence):
+    problems_a, _ = decisions(task, y, scores_a)
+    problems_b, _ = decisions(task, y, scores_b)
+    yy = np.asarray(y)
+    k = 2 if task == "binary-class" else len(problems_a)
+    strata = [np.flatnonzero(yy == c) for c in range(k)]
+    rng = Rng(seed)
+
+    def weighted_auc(problems, multiplicity):
+        total = 0.0
+        for truth, score in problems:
+            positives = np.repeat(score[truth == 1], multiplicity[truth == 1])
+            negatives = np.repeat(score[truth == 0], multiplicity[truth == 0])
+            ranks = stats.rankdata(np.concatenate([positives, negatives]))  # midranks: exact halves
+            u = ranks[: len(positives)].sum() - len(positives) * (len(positives) + 1) / 2
+            total += u / (len(positives) * len(negatives))
+        return total / len(problems)
+
+    differences = []
+    for _ in range(resamples):
+        multiplicity = np.zeros(len(yy), dtype=np.int64)
+        for stratum in strata:
+            for _ in range(len(stratum)):
+                multiplicity[stratum[rng.next_int(len(stratum))]] += 1
+        differences.append(weighted_auc(problems_a, multiplicity) - weighted_auc(problems_b, multiplicity))
+    d = np.asarray(differences)
+    alpha = (1 - confidence) / 2
+    auc_a = float(np.mean([roc_auc_score(t, p) for t, p in problems_a]))
+    auc_b = float(np.mean([roc_auc_score(t, p) for t, p in problems_b]))
+    lower, upper = lerp_quantiles(np.sort(d), [alpha, 1 - alpha])
+    p_value = min(1.0, 2 * (1 + min(int(np.sum(d <= 0)), int(np.sum(d >= 0)))) / (resamples + 1))
+    return {"dataset": name, "seed": seed, "resamples": resamples, "confidence": confidence,
+            "expected": {"aucA": auc_a, "aucB": auc_b, "difference": auc_a - auc_b, "lower": lower,
+                         "upper": upper, "standardError": float(np.std(d, ddof=1)), "pValue": p_value}}
+
+
+def normal_reference():
+    xs = [-6.0, -3.0, -1.0, -0.5, 0.0, 1e-8, 0.1, 0.5, 1.0, 1.5, 1.99, 2.0, 2.5, 3.0, 5.0, 8.0, 12.0, 20.0, 26.0]
+    ps = [1e-300, 1e-100, 1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.7, 0.975, 0.999, 0.999999]
+    chis = [0.0, 1e-6, 0.5, 1.0, 3.841458820694124, 10.0, 50.0, 300.0]
+    return {"erfc": [[x, float(special.erfc(x))] for x in xs],
+            "normalCdf": [[x, float(special.ndtr(x))] for x in xs],
+            "normalQuantile": [[p, float(special.ndtri(p))] for p in ps],
+            "chiSquare1Survival": [[x, float(stats.chi2.sf(x, 1))] for x in chis]}
+
+
+def rng_reference():
+    out = []
+    for seed in (0, 1, 42, 1234567, 2**53 - 1):
+        a, b, c = Rng(seed), Rng(seed), Rng(seed)
+        out.append({"seed": seed, "state": Rng(seed).s, "uint32": [a.next_uint32() for _ in range(8)],
+                    "floats": [b.next_float() for _ in range(4)],
+                    "ints": {"10": [c.next_int(10) for _ in range(8)],
+                             "3000000000": [c.next_int(3_000_000_000) for _ in range(4)]}})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def build():
+    val_y, val_a, val_b = binary_split(101, 500, 0.3, 4)
+    test_y, test_a, _ = binary_split(102, 400, 0.62, 4, shift=1.6)
+    tie_y, tie_a, tie_b = binary_split(103, 200, 0.4, 1)
+    mc_y, mc_a, mc_b = multi_class_split(104, 300, 3, 5)
+    ord_y, ord_a, _ = multi_class_split(105, 150, 5, 4)
+    ml_y, ml_s = multi_label_split(106, 150, [0.1, 0.3, 0.5, 0.05], 4)
+    tiny_y, tiny_a, tiny_b = [0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.5, 0.5], [0.2, 0.3, 0.6, 0.7, 0.65, 0.1]
+    inputs = {
+        "binary-500": ("binary-class", val_y, two_columns(val_a), two_columns(val_b)),
+        "binary-test-shifted": ("binary-class", test_y, two_columns(test_a), None),
+        "binary-ties-one-column": ("binary-class", tie_y, [[v] for v in tie_a], [[v] for v in tie_b]),
+        "binary-tiny": ("binary-class", tiny_y, [[v] for v in tiny_a], [[v] for v in tiny_b]),
+        "binary-tiny-all-tied": ("binary-class", [0, 1], [[0.5, 0.5], [0.5, 0.5]], None),
+        "binary-tiny-perfect": ("binary-class", [0, 1, 1], [[0.2], [0.7], [0.9]], None),
+        "binary-tiny-logits": ("binary-class", [1, 0, 1, 0], [[2.5], [-1.0], [0.0], [0.5]], None),
+        "multi-class-3": ("multi-class", mc_y, mc_a, mc_b),
+        "ordinal-5": ("ordinal-regression", ord_y, ord_a, None),
+        "multi-class-argmax-ties": ("multi-class", [0, 1, 2, 2, 1],
+                                    [[0.4, 0.4, 0.2], [0.2, 0.4, 0.4], [0.3, 0.3, 0.4], [0.5, 0.25, 0.25],
+                                     [0.1, 0.1, 0.8]], None),
+        "multi-label-4": ("multi-label, binary-class", ml_y, ml_s, None),
+    }
+    return {
+        "meta": {
+            "generator": "packages/core/scripts/make-reference-fixtures.py",
+            "versions": {"numpy": np.__version__, "scipy": scipy.__version__, "scikit-learn": sklearn.__version__,
+                         "statsmodels": statsmodels.__version__},
+        },
+        "datasets": {name: dataset(*entry) for name, entry in inputs.items()},
+        "rng": rng_reference(),
+        "normal": normal_reference(),
+        "classification": [classification_case(name, task, y, a) for name, (task, y, a, _) in inputs.items()],
+        "operatingPoints": [
+            operating_point_case("binary-500", "binary-test-shifted", val_y, val_a, test_y, test_a, 0.9),
+            operating_point_case("binary-ties-one-column", "binary-ties-one-column", tie_y, tie_a, tie_y, tie_a, 0.8),
+        ],
+        "mcnemar": [mcnemar_case(b, c) for b, c in [(0, 0), (0, 1), (3, 9), (5, 5), (10, 2), (12, 30), (0, 25),
+                                                    (40, 60), (400, 460), (1000, 1100), (3000, 3400)]],
+        "mcnemarModels": [
+            mcnemar_models_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b)),
+            mcnemar_models_case("multi-class-3", "multi-class", mc_y, mc_a, mc_b),
+        ],
+        "delong": [
+            delong_case("binary-500", val_y, val_a, val_b),
+            delong_case("binary-ties-one-column", tie_y, tie_a, tie_b),
+            delong_case("binary-tiny", tiny_y, tiny_a, tiny_b),
+        ],
+        "bootstrapMean": [
+            bootstrap_mean_case([0.912, 0.931, 0.925], 7, 2000, 0.95),
+            bootstrap_mean_case([0.861, 0.874, 0.855, 0.869, 0.902], 11, 2000, 0.95),
+            bootstrap_mean_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93], 3, 2000, 0.9),
+        ],
+        "pairedBootstrap": [
+            paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),
+                                  5, 200, 0.95),
+            paired_bootstrap_case("multi-class-3", "multi-class", mc_y, mc_a, mc_b, 6, 100, 0.95),
+        ],
+    }
+
+
+def main():
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
+    out.write_text(json.dumps(build(), allow_nan=False, separators=(",", ":")) + "\n")
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

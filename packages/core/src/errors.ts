@@ -1,0 +1,185 @@
+// One class per way the pure domain logic rejects its input. Messages say what was wrong, where (which
+// argument, sample, row or column) and what is accepted; fields carry the same facts for code that reacts.
+
+/** Base class of every error this package throws on purpose, so callers can catch them as one family. */
+export abstract class CoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when a metric or statistic receives no samples (an empty split, an empty list of seeds). */
+export class EmptyInputError extends CoreError {
+  constructor(
+    /** The function that received it, e.g. `auc`, `mean`. */
+    readonly operation: string,
+    /** The argument that was empty, e.g. `yScore`. */
+    readonly input: string,
+  ) {
+    super(`${operation}: ${input} is empty; at least one sample is required`);
+  }
+}
+
+/** Thrown when two inputs that describe the same samples have different lengths. */
+export class LengthMismatchError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** The argument whose length is wrong. */
+    readonly input: string,
+    /** The length implied by the other inputs. */
+    readonly expected: number,
+    readonly received: number,
+    /** How the expected length follows from the other inputs, e.g. `one label per score row`. */
+    readonly rule: string,
+  ) {
+    super(`${operation}: ${input} has length ${received} but ${expected} was expected (${rule})`);
+  }
+}
+
+/**
+ * Thrown when a score matrix has the wrong shape: its value count is not a multiple of its column count,
+ * its rows differ in length, or its column count does not fit the task (binary-class takes 1 or 2 columns,
+ * multi-class and ordinal-regression at least 2).
+ */
+export class ScoreShapeError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** The score argument, e.g. `yScore`, `yScoreB`. */
+    readonly input: string,
+    readonly problem: string,
+    /** What shapes are accepted. */
+    readonly accepted: string,
+  ) {
+    super(`${operation}: ${input} ${problem}; accepted: ${accepted}`);
+  }
+}
+
+/** Thrown when a ground-truth label is not one of the integers the task allows. */
+export class LabelOutOfRangeError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Position in yTrue (for multi-label: row-major position, sample * numLabels + label). */
+    readonly index: number,
+    readonly label: number,
+    /** The accepted labels, e.g. `0 or 1`, `an integer class index in [0, 3)`. */
+    readonly accepted: string,
+  ) {
+    super(`${operation}: yTrue[${index}] is ${label}; accepted: ${accepted}`);
+  }
+}
+
+/** Thrown when a score or a value to summarise is NaN or infinite (a diverged model, a failed run). */
+export class NonFiniteValueError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly input: string,
+    /** Flat position in the input (row-major for matrices). */
+    readonly index: number,
+    readonly value: number,
+    /** Human-readable position, e.g. `row 12, column 1`. */
+    readonly location: string,
+  ) {
+    super(`${operation}: ${input} at ${location} is ${value}; only finite numbers are accepted`);
+  }
+}
+
+/** Thrown by calibration metrics when a score is outside [0, 1], i.e. it is not a probability. */
+export class ProbabilityOutOfRangeError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly row: number,
+    readonly column: number,
+    readonly value: number,
+  ) {
+    super(
+      `${operation}: yScore at row ${row}, column ${column} is ${value}; calibration needs probabilities in [0, 1] (apply softmax/sigmoid to logits first)`,
+    );
+  }
+}
+
+/**
+ * Thrown when a ranking metric (AUC, ROC curve, operating point, DeLong, paired bootstrap) needs both
+ * positives and negatives but the ground truth of one binary problem holds only one of them: AUC is
+ * undefined there, and averaging it away would hide that the split is unusable.
+ */
+export class SingleClassError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Which binary problem, e.g. `positive class 1`, `class 2 vs rest`, `label 4`. */
+    readonly problem: string,
+    readonly positives: number,
+    readonly negatives: number,
+  ) {
+    super(
+      `${operation}: undefined for ${problem}: yTrue has ${positives} positive and ${negatives} negative samples; at least one of each is required`,
+    );
+  }
+}
+
+/** Thrown when a task name is not one of TASK_TYPES (e.g. from an unchecked JSON spec). */
+export class UnknownTaskError extends CoreError {
+  constructor(
+    readonly task: unknown,
+    readonly accepted: readonly string[],
+  ) {
+    super(`unknown task ${JSON.stringify(task)}; accepted: ${accepted.map((t) => `'${t}'`).join(', ')}`);
+  }
+}
+
+/** Thrown when an operation is defined only for some task types, e.g. an operating point for binary-class. */
+export class UnsupportedTaskError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly task: string,
+    readonly accepted: readonly string[],
+    /** What to use instead, when there is an alternative. */
+    readonly hint?: string,
+  ) {
+    super(
+      `${operation} is not defined for task '${task}'; accepted: ${accepted.map((t) => `'${t}'`).join(', ')}` +
+        (hint ? `; ${hint}` : ''),
+    );
+  }
+}
+
+/** Thrown when an option is outside its accepted range (bins, confidence level, seed, resamples, ...). */
+export class InvalidOptionError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly option: string,
+    readonly received: unknown,
+    readonly expected: string,
+  ) {
+    super(`${operation}: option ${option} is ${String(received)}; expected ${expected}`);
+  }
+}
+
+/** Thrown when a statistic needs more values than it got, e.g. a sample standard deviation of one seed. */
+export class TooFewValuesError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** What was counted, e.g. `values`, `positive samples`. */
+    readonly what: string,
+    readonly needed: number,
+    readonly received: number,
+  ) {
+    super(`${operation}: needs at least ${needed} ${what}, received ${received}`);
+  }
+}
+
+/**
+ * Thrown when the inputs are valid but make a statistic undefined: DeLong's variance is zero while the
+ * AUCs differ (e.g. a constant-score model against a perfect one), or every bootstrap replicate falls on
+ * one side of the estimate so BCa's bias correction is infinite.
+ */
+export class DegenerateStatisticError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly reason: string,
+    /** What to use instead. */
+    readonly hint: string,
+  ) {
+    super(`${operation}: ${reason}; ${hint}`);
+  }
+}

@@ -1,0 +1,13 @@
+export { TASK_TYPES } from './task.js';
+export type { TaskType } from './task.js';
+export type { Labels, ScoreMatrix, Scores } from './input.js';
+export { auc } from './auc.js';
+export { rocCurves } from './roc.js';
+export type { RocCurve, RocOptions } from './roc.js';
+export type { DecisionOptions } from './decisions.js';
+export { accuracy, confusionMatrix, f1, precision, recall, specificity } from './classification.js';
+export type { AveragedMetricOptions, Average } from './classification.js';
+export { expectedCalibrationError, reliabilityBins } from './calibration.js';
+export type { CalibrationOptions, ReliabilityBin } from './calibration.js';
+export { chooseOperatingPoint, ratesAtThreshold } from './operating-point.js';
+export type { OperatingPoint, OperatingPointRule } from './operating-point.js';

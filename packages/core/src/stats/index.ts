@@ -1,0 +1,10 @@
+export { mean, sampleStd } from './summary.js';
+export { bootstrapMeanCi } from './bootstrap.js';
+export type { BootstrapOptions, ConfidenceInterval, MeanBootstrapOptions } from './bootstrap.js';
+export { mcnemarFromCounts, mcnemarTest } from './mcnemar.js';
+export type { McNemarMethod, McNemarResult } from './mcnemar.js';
+export { delongTest } from './delong.js';
+export type { DelongResult } from './delong.js';
+export { pairedBootstrapAucDifference } from './paired-bootstrap.js';
+export type { PairedAucDifference } from './paired-bootstrap.js';
+export { chiSquare1Survival, erfc, normalCdf, normalQuantile } from './normal.js';
