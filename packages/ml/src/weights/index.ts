@@ -1,0 +1,3 @@
+export { loadKerasWeights } from './load-keras-weights.js';
+export type { LoadKerasWeightsArgs, LoadKerasWeightsReport } from './load-keras-weights.js';
+export type { KerasWeightsFormat } from './keras-weights-file.js';
