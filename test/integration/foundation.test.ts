@@ -33,7 +33,7 @@ describe('foundation: a real workflow on the real stack', () => {
       client.workflow.execute<typeof doctorWorkflow>('doctorWorkflow', {
         taskQueue: TASK_QUEUES.control,
         workflowId: doctorWorkflowId(TASK_QUEUES.control, probeId),
-        args: [{ probeId }],
+        args: [{ probeId, queue: TASK_QUEUES.control }],
       }),
     );
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configFromEnv, repoRoot } from '@medsweep/config';
+import { configFromEnv, loadConfig, repoRoot } from '@medsweep/config';
 import { PortInUseError, stackDown, stackStatus, stackUp } from '@medsweep/stack';
 
 const run = promisify(execFile);
@@ -22,6 +22,8 @@ const env = {
   DATABASE_URL: 'postgresql://medsweep:medsweep@127.0.0.1:55433/medsweep',
 };
 const quiet = () => undefined;
+/** The suite's shared stack (started by npm test), for the CLI checks that need live services. */
+const shared = loadConfig();
 
 /** The given processes and all their descendants, as `pid args` lines. */
 async function processTrees(roots: number[]): Promise<string[]> {
@@ -126,8 +128,8 @@ describe('medsweep CLI on bad configuration', () => {
     const { code, stderr } = await cli(['stack', 'up'], {
       ...env,
       MEDSWEEP_STACK_SERVICES: '',
-      TEMPORAL_ADDRESS: '127.0.0.1:7233',
-      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      TEMPORAL_ADDRESS: shared.temporal.address,
+      S3_ENDPOINT: shared.s3.endpoint,
       DATABASE_URL: 'postgresql://someone:secret@127.0.0.1:1/medsweep',
     });
     expect(code).toBe(3);
@@ -142,14 +144,14 @@ describe('medsweep CLI on bad configuration', () => {
     const { code, stderr } = await cli(['stack', 'up'], {
       ...env,
       MEDSWEEP_STACK_SERVICES: '',
-      TEMPORAL_ADDRESS: '127.0.0.1:7233',
-      S3_ENDPOINT: 'http://127.0.0.1:9000',
-      DATABASE_URL: 'postgresql://medsweep:medsweep@127.0.0.1:55432/medsweep',
+      TEMPORAL_ADDRESS: shared.temporal.address,
+      S3_ENDPOINT: shared.s3.endpoint,
+      DATABASE_URL: shared.databaseUrl,
       S3_SECRET_ACCESS_KEY: 'definitely-wrong',
     });
     expect(code).toBe(3);
     expect(stderr.trim()).toBe(
-      'medsweep: S3 at http://127.0.0.1:9000 refused access key medsweep for bucket medsweep: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY',
+      `medsweep: S3 at ${shared.s3.endpoint} refused access key ${shared.s3.accessKeyId} for bucket ${shared.s3.bucket}: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`,
     );
   });
 });

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // `medsweep`: stack, data, sweeps, leaderboards and verification from the command line.
 import { Command, CommanderError } from 'commander';
+import { registerDataCommands } from './commands/data.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerLeaderboardCommand } from './commands/leaderboard.js';
 import { registerStackCommands } from './commands/stack.js';
+import { registerSweepCommands } from './commands/sweep.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
 
 const program = new Command('medsweep')
@@ -11,6 +15,10 @@ const program = new Command('medsweep')
   .showHelpAfterError();
 registerStackCommands(program);
 registerDoctorCommand(program);
+registerSweepCommands(program);
+registerDataCommands(program);
+registerLeaderboardCommand(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

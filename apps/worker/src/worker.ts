@@ -1,53 +1,95 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { MedsweepConfig } from '@medsweep/config';
 import { createPrismaClient } from '@medsweep/db';
+import type { Db } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
-import { workflowsPath } from '@medsweep/workflows';
-import type { TaskQueue } from '@medsweep/workflows';
+import { TASK_QUEUES, workflowsPath } from '@medsweep/workflows';
+import type { TrainActivities, WorkerIdentity } from '@medsweep/workflows';
+import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
+import { recordOutcomeWith } from './activities/record-outcome.js';
+import { failingFast } from './activity-failure.js';
 import { workerIdentity } from './identity.js';
+
+/** What trains on a train worker: the real tfjs trainer, or a synthetic one for orchestration benchmarks. */
+export type TrainerFactory = (deps: {
+  store: ObjectStore;
+  db: Db;
+  identity: WorkerIdentity;
+}) => TrainActivities;
 
 export interface StartWorkerArgs {
   config: MedsweepConfig;
-  /** Which task queue this process serves. */
-  queue: TaskQueue;
-  /** Activities run at once: trial slots on `train`, parallel bookkeeping on `control`. */
+  /** `control` runs workflows and bookkeeping; `train` / `train-<kind>` run trial segments. */
+  queue: string;
+  /** Activities run at once: trial slots on a train queue, parallel bookkeeping on `control`. */
   concurrency: number;
   /** tfjs backend description for the worker's identity (train workers only). */
   backend?: string;
+  /** Required on train queues. */
+  trainer?: TrainerFactory;
 }
 
 export interface RunningWorker {
   worker: Worker;
+  identity: WorkerIdentity;
   /** Closes the database pool and the Temporal connection once the worker has stopped. */
   close(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+/** One Temporal runtime per process; its logger says only what needs attention. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
 /** Builds a worker with the real dependencies; apps/worker's main and the integration tests both use it. */
-export async function createWorker({
-  config,
-  queue,
-  concurrency,
-  backend,
-}: StartWorkerArgs): Promise<RunningWorker> {
+export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker> {
+  const { config, queue, concurrency, backend } = args;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`--concurrency must be a whole number >= 1, got ${concurrency}`);
   }
+  installRuntime();
   const identity = workerIdentity(queue, backend);
   const db = createPrismaClient(config.databaseUrl);
   const store = new ObjectStore(config.s3);
+  const isControl = queue === TASK_QUEUES.control;
+  if (!isControl && !args.trainer) throw new TypeError(`a ${queue} worker needs a trainer`);
+  const activities = {
+    ...createDoctorActivities({ store, db, worker: identity }),
+    ...(isControl ? failingFast(createControlActivities({ db, recordOutcome: recordOutcomeWith(db) })) : {}),
+    ...(!isControl && args.trainer ? args.trainer({ store, db, identity }) : {}),
+  };
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: queue,
     identity: identity.identity,
-    workflowsPath: workflowsPath(),
-    activities: { ...createDoctorActivities({ store, db, worker: identity }) },
+    activities,
     maxConcurrentActivityTaskExecutions: concurrency,
+    // Workflows (sweeps and trials) run on the control queue only; train workers just train.
+    ...(isControl
+      ? {
+          workflowsPath: workflowsPath(),
+          maxConcurrentWorkflowTaskExecutions: 20,
+          // From a source checkout (tests, tsx) the bundle takes workspace packages' TypeScript sources.
+          bundlerOptions: {
+            webpackConfigHook: (webpack) =>
+              workflowsPath().endsWith('.ts')
+                ? { ...webpack, resolve: { ...webpack.resolve, conditionNames: ['@medsweep/source', '...'] } }
+                : webpack,
+          },
+        }
+      : {}),
+    // A stopping train worker gives its running segment this long to reach a checkpoint and report.
+    shutdownGraceTime: '20 seconds',
   });
   return {
     worker,
+    identity,
     async close() {
       await Promise.allSettled([db.$disconnect(), connection.close()]);
     },

@@ -11,9 +11,10 @@ committed fixture whenever that venv has the packages, so an edited script canno
 Inputs are drawn from a Python port of src/random.ts (xoshiro128** seeded by SplitMix64), not from numpy,
 so they never change with numpy's generators, and the bootstrap references replay exactly the resamples
 the TypeScript code draws for the same seed. Every reference value comes from a library function, except
-two that no library offers: DeLong's test (fast DeLong of Sun & Xu 2014, written out below with numpy) and
+three that no library offers: DeLong's test (fast DeLong of Sun & Xu 2014, written out below with numpy),
 the paired-bootstrap AUC difference (resamples replayed here, each AUC as the Mann-Whitney U from
-scipy's midranks).
+scipy's midranks) and the two-sample bootstrap of a difference of means (resamples replayed here; scipy's
+own bootstrap on its own generator is stored beside it for a Monte Carlo comparison).
 """
 
 import json
@@ -386,6 +387,38 @@ def bootstrap_mean_case(values, seed, resamples, confidence):
                          "percentile": percentile, "bca": bca, "scipyPublic20000": scipy_public}}
 
 
+def bootstrap_mean_difference_case(a, b, seed, resamples, confidence):
+    """Two-sample bootstrap of mean(a) - mean(b): per resample, a's draws then b's, from one stream."""
+    rng = Rng(seed)
+
+    def resampled_mean(values):
+        n = len(values)
+        counts = [0] * n
+        for _ in range(n):
+            counts[rng.next_int(n)] += 1
+        total = 0.0
+        for i in range(n):
+            if counts[i] != 0:
+                total += counts[i] * values[i]
+        return total / n
+
+    replicates = []
+    for _ in range(resamples):
+        resampled_a = resampled_mean(a)
+        replicates.append(resampled_a - resampled_mean(b))
+    alpha = (1 - confidence) / 2
+    lower, upper = lerp_quantiles(np.sort(np.asarray(replicates)), [alpha, 1 - alpha])
+    res = stats.bootstrap((np.asarray(a), np.asarray(b)),
+                          lambda x, y, axis=-1: np.mean(x, axis=axis) - np.mean(y, axis=axis),
+                          paired=False, vectorized=True, n_resamples=20000, method="percentile",
+                          confidence_level=confidence, rng=np.random.default_rng(seed))
+    return {"a": a, "b": b, "seed": seed, "resamples": resamples, "confidence": confidence,
+            "expected": {"meanA": float(np.mean(a)), "meanB": float(np.mean(b)),
+                         "percentile": [lower, upper],
+                         "scipyPublic20000": [float(res.confidence_interval.low),
+                                              float(res.confidence_interval.high)]}}
+
+
 def paired_bootstrap_case(name, task, y, scores_a, scores_b, seed, resamples, confidence):
     problems_a, _ = decisions(task, y, scores_a)
     problems_b, _ = decisions(task, y, scores_b)
@@ -498,6 +531,13 @@ def build():
             bootstrap_mean_case([0.912, 0.931, 0.925], 7, 2000, 0.95),
             bootstrap_mean_case([0.861, 0.874, 0.855, 0.869, 0.902], 11, 2000, 0.95),
             bootstrap_mean_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93], 3, 2000, 0.9),
+        ],
+        "bootstrapMeanDifference": [
+            bootstrap_mean_difference_case([0.912, 0.931, 0.925], [0.874, 0.861, 0.889], 13, 2000, 0.95),
+            bootstrap_mean_difference_case([0.861, 0.874, 0.855, 0.869, 0.902], [0.84, 0.87, 0.83, 0.86], 17, 2000,
+                                           0.95),
+            bootstrap_mean_difference_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93],
+                                           [0.58, 0.6, 0.65, 0.66, 0.7, 0.71, 0.73, 0.8], 19, 2000, 0.9),
         ],
         "pairedBootstrap": [
             paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),

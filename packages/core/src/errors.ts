@@ -183,3 +183,76 @@ export class DegenerateStatisticError extends CoreError {
     super(`${operation}: ${reason}; ${hint}`);
   }
 }
+
+/** One problem in a sweep spec: where (dotted path, line when known) and what is accepted. */
+export interface SpecProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/**
+ * Thrown when a sweep spec is invalid, before anything is stored or started. Lists every problem, one
+ * per line, as `<source>:<line>: <path>: <message>`.
+ */
+export class SweepSpecError extends CoreError {
+  constructor(
+    /** The file or input the spec came from. */
+    readonly source: string,
+    readonly problems: readonly SpecProblem[],
+  ) {
+    super(
+      `invalid sweep spec ${source}:\n` +
+        problems
+          .map((p) => `  ${p.line !== undefined ? `line ${p.line}: ` : ''}${p.path}: ${p.message}`)
+          .join('\n'),
+    );
+  }
+}
+
+/**
+ * Thrown by canonicalJson (and everything hashed through it: lineage records, audit events, configs) when
+ * a value has no single JSON form: undefined, NaN or an infinity, a bigint, a function or symbol, a
+ * non-plain object (Date, Map, class instance, typed array), an array hole, or a cycle.
+ */
+export class NonCanonicalValueError extends CoreError {
+  constructor(
+    /** JSONPath-like location of the value, e.g. `$.payload.metrics[2]`. */
+    readonly path: string,
+    /** What the value is, e.g. `is NaN`, `is a Date`. */
+    readonly problem: string,
+  ) {
+    super(
+      `canonicalJson: value at ${path} ${problem}; accepted: null, booleans, finite numbers, strings, arrays and plain objects (convert dates to ISO strings first)`,
+    );
+  }
+}
+
+/** Thrown when a lineage record has a field of the wrong form (a hash that is not 64 lowercase hex, ...). */
+export class InvalidLineageError extends CoreError {
+  constructor(
+    /** The lineage field, e.g. `weightsOutHash`. */
+    readonly field: string,
+    readonly received: unknown,
+    /** What the field accepts. */
+    readonly expected: string,
+  ) {
+    super(`lineage: ${field} is ${JSON.stringify(received) ?? String(received)}; expected ${expected}`);
+  }
+}
+
+/**
+ * Thrown when two runs are compared on predictions that are not for the same test images (different
+ * counts, different ground truth, or different test-set hashes): a paired test would be meaningless.
+ */
+export class DifferentTestImagesError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** How the two prediction sets differ. */
+    readonly reason: string,
+  ) {
+    super(
+      `${operation}: the two runs were not evaluated on the same test images: ${reason}; compare runs evaluated on one test split, in the same order`,
+    );
+  }
+}

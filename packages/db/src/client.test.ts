@@ -69,6 +69,7 @@ describe('createPrismaClient (driver adapter, no native engine)', () => {
             transferMode: 'full',
             config: { lr: 1e-3 * (index + 1) },
             configHash: String(index).repeat(64),
+            groupKey: String(index).repeat(64),
             seed: 42 + index,
             status: TrialStatus.completed,
             bestEpoch: 2,
@@ -90,6 +91,7 @@ describe('createPrismaClient (driver adapter, no native engine)', () => {
     await db.finalMetric.createMany({
       data: trials.map((t, i) => ({
         trialId: t.id,
+        datasetId: dataset.id,
         split: FinalSplit.test,
         name: 'auc',
         value: scores[i]! - 0.01,
@@ -117,22 +119,24 @@ describe('createPrismaClient (driver adapter, no native engine)', () => {
 
     const detail = await db.trial.findUniqueOrThrow({
       where: { id: trial.id },
-      include: {
-        epochMetrics: { orderBy: [{ epoch: 'asc' }, { split: 'asc' }, { name: 'asc' }] },
-        finalMetrics: true,
-        attempts: true,
-        lineage: true,
-      },
+      include: { finalMetrics: true, attempts: true, lineage: true },
     });
-    expect(detail.epochMetrics).toHaveLength(12);
-    expect(detail.epochMetrics[0]).toEqual({
+    // epoch_metrics has no Prisma relation (no per-row foreign key; see schema.prisma): read by trial id.
+    const curvesRead = await db.epochMetric.findMany({
+      where: { trialId: trial.id },
+      orderBy: [{ epoch: 'asc' }, { split: 'asc' }, { name: 'asc' }],
+    });
+    expect(curvesRead).toHaveLength(12);
+    expect(curvesRead[0]).toEqual({
       trialId: trial.id,
       epoch: 0,
       split: EpochSplit.train,
       name: 'auc',
       value: 0.5,
     });
-    expect(detail.finalMetrics).toEqual([{ trialId: trial.id, split: 'test', name: 'auc', value: 0.92 }]);
+    expect(detail.finalMetrics).toEqual([
+      { trialId: trial.id, datasetId: dataset.id, split: 'test', name: 'auc', value: 0.92 },
+    ]);
   });
 
   it('refuses a URL that is not postgresql://', () => {

@@ -187,3 +187,179 @@ function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
+
+// ─── Repositories (src/repositories) ────────────────────────────────────────────────────────────────
+
+/**
+ * Thrown by a repository write when a record it was given is malformed (a non-finite final metric, an
+ * epoch that is not a non-negative integer, a sha256 that is not 64 hex digits, ...), before anything is
+ * written.
+ */
+export class InvalidRecordError extends DbError {
+  constructor(
+    /** The repository function, e.g. `ingestEpochMetrics`. */
+    readonly operation: string,
+    /** Where in the input, e.g. `rows[12].epoch`, `artifacts[0].sha256`. */
+    readonly field: string,
+    readonly received: unknown,
+    readonly expected: string,
+  ) {
+    super(`${operation}: ${field} is ${describe(received)}; expected ${expected}`);
+  }
+}
+
+/** Thrown when a write or read names trials that do not exist (never created, or deleted). */
+export class TrialNotFoundError extends DbError {
+  constructor(
+    readonly operation: string,
+    readonly trialIds: readonly string[],
+  ) {
+    super(
+      `${operation}: no trial ${trialIds.slice(0, 5).join(', ')}${trialIds.length > 5 ? ` (and ${trialIds.length - 5} more)` : ''}; create trials with upsertTrial first`,
+    );
+  }
+}
+
+/**
+ * Thrown by upsertTrial when the sweep already has a trial with this key (or this index) that was
+ * created with a different definition: one idempotency key must always describe the same trial.
+ */
+export class TrialConflictError extends DbError {
+  constructor(
+    readonly sweepId: string,
+    readonly trialKey: string,
+    /** The first field that differs, e.g. `configHash`; `index <n>` when another key holds the index. */
+    readonly field: string,
+    readonly stored: unknown,
+    readonly received: unknown,
+  ) {
+    super(
+      `upsertTrial: sweep ${sweepId}: trial ${trialKey} conflicts with the stored trial on ${field}: stored ${describe(stored)}, received ${describe(received)}; a trial key (and a trial index) must always name the same trial`,
+    );
+  }
+}
+
+/**
+ * Thrown when an attempt of a trial is written again with different facts (another worker for the same
+ * attempt number, another outcome for a finished attempt): attempts are recorded once.
+ */
+export class AttemptConflictError extends DbError {
+  constructor(
+    readonly trialId: string,
+    readonly attempt: number,
+    readonly field: string,
+    readonly stored: unknown,
+    readonly received: unknown,
+  ) {
+    super(
+      `attempt ${attempt} of trial ${trialId} is recorded with ${field} ${describe(stored)}, not ${describe(received)}; an attempt is written once (retrying the same write is a no-op)`,
+    );
+  }
+}
+
+/**
+ * Thrown by recordFinalResult when the trial's result is already recorded and the new one differs:
+ * results are immutable. Repeating the identical write is a no-op instead.
+ */
+export class ResultAlreadyRecordedError extends DbError {
+  constructor(
+    readonly trialId: string,
+    readonly storedResultHash: string,
+    readonly receivedResultHash: string,
+  ) {
+    super(
+      `recordFinalResult: trial ${trialId} already has a recorded result (result hash ${storedResultHash}); the new one hashes to ${receivedResultHash}. Results are immutable: run a new trial instead of rewriting this one`,
+    );
+  }
+}
+
+/**
+ * Thrown by recordFinalResult when a lineage link contradicts what the store already knows about the
+ * trial (its config hash, its sweep's spec hash, its dataset's manifest hash, its metrics or artifacts).
+ */
+export class LineageMismatchError extends DbError {
+  constructor(
+    readonly trialId: string,
+    /** The lineage field, e.g. `configHash`. */
+    readonly link: string,
+    /** What the store implies, e.g. the trial's config_hash. */
+    readonly expected: unknown,
+    readonly received: unknown,
+    /** Where the expected value comes from, e.g. `trials.config_hash`. */
+    readonly source: string,
+  ) {
+    super(
+      `recordFinalResult: trial ${trialId}: lineage ${link} is ${describe(received)} but ${source} says ${describe(expected)}`,
+    );
+  }
+}
+
+/** Thrown when an artifact URI is already recorded for another trial or with another sha256. */
+export class ArtifactConflictError extends DbError {
+  constructor(
+    readonly uri: string,
+    readonly field: string,
+    readonly stored: unknown,
+    readonly received: unknown,
+  ) {
+    super(
+      `artifact ${uri} is already recorded with ${field} ${describe(stored)}, not ${describe(received)}; artifacts are content-addressed: write new content under a new URI`,
+    );
+  }
+}
+
+/** Thrown by finishAttempt for an attempt that recordAttempt never recorded. */
+export class AttemptNotFoundError extends DbError {
+  constructor(
+    readonly trialId: string,
+    readonly attempt: number,
+  ) {
+    super(
+      `finishAttempt: attempt ${attempt} of trial ${trialId} was never recorded; call recordAttempt when it starts`,
+    );
+  }
+}
+
+/** Thrown by verifyTrialLineage for a trial without a lineage record (no completed result recorded). */
+export class LineageNotRecordedError extends DbError {
+  constructor(
+    readonly trialId: string,
+    readonly status: string,
+  ) {
+    super(
+      `verifyTrialLineage: trial ${trialId} (status ${status}) has no lineage record; only results recorded by recordFinalResult carry one`,
+    );
+  }
+}
+
+/** Thrown by compareEntries when the two trials were evaluated on different datasets. */
+export class DifferentDatasetsError extends DbError {
+  constructor(
+    readonly trialIdA: string,
+    readonly datasetIdA: string,
+    readonly trialIdB: string,
+    readonly datasetIdB: string,
+  ) {
+    super(
+      `compareEntries: trial ${trialIdA} ran on dataset ${datasetIdA} but trial ${trialIdB} on ${datasetIdB}; paired tests need the same test images`,
+    );
+  }
+}
+
+/** Thrown by compareEntries when a trial has no recorded predictions artifact (not completed, or none kept). */
+export class MissingPredictionsError extends DbError {
+  constructor(
+    readonly trialId: string,
+    readonly status: string,
+  ) {
+    super(
+      `compareEntries: trial ${trialId} (status ${status}) has no predictions artifact; only completed trials with recorded test predictions can be compared`,
+    );
+  }
+}
+
+/** A value for a message: strings quoted, everything else as JSON (bigints, NaN and infinities as such). */
+function describe(value: unknown): string {
+  if (typeof value === 'bigint' || typeof value === 'number') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}

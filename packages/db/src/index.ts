@@ -16,3 +16,4 @@ export { runMigrateCli, type CliIo } from './cli.js';
 export { parseDatabaseUrl, redactDatabaseUrl, withDatabase, type DatabaseTarget } from './connection.js';
 export * from './errors.js';
 export * from './types.js';
+export * from './repositories/index.js';

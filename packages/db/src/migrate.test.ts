@@ -47,6 +47,8 @@ describe('applyMigrations', () => {
       '20251125000000_init',
       '20251125000100_audit_append_only',
       '20251125001000_workers',
+      '20251126000000_results_store',
+      '20251126010000_final_metrics_dataset',
     ]);
 
     const lines: string[] = [];
@@ -119,20 +121,20 @@ describe('applyMigrations', () => {
   it('rolls a failing migration back, records it, and refuses to continue until it is resolved', async () => {
     const url = dbs.next();
     const dir = await copyOfMigrations('failing');
-    await mkdir(join(dir, '20251126000000_broken'));
+    await mkdir(join(dir, '99990101000000_broken'));
     await writeFile(
-      join(dir, '20251126000000_broken', 'migration.sql'),
+      join(dir, '99990101000000_broken', 'migration.sql'),
       'CREATE TABLE "half_done" (id int);\nALTER TABLE "no_such_table" ADD COLUMN x int;\n',
     );
     const error = await applyMigrations(url, { migrationsDir: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationApplyError);
-    expect(error).toMatchObject({ migrationName: '20251126000000_broken', sqlState: '42P01' });
+    expect(error).toMatchObject({ migrationName: '99990101000000_broken', sqlState: '42P01' });
 
     await withClient(url, async (c) => {
       // The transaction took the half-done table with it.
       expect((await c.query(`SELECT to_regclass('half_done') AS t`)).rows[0].t).toBeNull();
       const row = (
-        await c.query(`SELECT * FROM _prisma_migrations WHERE migration_name = '20251126000000_broken'`)
+        await c.query(`SELECT * FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'`)
       ).rows[0];
       expect(row).toMatchObject({ finished_at: null, rolled_back_at: null, applied_steps_count: 0 });
       expect(row.logs).toMatch(/SQLSTATE 42P01: relation "no_such_table" does not exist/);
@@ -140,17 +142,17 @@ describe('applyMigrations', () => {
 
     const again = await applyMigrations(url, { migrationsDir: dir }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(FailedMigrationError);
-    expect((again as Error).message).toMatch(/prisma migrate resolve --rolled-back 20251126000000_broken/);
+    expect((again as Error).message).toMatch(/prisma migrate resolve --rolled-back 99990101000000_broken/);
 
     // Resolved the way `prisma migrate resolve --rolled-back` does, and fixed: it applies.
     await withClient(url, (c) =>
       c.query(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE finished_at IS NULL`),
     );
     await writeFile(
-      join(dir, '20251126000000_broken', 'migration.sql'),
+      join(dir, '99990101000000_broken', 'migration.sql'),
       'CREATE TABLE "half_done" (id int);\n',
     );
-    expect((await applyMigrations(url, { migrationsDir: dir })).applied).toEqual(['20251126000000_broken']);
+    expect((await applyMigrations(url, { migrationsDir: dir })).applied).toEqual(['99990101000000_broken']);
   });
 
   it('refuses to run older code against a database with migrations it does not know', async () => {
@@ -235,7 +237,9 @@ describe('runMigrateCli', () => {
       expect.stringMatching(/^migrate: 20251125000000_init: applied in \d+ ms$/),
       expect.stringMatching(/^migrate: 20251125000100_audit_append_only: applied in \d+ ms$/),
       expect.stringMatching(/^migrate: 20251125001000_workers: applied in \d+ ms$/),
-      'migrate: applied 3, 0 already applied',
+      expect.stringMatching(/^migrate: 20251126000000_results_store: applied in \d+ ms$/),
+      expect.stringMatching(/^migrate: 20251126010000_final_metrics_dataset: applied in \d+ ms$/),
+      'migrate: applied 5, 0 already applied',
     ]);
   });
 

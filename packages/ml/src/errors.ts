@@ -45,6 +45,192 @@ export class NoBackendAvailableError extends Error {
   }
 }
 
+// ---- data pipeline (src/data) ----
+
+/**
+ * Thrown when NumPy data cannot be parsed: an .npz that is not a zip, or a .npy array with bad
+ * magic, an unreadable header, an unsupported dtype, Fortran order, or fewer bytes than its shape.
+ */
+export class NpyFormatError extends Error {
+  constructor(
+    /** The file (and, inside an .npz, the array) that was read, e.g. "breastmnist.npz:train_images.npy". */
+    readonly file: string,
+    /** What was wrong with it. */
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: unreadable NumPy data: ${problem}`, options);
+    this.name = 'NpyFormatError';
+  }
+}
+
+/**
+ * Thrown by the MedMNIST importer when an .npz lacks one of the arrays a MedMNIST file has
+ * (train/val/test × images/labels), or when the file is not a zip at all.
+ */
+export class NpzMissingArraysError extends Error {
+  constructor(
+    readonly file: string,
+    /** Expected arrays that are absent, without the .npy suffix. */
+    readonly missing: readonly string[],
+    /** Arrays the file does contain. */
+    readonly found: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${file}: missing array(s) ${missing.join(', ')}; found ${found.length ? found.join(', ') : 'none'}; ` +
+        'a MedMNIST .npz holds train_images, train_labels, val_images, val_labels, test_images, test_labels',
+      options,
+    );
+    this.name = 'NpzMissingArraysError';
+  }
+}
+
+/**
+ * Thrown when a dataset array has the wrong shape or dtype for an image dataset: images must be
+ * uint8 (N, H, W) or (N, H, W, 1|3), labels (N) or (N, 1) integers with the same N.
+ */
+export class DatasetShapeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly array: string,
+    /** What the array holds, e.g. "float32 (546, 28, 28)". */
+    readonly received: string,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`${file}: ${array} is ${received}; expected ${expected}`);
+    this.name = 'DatasetShapeError';
+  }
+}
+
+/** Thrown when a label is not a class index in [0, numClasses). Names the first offending sample. */
+export class LabelOutOfRangeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly split: string,
+    /** Position of the first offending sample in its split. */
+    readonly index: number,
+    readonly label: number,
+    readonly numClasses: number,
+  ) {
+    super(
+      `${file}: ${split} label ${label} at sample ${index} is out of range; ` +
+        `labels must be class indices 0..${numClasses - 1} for ${numClasses} classes`,
+    );
+    this.name = 'LabelOutOfRangeError';
+  }
+}
+
+/** Thrown when a split of a dataset being imported or loaded has no samples. */
+export class EmptySplitError extends Error {
+  constructor(
+    /** The file or folder the split came from. */
+    readonly source: string,
+    readonly split: string,
+  ) {
+    super(`${source}: the ${split} split has no samples; every split (train, val, test) needs at least one`);
+    this.name = 'EmptySplitError';
+  }
+}
+
+/** Thrown by the image-folder importer when an image file cannot be decoded as PNG, JPEG, BMP or GIF. */
+export class UnreadableImageError extends Error {
+  constructor(
+    readonly file: string,
+    options: { cause: unknown },
+  ) {
+    const reason =
+      options.cause instanceof Error ? options.cause.message.split('\n')[0] : String(options.cause);
+    super(`${file}: cannot decode image (${reason}); accepted formats are PNG, JPEG, BMP and GIF`, options);
+    this.name = 'UnreadableImageError';
+  }
+}
+
+/**
+ * Thrown by the image-folder importer when the folder is not laid out as root/<class>/<image> or
+ * root/<split>/<class>/<image>, or when images differ in size and no common size was requested.
+ */
+export class ImageFolderLayoutError extends Error {
+  constructor(
+    readonly root: string,
+    readonly problem: string,
+  ) {
+    super(`${root}: ${problem}`);
+    this.name = 'ImageFolderLayoutError';
+  }
+}
+
+/** Thrown by a BlobSource when the named blob does not exist. */
+export class BlobNotFoundError extends Error {
+  constructor(
+    readonly blobName: string,
+    /** Where it was looked for, e.g. a directory or bucket. */
+    readonly location: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`blob ${blobName} not found in ${location}`, options);
+    this.name = 'BlobNotFoundError';
+  }
+}
+
+/** Thrown by a BlobSource when a blob's bytes do not hash to the sha256 it was asked for. */
+export class BlobIntegrityError extends Error {
+  constructor(
+    readonly blobName: string,
+    readonly location: string,
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+  ) {
+    super(
+      `blob ${blobName} in ${location} is corrupt: its sha256 is ${actualSha256}, expected ${expectedSha256}; ` +
+        'delete it and import or fetch the dataset again',
+    );
+    this.name = 'BlobIntegrityError';
+  }
+}
+
+/** Thrown when a stored dataset manifest is not valid JSON or does not match the manifest format. */
+export class DatasetManifestError extends Error {
+  constructor(
+    readonly datasetId: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`dataset ${datasetId}: invalid manifest: ${problem}`, options);
+    this.name = 'DatasetManifestError';
+  }
+}
+
+/**
+ * Thrown when input preprocessing or augmentation settings cannot apply, e.g. a 'caffe' or 'torch'
+ * normalisation for a 1-channel model, or a zoom range that is not positive.
+ */
+export class PreprocessingConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly received: unknown,
+    readonly expected: string,
+  ) {
+    super(`preprocessing setting ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
+    this.name = 'PreprocessingConfigError';
+  }
+}
+
+/**
+ * Thrown by the image-folder importer when the active tfjs backend has no native image decoder
+ * (tf.node.decodeImage exists only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ */
+export class ImageDecoderUnavailableError extends Error {
+  constructor(readonly backend: string) {
+    super(
+      `importing image files needs tf.node.decodeImage from the native tfjs-node backend, but the active backend is '${backend}'; ` +
+        'fix: npm run setup, then npm run check:backend',
+    );
+    this.name = 'ImageDecoderUnavailableError';
+  }
+}
+
 /** One argument of an architecture builder that is out of range. */
 export interface ArchitectureArgProblem {
   field: string;
@@ -216,5 +402,86 @@ export class WeightsShapeMismatchError extends Error {
         `but [${found.join(', ')}] in the file`,
     );
     this.name = 'WeightsShapeMismatchError';
+  }
+}
+
+// ---- trainer (src/training) ----
+
+/** Thrown by train() and its helpers when an argument is out of range or does not fit the model or data. */
+export class TrainConfigError extends Error {
+  constructor(
+    /** The argument, e.g. "batchSize" or "schedule.milestones". */
+    readonly setting: string,
+    readonly received: unknown,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`train: ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
+    this.name = 'TrainConfigError';
+  }
+}
+
+/**
+ * Thrown when a model holds randomness tfjs gives no way to seed (GaussianNoise, GaussianDropout,
+ * AlphaDropout draw from Math.random), or a weight whose initializer cannot be found to re-seed,
+ * because a run with it could not be repeated or resumed exactly.
+ */
+export class UnseedableModelError extends Error {
+  constructor(
+    readonly layer: string,
+    readonly problem: string,
+  ) {
+    super(`layer ${layer}: ${problem}; seeded, resumable training needs every random draw seeded`);
+    this.name = 'UnseedableModelError';
+  }
+}
+
+/**
+ * Thrown when resuming from a checkpoint written by a run with different settings, data or model
+ * shapes: continuing would silently mix two runs.
+ */
+export class CheckpointMismatchError extends Error {
+  constructor(readonly differences: readonly { setting: string; checkpoint: unknown; current: unknown }[]) {
+    super(
+      'the latest checkpoint belongs to a different run:\n' +
+        differences
+          .map(
+            (d) =>
+              `  ${d.setting}: checkpoint ${JSON.stringify(d.checkpoint)}, now ${JSON.stringify(d.current)}`,
+          )
+          .join('\n') +
+        '\nuse an empty checkpoint store for a new run, or the original settings to resume',
+    );
+    this.name = 'CheckpointMismatchError';
+  }
+}
+
+/** Thrown when checkpoint bytes cannot be decoded: truncated, not a checkpoint, or an unknown version. */
+export class CheckpointFormatError extends Error {
+  constructor(
+    /** Where the bytes came from, e.g. a file path. */
+    readonly location: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${location}: not a readable training checkpoint: ${problem}`, options);
+    this.name = 'CheckpointFormatError';
+  }
+}
+
+/** Thrown when the training loss becomes NaN or infinite; the learning rate is usually too high. */
+export class TrainingDivergedError extends Error {
+  constructor(
+    /** 0-based epoch and batch of the step whose loss was not finite. */
+    readonly epoch: number,
+    readonly batch: number,
+    readonly loss: number,
+    readonly learningRate: number,
+  ) {
+    super(
+      `training diverged: loss ${loss} at epoch ${epoch}, batch ${batch} (learning rate ${learningRate}); ` +
+        'lower the learning rate or check the data normalisation',
+    );
+    this.name = 'TrainingDivergedError';
   }
 }

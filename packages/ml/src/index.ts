@@ -1,6 +1,27 @@
 export { selectBackend, describeBackend } from './backend.js';
 export type { BackendAttempt, BackendInfo, BackendPackage, SelectBackendArgs, Tf } from './backend.js';
 export { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
+export * from './data/index.js';
+export * from './training/index.js';
+export {
+  NpyFormatError,
+  NpzMissingArraysError,
+  DatasetShapeError,
+  LabelOutOfRangeError,
+  EmptySplitError,
+  UnreadableImageError,
+  ImageFolderLayoutError,
+  ImageDecoderUnavailableError,
+  BlobNotFoundError,
+  BlobIntegrityError,
+  DatasetManifestError,
+  PreprocessingConfigError,
+  TrainConfigError,
+  UnseedableModelError,
+  CheckpointMismatchError,
+  CheckpointFormatError,
+  TrainingDivergedError,
+} from './errors.js';
 export * from './models/index.js';
 export * from './weights/index.js';
 export {

@@ -39,3 +39,15 @@ export class ObjectIntegrityError extends Error {
     this.name = 'ObjectIntegrityError';
   }
 }
+
+/** Thrown by ObjectStore.get() when no object has the key (a reference to something never stored, or deleted). */
+export class ObjectNotFoundError extends Error {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    options: { cause: unknown },
+  ) {
+    super(`object ${key} does not exist in bucket ${bucket}`, options);
+    this.name = 'ObjectNotFoundError';
+  }
+}

@@ -1,3 +1,9 @@
 export { ObjectStore, sha256Hex } from './object-store.js';
 export type { S3Settings, StoredObject } from './object-store.js';
-export { ObjectIntegrityError, S3AccessDeniedError, S3UnreachableError } from './errors.js';
+export { DATASET_BLOBS_PREFIX, ObjectBlobStore } from './blob-store.js';
+export {
+  ObjectIntegrityError,
+  ObjectNotFoundError,
+  S3AccessDeniedError,
+  S3UnreachableError,
+} from './errors.js';

@@ -4,13 +4,19 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { MedsweepConfig } from '@medsweep/config';
-import { ObjectIntegrityError, S3AccessDeniedError, S3UnreachableError } from './errors.js';
+import {
+  ObjectIntegrityError,
+  ObjectNotFoundError,
+  S3AccessDeniedError,
+  S3UnreachableError,
+} from './errors.js';
 
 // The SDK is pinned on purpose while the machines run Node 20 (see README); its notice about future
 // releases needing Node 22 is known and would break the one-line error output of every command.
@@ -109,7 +115,10 @@ export class ObjectStore {
     return { uri: this.uriOf(key), key, sha256, sizeBytes: body.byteLength };
   }
 
-  /** Reads an object whole; when `expectedSha256` is given, refuses bytes that do not match it. */
+  /**
+   * Reads an object whole; when `expectedSha256` is given, refuses bytes that do not match it
+   * (ObjectIntegrityError). Throws ObjectNotFoundError when there is no such object.
+   */
   async get(key: string, expectedSha256?: string): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
@@ -117,6 +126,7 @@ export class ObjectStore {
       if (!res.Body) throw new Error(`object ${key} has no body`);
       bytes = await res.Body.transformToByteArray();
     } catch (e) {
+      if (e instanceof NoSuchKey) throw new ObjectNotFoundError(this.bucket, key, { cause: e });
       throw classify(this.settings, e);
     }
     if (expectedSha256 !== undefined) {

@@ -1,4 +1,5 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
+import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
 export interface WorkerIdentity {
@@ -19,4 +20,124 @@ export interface DoctorReport {
 export interface DoctorActivities {
   /** Proves this worker can reach object storage and the database: writes, reads back and verifies both. */
   probeWorker(input: { probeId: string }): Promise<DoctorReport>;
+}
+
+/** A dataset as trials load it: content-addressed, verified on every read. */
+export interface DatasetRef {
+  id: string;
+  /** s3:// URI of the manifest; its sha256 is the dataset's identity. */
+  manifestUri: string;
+  manifestSha256: string;
+  numClasses: number;
+  task: string;
+}
+
+/** Initial weights of a pretrained arm for one architecture. */
+export interface WeightsRef {
+  weightsSourceId: string;
+  uri: string;
+  sha256: string;
+  format: string;
+}
+
+/** Everything a sweep needs, resolved at submission: workers never look names up. */
+export interface SweepInput {
+  sweepId: string;
+  spec: SweepSpec;
+  dataset: DatasetRef;
+  /** arm (`pretrained:<ref>`) → architecture → weights. */
+  weights: Record<string, Record<string, WeightsRef>>;
+}
+
+/** One trial as the trial workflow and its activities see it. */
+export interface TrialInput {
+  sweepId: string;
+  /** The parent sweep's workflow id, for rung and completion signals. */
+  sweepWorkflowId: string;
+  /** Idempotency key: `<sweepId>:<index>`. */
+  trialKey: string;
+  plan: TrialPlan;
+  spec: SweepSpec;
+  dataset: DatasetRef;
+  weights?: WeightsRef;
+  /** Epochs at which the trial reports to ASHA (empty without early stopping). */
+  rungs: number[];
+}
+
+/** Where a segment of training stopped and what it measured there. */
+export interface SegmentResult {
+  epochsCompleted: number;
+  /** The sweep's rung metric at the last completed epoch (e.g. val_auc). */
+  rungValue: number;
+  /** The trainer stopped by its own early stopping (patience). */
+  stoppedEarly: boolean;
+  checkpointUri: string;
+}
+
+export interface ArtifactRef {
+  kind: 'weights' | 'checkpoint' | 'predictions' | 'curves' | 'confusion' | 'roc' | 'gradcam' | 'other';
+  uri: string;
+  sha256: string;
+  sizeBytes: number;
+  contentType: string;
+}
+
+/** The outcome of a trial's last segment: model selection on validation, reported on test. */
+export interface TrialEvaluation {
+  bestEpoch: number;
+  /** Value of the sweep's primary metric at bestEpoch (the leaderboard's sort key). */
+  primaryMetricValue: number;
+  finalMetrics: { split: 'val' | 'test'; name: string; value: number }[];
+  artifacts: ArtifactRef[];
+  lineage: {
+    datasetManifestHash: string;
+    configHash: string;
+    codeVersion: string;
+    codeDirty: boolean;
+    lockHash: string;
+    backend: string;
+    backendVersions: Record<string, string>;
+    weightsInHash: string | null;
+    weightsOutHash: string;
+    predictionsHash: string;
+    metricsHash: string;
+  };
+}
+
+export interface TrainSegmentInput {
+  trial: TrialInput;
+  trialId: string;
+  /** Train until this many epochs are complete (a rung), then return. */
+  untilEpoch: number;
+  /** When true, evaluate the selected epoch on test and store weights and predictions. */
+  evaluate: boolean;
+}
+
+export interface TrainActivities {
+  /**
+   * Trains one segment of a trial, resuming from the last checkpoint (from its own heartbeat on a retry,
+   * else from the checkpoint store), heartbeating progress and the checkpoint URI.
+   */
+  trainSegment(input: TrainSegmentInput): Promise<SegmentResult & { evaluation?: TrialEvaluation }>;
+}
+
+export type TrialOutcome = 'completed' | 'failed' | 'cancelled' | 'pruned';
+
+export interface ControlActivities {
+  /** Creates the trial row (or returns the existing one): a retried or replayed call never makes a second. */
+  registerTrial(input: { trial: TrialInput }): Promise<{ trialId: string }>;
+  /** Writes the trial's final state once; a repeat with the same outcome is a no-op. */
+  finishTrial(input: {
+    trialId: string;
+    sweepId: string;
+    outcome: TrialOutcome;
+    epochsCompleted: number;
+    evaluation?: TrialEvaluation;
+    error?: string;
+  }): Promise<void>;
+  /** Moves the sweep's status (and writes the audit event); idempotent. */
+  setSweepStatus(input: {
+    sweepId: string;
+    status: 'running' | 'paused' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
+  }): Promise<void>;
 }

@@ -1,6 +1,24 @@
-export { TASK_QUEUES, isTaskQueue, doctorWorkflowId } from './task-queues.js';
+export {
+  TASK_QUEUES,
+  isTaskQueue,
+  doctorWorkflowId,
+  sweepWorkflowId,
+  trialWorkflowId,
+  trialKeyOf,
+} from './task-queues.js';
 export type { TaskQueue } from './task-queues.js';
-export type { DoctorActivities, DoctorReport, WorkerIdentity } from './activities.js';
+export type * from './activities.js';
 export { workflowsPath } from './paths.js';
+export {
+  pauseSignal,
+  resumeSignal,
+  progressQuery,
+  trialFinishedSignal,
+  rungReachedSignal,
+  rungDecisionSignal,
+} from './workflows/signals.js';
+export type { SweepProgress, TrialFinished, RungReport, RungDecision } from './workflows/signals.js';
+export type { SweepState, SweepSummary } from './workflows/sweep.js';
+export type { TrialSummary } from './workflows/trial.js';
 // Workflow functions as types only: clients start them by name and never load workflow code.
-export type { doctorWorkflow } from './workflows/index.js';
+export type { doctorWorkflow, sweepWorkflow, trialWorkflow } from './workflows/index.js';

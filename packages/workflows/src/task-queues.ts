@@ -1,11 +1,19 @@
-/** Task queues: `train` runs heavy trials (one per GPU/CPU slot), `control` does bookkeeping and DB writes. */
+/**
+ * Task queues: `train` runs heavy trial segments (one per GPU/CPU slot; `train-<kind>` queues route by
+ * hardware), `control` runs workflows and the bookkeeping activities that write to Postgres.
+ */
 export const TASK_QUEUES = {
   train: 'train',
   control: 'control',
 } as const;
-export type TaskQueue = (typeof TASK_QUEUES)[keyof typeof TASK_QUEUES];
+export type TaskQueue = string;
 
-export const isTaskQueue = (q: string): q is TaskQueue => Object.values<string>(TASK_QUEUES).includes(q);
+/** `train`, `control`, or a hardware-specific train queue such as `train-gpu`. */
+export const isTaskQueue = (q: string): boolean =>
+  q === TASK_QUEUES.control || /^train(-[a-z0-9]+)?$/.test(q);
 
-/** Workflow ids are derived, never random, so starting the same thing twice is a no-op. */
-export const doctorWorkflowId = (queue: TaskQueue, runKey: string): string => `doctor-${queue}-${runKey}`;
+// Workflow ids are derived, never random, so starting the same thing twice is a no-op.
+export const doctorWorkflowId = (queue: string, runKey: string): string => `doctor-${queue}-${runKey}`;
+export const sweepWorkflowId = (sweepId: string): string => `sweep-${sweepId}`;
+export const trialWorkflowId = (sweepId: string, index: number): string => `trial-${sweepId}-${index}`;
+export const trialKeyOf = (sweepId: string, index: number): string => `${sweepId}:${index}`;

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadConfig } from '@medsweep/config';
 import { doctorWorkflowId, isTaskQueue, TASK_QUEUES } from '@medsweep/workflows';
-import type { doctorWorkflow, DoctorReport, TaskQueue } from '@medsweep/workflows';
+import type { doctorWorkflow, DoctorReport } from '@medsweep/workflows';
 import { describeError, EXIT } from '../output.js';
 
 /** Thrown when no worker of a queue picked up the probe in time. */
@@ -20,12 +20,12 @@ export class NoWorkerError extends Error {
 }
 
 /** Runs the doctor workflow on one queue; a worker of that queue must be polling. */
-export async function probeQueue(client: Client, queue: TaskQueue, timeoutMs: number): Promise<DoctorReport> {
+export async function probeQueue(client: Client, queue: string, timeoutMs: number): Promise<DoctorReport> {
   const probeId = randomUUID();
   const handle = await client.workflow.start<typeof doctorWorkflow>('doctorWorkflow', {
-    taskQueue: queue,
+    taskQueue: TASK_QUEUES.control,
     workflowId: doctorWorkflowId(queue, probeId),
-    args: [{ probeId }],
+    args: [{ probeId, queue }],
     // Without a worker the workflow would wait forever; the doctor must answer.
     workflowExecutionTimeout: timeoutMs,
   });

@@ -8,3 +8,5 @@ export type { DelongResult } from './delong.js';
 export { pairedBootstrapAucDifference } from './paired-bootstrap.js';
 export type { PairedAucDifference } from './paired-bootstrap.js';
 export { chiSquare1Survival, erfc, normalCdf, normalQuantile } from './normal.js';
+export { bootstrapMeanDifferenceCi } from './bootstrap-difference.js';
+export type { MeanDifferenceInterval } from './bootstrap-difference.js';

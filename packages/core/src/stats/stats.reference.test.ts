@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapMeanCi,
+  bootstrapMeanDifferenceCi,
   chiSquare1Survival,
   delongTest,
   erfc,
@@ -95,6 +96,26 @@ describe('bootstrap CI of a mean across seeds against scipy', () => {
     expect(Math.abs(oursBca.lower - expected.scipyPublic20000.bca[0])).toBeLessThan(0.05 * width);
     expect(Math.abs(oursBca.upper - expected.scipyPublic20000.bca[1])).toBeLessThan(0.05 * width);
   });
+});
+
+describe('two-sample bootstrap CI of a difference of means against scipy', () => {
+  it.each(reference.bootstrapMeanDifference)(
+    '$a vs $b',
+    ({ a, b, seed, resamples, confidence, expected }) => {
+      const result = bootstrapMeanDifferenceCi(a, b, { seed, resamples, confidence });
+      expectClose(result.meanA, expected.meanA, 1e-15, 'meanA');
+      expectClose(result.meanB, expected.meanB, 1e-15, 'meanB');
+      expectClose(result.estimate, expected.meanA - expected.meanB, 1e-15, 'estimate');
+      // Same replicates as the script replays: the interval must agree to rounding.
+      expectClose(result.lower, expected.percentile[0], 1e-12, 'percentile lower');
+      expectClose(result.upper, expected.percentile[1], 1e-12, 'percentile upper');
+      // scipy.stats.bootstrap(paired=False) itself, on its own generator: equal up to Monte Carlo error.
+      const [scipyLower, scipyUpper] = expected.scipyPublic20000;
+      const ours = bootstrapMeanDifferenceCi(a, b, { seed, confidence, resamples: 20_000 });
+      expect(Math.abs(ours.lower - scipyLower)).toBeLessThan(0.05 * (scipyUpper - scipyLower));
+      expect(Math.abs(ours.upper - scipyUpper)).toBeLessThan(0.05 * (scipyUpper - scipyLower));
+    },
+  );
 });
 
 describe('paired bootstrap of the AUC difference, resamples replayed in Python', () => {

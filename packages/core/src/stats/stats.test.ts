@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapMeanCi,
+  bootstrapMeanDifferenceCi,
   DegenerateStatisticError,
   delongTest,
   EmptyInputError,
@@ -241,5 +242,38 @@ describe('pairedBootstrapAucDifference', () => {
     expect(() =>
       pairedBootstrapAucDifference([0, 0, 1], a.slice(0, 3), a.slice(0, 3), 'multi-class'),
     ).toThrow(SingleClassError);
+  });
+});
+
+describe('bootstrapMeanDifferenceCi', () => {
+  const pretrained = [0.912, 0.931, 0.925];
+  const scratch = [0.874, 0.861, 0.889];
+
+  it('estimates mean(a) - mean(b), reproducibly from its seed', () => {
+    const result = bootstrapMeanDifferenceCi(pretrained, scratch, { seed: 5 });
+    expect(result.estimate).toBeCloseTo(mean(pretrained) - mean(scratch), 15);
+    expect(result.lower).toBeLessThan(result.estimate);
+    expect(result.upper).toBeGreaterThan(result.estimate);
+    expect(bootstrapMeanDifferenceCi(pretrained, scratch, { seed: 5 })).toEqual(result);
+    expect(bootstrapMeanDifferenceCi(pretrained, scratch, { seed: 6 })).not.toEqual(result);
+  });
+
+  it('changes sign with the order of its samples, and collapses to the estimate for constant samples', () => {
+    const swapped = bootstrapMeanDifferenceCi(scratch, pretrained, { seed: 5 });
+    expect(swapped.estimate).toBeCloseTo(-(mean(pretrained) - mean(scratch)), 15);
+    expect(swapped.upper).toBeLessThan(0);
+    const constant = bootstrapMeanDifferenceCi([0.9, 0.9], [0.8, 0.8, 0.8]);
+    expect(constant.estimate).toBeCloseTo(0.1, 15);
+    expect([constant.lower, constant.upper]).toEqual([constant.estimate, constant.estimate]);
+  });
+
+  it('needs two finite values in each sample and valid options', () => {
+    expect(() => bootstrapMeanDifferenceCi([0.9], scratch)).toThrow(
+      'bootstrapMeanDifferenceCi (a): needs at least 2 values, received 1',
+    );
+    expect(() => bootstrapMeanDifferenceCi(pretrained, [0.8, NaN])).toThrow(NonFiniteValueError);
+    expect(() => bootstrapMeanDifferenceCi(pretrained, scratch, { confidence: 1 })).toThrow(
+      InvalidOptionError,
+    );
   });
 });

@@ -106,6 +106,19 @@ export interface ReferenceFixture {
       scipyPublic20000: { percentile: [number, number]; bca: [number, number] };
     };
   }[];
+  bootstrapMeanDifference: {
+    a: number[];
+    b: number[];
+    seed: number;
+    resamples: number;
+    confidence: number;
+    expected: {
+      meanA: number;
+      meanB: number;
+      percentile: [number, number];
+      scipyPublic20000: [number, number];
+    };
+  }[];
   pairedBootstrap: {
     dataset: string;
     seed: number;

@@ -15,7 +15,7 @@ const FIRST_USER_BLOCK = 512;
 let library: Promise<typeof h5wasm> | undefined;
 
 /** The HDF5 library, loaded once; its errors become exceptions carrying HDF5's own diagnostics. */
-function loadLibrary(): Promise<typeof h5wasm> {
+export function loadLibrary(): Promise<typeof h5wasm> {
   library ??= h5wasm.ready.then((module) => {
     // By default HDF5 prints its error stack to stderr and h5wasm throws a bare "name not defined".
     module.activate_throwing_error_handler();

@@ -1,2 +1,4 @@
 // Entry point of the workflow bundle: every workflow type a worker can run.
 export { doctorWorkflow } from './doctor.js';
+export { sweepWorkflow } from './sweep.js';
+export { trialWorkflow } from './trial.js';

@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { appendAuditEvent } from '@medsweep/db';
+import {
+  importDatasetTo,
+  importImageFolder,
+  importMedmnistNpz,
+  MEDMNIST_DATASETS,
+  selectBackend,
+} from '@medsweep/ml';
+import { ObjectBlobStore, ObjectStore, sha256Hex } from '@medsweep/storage';
+import type { CliContext } from '../context.js';
+import { withContext } from '../context.js';
+
+/** Image decoding needs the native backend (tf.node.decodeImage). */
+async function imageFolder(root: string, name: string, sink: Parameters<typeof importImageFolder>[1]) {
+  const { tf } = await selectBackend();
+  return importImageFolder({ tf, root, name }, sink);
+}
+
+/** Imports a dataset into the bucket and registers it in the project; importing it again changes nothing. */
+export async function importDataset(
+  ctx: CliContext,
+  args: {
+    path: string;
+    name: string;
+    project: string;
+    kind: 'medmnist' | 'image-folder';
+    classNames?: string[];
+  },
+): Promise<{ datasetId: string; contentHash: string; created: boolean }> {
+  const store = new ObjectStore(ctx.config.s3);
+  await store.ensureBucket();
+  const known =
+    args.kind === 'medmnist' ? MEDMNIST_DATASETS[args.name as keyof typeof MEDMNIST_DATASETS] : undefined;
+  const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) =>
+    args.kind === 'medmnist'
+      ? importMedmnistNpz(
+          {
+            path: args.path,
+            name: args.name,
+            classNames: args.classNames ?? known?.classNames ?? ['0', '1'],
+            ...(known ? { licence: known.licence, citation: known.citation } : {}),
+          },
+          sink,
+        )
+      : imageFolder(args.path, args.name, sink),
+  );
+  const project = await ctx.db.project.upsert({
+    where: { slug: args.project },
+    update: {},
+    create: { slug: args.project, name: args.project },
+  });
+  const existing = await ctx.db.dataset.findUnique({
+    where: { projectId_contentHash: { projectId: project.id, contentHash: stored.manifestSha256 } },
+  });
+  if (existing) return { datasetId: existing.id, contentHash: existing.contentHash, created: false };
+  const { manifest } = stored;
+  const row = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.dataset.create({
+      data: {
+        projectId: project.id,
+        name: args.name,
+        contentHash: stored.manifestSha256,
+        manifestUri: stored.manifestUri,
+        splits: Object.fromEntries(
+          Object.entries(manifest.splits).map(([k, v]) => [
+            k,
+            { count: v.count, labelHistogram: v.labelHistogram },
+          ]),
+        ),
+        numClasses: stored.numClasses,
+        task: stored.task,
+        licence: manifest.source.licence ?? 'unknown',
+        source: manifest.source.citation ?? args.path,
+      },
+    });
+    await appendAuditEvent(tx, {
+      projectId: project.id,
+      actor: ctx.actor,
+      action: 'dataset.import',
+      subjectType: 'dataset',
+      subjectId: created.id,
+      payload: { name: args.name, contentHash: stored.manifestSha256 },
+    });
+    return created;
+  });
+  return { datasetId: row.id, contentHash: row.contentHash, created: true };
+}
+
+/** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
+export async function registerWeightsFile(
+  ctx: CliContext,
+  args: { path: string; name: string; architecture: string; project: string },
+): Promise<{ weightsSourceId: string; sha256: string; created: boolean }> {
+  const bytes = new Uint8Array(readFileSync(args.path));
+  const sha256 = sha256Hex(bytes);
+  const store = new ObjectStore(ctx.config.s3);
+  await store.ensureBucket();
+  const key = `weights/${sha256}.h5`;
+  if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
+  const project = await ctx.db.project.upsert({
+    where: { slug: args.project },
+    update: {},
+    create: { slug: args.project, name: args.project },
+  });
+  const existing = await ctx.db.weightsSource.findUnique({
+    where: { projectId_name: { projectId: project.id, name: args.name } },
+  });
+  if (existing) {
+    if (existing.sha256 !== sha256)
+      throw new Error(
+        `weights source '${args.name}' already exists in project '${args.project}' with other content (sha256 ${existing.sha256}); choose another --name`,
+      );
+    return { weightsSourceId: existing.id, sha256, created: false };
+  }
+  const row = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.weightsSource.create({
+      data: {
+        projectId: project.id,
+        name: args.name,
+        kind: 'file',
+        uri: store.uriOf(key),
+        sha256,
+        architecture: args.architecture,
+        format: 'keras-h5',
+      },
+    });
+    await appendAuditEvent(tx, {
+      projectId: project.id,
+      actor: ctx.actor,
+      action: 'weights.register',
+      subjectType: 'weights',
+      subjectId: created.id,
+      payload: { name: args.name, sha256, file: basename(args.path) },
+    });
+    return created;
+  });
+  return { weightsSourceId: row.id, sha256, created: true };
+}
+
+/** Registers a completed trial's output weights as a weights source (pretrain on one dataset, fine-tune on another). */
+export async function registerTrialWeights(
+  ctx: CliContext,
+  args: { trialId: string; name: string },
+): Promise<{ weightsSourceId: string; created: boolean }> {
+  const trial = await ctx.db.trial.findUniqueOrThrow({
+    where: { id: args.trialId },
+    include: { artifacts: { where: { kind: 'weights' } }, sweep: { select: { projectId: true } } },
+  });
+  const weights = trial.artifacts[0];
+  if (trial.status !== 'completed' || !weights)
+    throw new Error(
+      `trial ${args.trialId} has no output weights (status ${trial.status}); only completed trials can be a weights source`,
+    );
+  const existing = await ctx.db.weightsSource.findUnique({
+    where: { projectId_name: { projectId: trial.sweep.projectId, name: args.name } },
+  });
+  if (existing) return { weightsSourceId: existing.id, created: false };
+  const row = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.weightsSource.create({
+      data: {
+        projectId: trial.sweep.projectId,
+        name: args.name,
+        kind: 'trial',
+        uri: weights.uri,
+        sha256: weights.sha256,
+        sourceTrialId: trial.id,
+        architecture: trial.architecture,
+        format: 'keras-h5',
+      },
+    });
+    await appendAuditEvent(tx, {
+      projectId: trial.sweep.projectId,
+      actor: ctx.actor,
+      action: 'weights.register',
+      subjectType: 'weights',
+      subjectId: created.id,
+      payload: { name: args.name, sha256: weights.sha256, sourceTrialId: trial.id },
+    });
+    return created;
+  });
+  return { weightsSourceId: row.id, created: true };
+}
+
+export function registerDataCommands(program: Command): void {
+  program
+    .command('data')
+    .description('datasets')
+    .command('import <path>')
+    .description(
+      'import a MedMNIST .npz or an image folder (root/<split>/<class>/*.png) into the bucket and register it',
+    )
+    .requiredOption('--name <name>', 'dataset name in the project, e.g. breastmnist')
+    .option('--project <slug>', 'project', 'default')
+    .option('--kind <kind>', 'medmnist | image-folder (default: by path)')
+    .option('--json', 'JSON output')
+    .action(async (path: string, opts: { name: string; project: string; kind?: string; json?: boolean }) => {
+      const kind = opts.kind ?? (path.endsWith('.npz') ? 'medmnist' : 'image-folder');
+      if (kind !== 'medmnist' && kind !== 'image-folder')
+        throw new RangeError(`--kind must be medmnist or image-folder, got ${kind}`);
+      await withContext(async (ctx) => {
+        const r = await importDataset(ctx, { path, name: opts.name, project: opts.project, kind });
+        if (opts.json) console.log(JSON.stringify(r));
+        else
+          console.log(
+            `dataset ${opts.name} (sha256:${r.contentHash}) ${r.created ? 'registered' : 'already registered'} as ${r.datasetId}`,
+          );
+      });
+    });
+
+  const weights = program.command('weights').description('weights sources for pretrained arms');
+  weights
+    .command('register <file>')
+    .description('upload a Keras .h5 weights file and register it, e.g. --name imagenet/squeezenet1_1')
+    .requiredOption('--name <ref/architecture>', 'weights source name: <ref>/<architecture>')
+    .option('--project <slug>', 'project', 'default')
+    .action(async (file: string, opts: { name: string; project: string }) => {
+      const architecture = opts.name.split('/')[1];
+      if (!architecture)
+        throw new RangeError(
+          `--name must be <ref>/<architecture>, e.g. imagenet/squeezenet1_1; got ${opts.name}`,
+        );
+      await withContext(async (ctx) => {
+        const r = await registerWeightsFile(ctx, {
+          path: file,
+          name: opts.name,
+          architecture,
+          project: opts.project,
+        });
+        console.log(
+          `weights ${opts.name} (sha256 ${r.sha256}) ${r.created ? 'registered' : 'already registered'}`,
+        );
+      });
+    });
+  weights
+    .command('from-trial <trialId>')
+    .description("register a completed trial's output weights, e.g. --name pneumonia/vgg16")
+    .requiredOption('--name <ref/architecture>', 'weights source name')
+    .action(async (trialId: string, opts: { name: string }) => {
+      await withContext(async (ctx) => {
+        const r = await registerTrialWeights(ctx, { trialId, name: opts.name });
+        console.log(
+          `weights ${opts.name} ${r.created ? 'registered' : 'already registered'} from trial ${trialId}`,
+        );
+      });
+    });
+}
+
+/** The shared MedMNIST file of a dataset name. */
+export const sharedMedmnistPath = (dataDir: string, name: string) => join(dataDir, 'medmnist', `${name}.npz`);

@@ -1,0 +1,389 @@
+// The train activity on the real stack (MinIO, Postgres) and real data (BreastMNIST, the SqueezeNet
+// ImageNet file): a tiny configuration, so each run takes seconds.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auc, finalMetricsHash, sha256Hex } from '@medsweep/core';
+import type { BackendInfo } from '@medsweep/ml';
+import {
+  ARCHITECTURES,
+  loadKerasWeights,
+  predictSplit,
+  readKerasWeightsInput,
+  readMedmnistNpz,
+  selectBackend,
+} from '@medsweep/ml';
+import type { TrainActivities, TrainSegmentInput, TrialEvaluation } from '@medsweep/workflows';
+import type { TrainHeartbeat } from '../train-heartbeat.js';
+import type { TrainFixture } from '../test-support/train-fixtures.js';
+import {
+  BREAST_NPZ,
+  SQUEEZENET_H5,
+  TINY_SPEC,
+  registerTrial,
+  trainFixture,
+} from '../test-support/train-fixtures.js';
+import { workerIdentity } from '../identity.js';
+import type { Trainer } from './train.js';
+import { createTrainActivities } from './train.js';
+
+let fixture: TrainFixture;
+let backend: BackendInfo;
+let cacheDir: string;
+/** resumedAfterEpochs of every train() call, in order. */
+const resumes: number[] = [];
+let activities: TrainActivities;
+const identity = workerIdentity('train', 'tensorflow');
+
+beforeAll(async () => {
+  backend = await selectBackend();
+  fixture = await trainFixture();
+  cacheDir = await mkdtemp(join(tmpdir(), 'medsweep-worker-cache-'));
+  const { train } = await import('@medsweep/ml');
+  const observed: Trainer = async (args) => {
+    const result = await train(args);
+    resumes.push(result.resumedAfterEpochs);
+    return result;
+  };
+  activities = createTrainActivities({ ...fixture, cacheDir, backend, identity, trainer: observed });
+});
+
+afterAll(async () => {
+  await fixture?.close();
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+});
+
+/** Runs one segment in a mock activity context (attempt, heartbeat details) and collects its heartbeats. */
+async function runSegment(
+  input: TrainSegmentInput,
+  info: { attempt?: number; heartbeatDetails?: unknown } = {},
+  onHeartbeat?: (details: TrainHeartbeat, env: MockActivityEnvironment) => void,
+) {
+  // Failures are what some tests expect; the SDK's warning for each would only be noise.
+  const env = new MockActivityEnvironment(
+    { ...info, retryPolicy: { maximumAttempts: 10 } },
+    { logger: new DefaultLogger('ERROR') },
+  );
+  const heartbeats: TrainHeartbeat[] = [];
+  env.on('heartbeat', (details: TrainHeartbeat) => {
+    heartbeats.push(details);
+    onHeartbeat?.(details, env);
+  });
+  // run() cannot infer the result type from the function: name it.
+  const run = env.run(activities.trainSegment, input) as ReturnType<TrainActivities['trainSegment']>;
+  return { run, heartbeats };
+}
+
+const keyOf = (uri: string) => uri.slice(`s3://${fixture.store.bucket}/`.length);
+const metric = (e: TrialEvaluation, split: 'val' | 'test', name: string) =>
+  e.finalMetrics.find((m) => m.split === split && m.name === name)?.value;
+
+describe('trainSegment on the real stack', () => {
+  let first: Awaited<ReturnType<TrainActivities['trainSegment']>>;
+  let firstHeartbeats: TrainHeartbeat[];
+  let trialId: string;
+  let input: TrainSegmentInput;
+
+  it('trains to the end, evaluates the best epoch on test and stores what it reports', async () => {
+    const registered = await registerTrial(fixture, { index: 0 });
+    trialId = registered.trialId;
+    input = { trial: registered.trial, trialId, untilEpoch: 3, evaluate: true };
+    const tensors = backend.tf.memory().numTensors;
+    const { run, heartbeats } = await runSegment(input);
+    first = await run;
+    firstHeartbeats = heartbeats;
+    expect(backend.tf.memory().numTensors, 'tensors left behind').toBe(tensors);
+
+    expect(first).toMatchObject({
+      epochsCompleted: 3,
+      stoppedEarly: false,
+      checkpointUri: `s3://${fixture.store.bucket}/checkpoints/${fixture.sweepId}/0/epoch-0003.ckpt`,
+    });
+    const evaluation = first.evaluation as TrialEvaluation;
+    const testAuc = metric(evaluation, 'test', 'auc') as number;
+    expect(testAuc).toBeGreaterThan(0.5);
+    expect(testAuc).toBeLessThanOrEqual(1);
+    expect(evaluation.primaryMetricValue).toBe(metric(evaluation, 'val', 'auc'));
+    expect([0, 1, 2]).toContain(evaluation.bestEpoch);
+    for (const name of [
+      'acc',
+      'precision',
+      'recall',
+      'f1',
+      'f1_macro',
+      'specificity',
+      'ece',
+      'op_sensitivity',
+    ]) {
+      expect(metric(evaluation, 'test', name), name).toBeTypeOf('number');
+    }
+
+    // Every artifact is in S3 with the reported hash, and the lineage hashes are those of the artifacts.
+    const artifacts = Object.fromEntries(evaluation.artifacts.map((a) => [a.kind, a]));
+    expect(Object.keys(artifacts).sort()).toEqual(['confusion', 'curves', 'predictions', 'roc', 'weights']);
+    for (const artifact of evaluation.artifacts) {
+      expect(artifact.uri.startsWith(`s3://${fixture.store.bucket}/trials/${fixture.sweepId}/0/`)).toBe(true);
+      const bytes = await fixture.store.get(keyOf(artifact.uri), artifact.sha256);
+      expect(bytes.length).toBe(artifact.sizeBytes);
+    }
+    const { lineage } = evaluation;
+    expect(lineage.weightsOutHash).toBe(artifacts['weights']?.sha256);
+    expect(lineage.predictionsHash).toBe(artifacts['predictions']?.sha256);
+    expect(lineage.metricsHash).toBe(finalMetricsHash(evaluation.finalMetrics));
+    expect(lineage.datasetManifestHash).toBe(fixture.dataset.manifestSha256);
+    expect(lineage.weightsInHash).toBeNull();
+    expect(lineage.backend).toBe('tensorflow');
+    expect(lineage.codeVersion).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    const row = await fixture.db.trial.findUniqueOrThrow({ where: { id: trialId } });
+    expect(lineage.configHash).toBe(row.configHash);
+
+    // The auditor's path: the stored predictions re-evaluate to the reported AUC...
+    const predictions = JSON.parse(
+      new TextDecoder().decode(await fixture.store.get(keyOf(artifacts['predictions']!.uri))),
+    ) as { splits: { test: { labels: number[]; scores: number[]; numColumns: number } } };
+    const { test } = predictions.splits;
+    expect(auc(test.labels, { values: test.scores, numColumns: test.numColumns }, 'binary-class')).toBe(
+      testAuc,
+    );
+    // ...and the stored weights, loaded strictly into a fresh model, reproduce those predictions.
+    const scratch = await mkdtemp(join(tmpdir(), 'medsweep-weights-out-'));
+    try {
+      const path = join(scratch, 'weights.h5');
+      await writeFile(path, await fixture.store.get(keyOf(artifacts['weights']!.uri)));
+      const recordedInput = await readKerasWeightsInput(path);
+      expect(recordedInput).toEqual({ height: 32, width: 32, channels: 1, preprocessing: 'minus-one-one' });
+      const model = ARCHITECTURES.vgg16.build({
+        inputSize: 32,
+        channels: 1,
+        numClasses: 2,
+        includeTop: true,
+        widthMultiplier: 0.125,
+      });
+      try {
+        await loadKerasWeights(model, path);
+        const splits = readMedmnistNpz(new Uint8Array(await readFile(BREAST_NPZ)), BREAST_NPZ, 2);
+        const again = await predictSplit(backend.tf, model, splits.test, recordedInput!, 2, 32);
+        expect(Array.from(again.scores.values)).toEqual(test.scores);
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+
+    // Learning curves in Postgres, epoch by epoch (0-based).
+    const points = await fixture.db.epochMetric.findMany({ where: { trialId }, orderBy: [{ epoch: 'asc' }] });
+    const names = (epoch: number) =>
+      points
+        .filter((p) => p.epoch === epoch)
+        .map((p) => `${p.split}/${p.name}`)
+        .sort();
+    const expected = ['train/loss', 'train/lr', 'val/acc', 'val/auc', 'val/loss'];
+    expect([names(0), names(1), names(2)]).toEqual([expected, expected, expected]);
+
+    // Which worker and code ran it.
+    const attempt = await fixture.db.trialAttempt.findUniqueOrThrow({
+      where: { trialId_attempt: { trialId, attempt: 1 } },
+    });
+    expect(attempt).toMatchObject({
+      workerIdentity: identity.identity,
+      outcome: 'completed',
+      backend: 'tensorflow',
+    });
+
+    // Heartbeats report every batch and, once an epoch is checkpointed, where a retry resumes.
+    const batches = heartbeats.filter((h) => h.phase === 'train');
+    expect(batches.at(0)).toMatchObject({ epoch: 0, batch: 1, batches: 18, epochs: 3 });
+    expect(heartbeats.at(-1)).toMatchObject({ checkpointUri: first.checkpointUri, checkpointEpoch: 3 });
+  });
+
+  it('on a retry resumes from the checkpoint in its heartbeat, downloads no data and reports the same hashes', async () => {
+    fixture.store.gets.length = 0;
+    const { run } = await runSegment(input, { attempt: 2, heartbeatDetails: firstHeartbeats.at(-1) });
+    const retried = await run;
+
+    expect(resumes.at(-1)).toBe(3);
+    expect(fixture.store.gets.filter((key) => key.startsWith('datasets/'))).toEqual([]);
+    expect(fixture.store.gets).toContain(keyOf(first.checkpointUri));
+    const before = first.evaluation as TrialEvaluation;
+    const after = retried.evaluation as TrialEvaluation;
+    expect(after.lineage).toEqual(before.lineage);
+    expect(after.finalMetrics).toEqual(before.finalMetrics);
+    expect(after.artifacts).toEqual(before.artifacts);
+    const attempts = await fixture.db.trialAttempt.findMany({
+      where: { trialId },
+      orderBy: { attempt: 'asc' },
+    });
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'completed'],
+      [2, 'completed'],
+    ]);
+  });
+
+  it('ends a segment at a rung and continues from its checkpoint to the same result', async () => {
+    const { trial, trialId: id } = await registerTrial(fixture, { index: 1, rungs: [1] });
+    const toRung = await (await runSegment({ trial, trialId: id, untilEpoch: 1, evaluate: false })).run;
+    expect(toRung).toEqual({
+      epochsCompleted: 1,
+      rungValue: expect.any(Number),
+      stoppedEarly: false,
+      checkpointUri: `s3://${fixture.store.bucket}/checkpoints/${fixture.sweepId}/1/epoch-0001.ckpt`,
+    });
+    const valAuc = await fixture.db.epochMetric.findUniqueOrThrow({
+      where: { trialId_epoch_split_name: { trialId: id, epoch: 0, split: 'val', name: 'auc' } },
+    });
+    expect(toRung.rungValue).toBe(valAuc.value);
+
+    const rest = await (await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })).run;
+    expect(resumes.at(-1)).toBe(1);
+    // Same seed and configuration as trial 0, trained in two segments: the same model, byte for byte.
+    const whole = (first.evaluation as TrialEvaluation).lineage;
+    expect(rest.evaluation?.lineage).toMatchObject({
+      weightsOutHash: whole.weightsOutHash,
+      predictionsHash: whole.predictionsHash,
+      metricsHash: whole.metricsHash,
+    });
+    // Each segment's execution keeps its own attempt row (segment 1 numbers from maxAttempts + 1).
+    const attempts = await fixture.db.trialAttempt.findMany({
+      where: { trialId: id },
+      orderBy: { attempt: 'asc' },
+    });
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'completed'],
+      [11, 'completed'],
+    ]);
+  });
+
+  it('stops between batches when cancelled, and records the attempt as cancelled', async () => {
+    const { trial, trialId: id } = await registerTrial(fixture, { index: 2 });
+    let cancelledAt = -1;
+    const { run, heartbeats } = await runSegment(
+      { trial, trialId: id, untilEpoch: 3, evaluate: true },
+      {},
+      (h, env) => {
+        if (h.phase === 'train' && h.batch === 2 && cancelledAt < 0) {
+          cancelledAt = heartbeats.length;
+          env.cancel();
+        }
+      },
+    );
+    await expect(run).rejects.toBeInstanceOf(CancelledFailure);
+    // At most the heartbeat of the batch running when the cancellation came, none after.
+    expect(heartbeats.length - cancelledAt).toBeLessThanOrEqual(1);
+    expect(await fixture.store.exists(`checkpoints/${fixture.sweepId}/2/latest.json`)).toBe(false);
+    const attempt = await fixture.db.trialAttempt.findUniqueOrThrow({
+      where: { trialId_attempt: { trialId: id, attempt: 1 } },
+    });
+    expect(attempt.outcome).toBe('cancelled');
+  });
+
+  it('fine-tunes from ImageNet weights: the frozen base keeps the file values, the head learns', async () => {
+    const bytes = new Uint8Array(await readFile(SQUEEZENET_H5));
+    const stored = await fixture.store.put('tests/weights/squeezenet-imagenet-notop.h5', bytes);
+    const spec = {
+      ...TINY_SPEC,
+      architectures: ['squeezenet1_1' as const],
+      model: { inputSize: 32, widthMultiplier: 1 },
+      transfer: { mode: 'frozen' as const, lrMultiplier: 1 },
+      budget: { maxTrials: 1, maxEpochs: 1 },
+    };
+    const weights = {
+      weightsSourceId: 'imagenet',
+      uri: stored.uri,
+      sha256: stored.sha256,
+      format: 'keras-h5',
+    };
+    const { trial, trialId: id } = await registerTrial(fixture, {
+      index: 3,
+      spec,
+      arm: 'pretrained:imagenet',
+      weights,
+    });
+    const result = await (await runSegment({ trial, trialId: id, untilEpoch: 1, evaluate: true })).run;
+    const evaluation = result.evaluation as TrialEvaluation;
+    expect(evaluation.lineage.weightsInHash).toBe(sha256Hex(bytes));
+    expect(metric(evaluation, 'test', 'auc')).toBeTypeOf('number');
+
+    const scratch = await mkdtemp(join(tmpdir(), 'medsweep-finetuned-'));
+    try {
+      const out = join(scratch, 'out.h5');
+      const weightsOut = evaluation.artifacts.find((a) => a.kind === 'weights')!;
+      await writeFile(out, await fixture.store.get(keyOf(weightsOut.uri), weightsOut.sha256));
+      expect(await readKerasWeightsInput(out)).toEqual({
+        height: 32,
+        width: 32,
+        channels: 3,
+        preprocessing: 'caffe',
+      });
+      // Load the ImageNet file and the fine-tuned output into two models and compare layer by layer.
+      const build = () =>
+        ARCHITECTURES.squeezenet1_1.build({ inputSize: 32, channels: 3, numClasses: 2, includeTop: true });
+      const imagenet = build();
+      const tuned = build();
+      try {
+        await loadKerasWeights(imagenet, SQUEEZENET_H5, { optionalLayers: ['conv10'] });
+        await loadKerasWeights(tuned, out);
+        const values = (model: typeof imagenet, layer: string) =>
+          model
+            .getLayer(layer)
+            .getWeights()
+            .map((w) => Array.from(w.dataSync()));
+        expect(values(tuned, 'fire9/expand3x3')).toEqual(values(imagenet, 'fire9/expand3x3'));
+        expect(values(tuned, 'conv1')).toEqual(values(imagenet, 'conv1'));
+        expect(values(tuned, 'conv10')).not.toEqual(values(imagenet, 'conv10'));
+      } finally {
+        imagenet.dispose();
+        tuned.dispose();
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('fails at once, not retryably, on weights that do not fit the model', async () => {
+    const stored = await fixture.store.put(
+      'tests/weights/squeezenet-imagenet-notop.h5',
+      new Uint8Array(await readFile(SQUEEZENET_H5)),
+    );
+    const weights = {
+      weightsSourceId: 'imagenet',
+      uri: stored.uri,
+      sha256: stored.sha256,
+      format: 'keras-h5',
+    };
+    // ImageNet weights fit only the full-width network, not 1/8 of it.
+    const spec = { ...TINY_SPEC, architectures: ['squeezenet1_1' as const] };
+    const { trial, trialId: id } = await registerTrial(fixture, {
+      index: 4,
+      spec,
+      arm: 'pretrained:imagenet',
+      weights,
+    });
+    const failure = await (
+      await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })
+    ).run.catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ nonRetryable: true, type: 'WeightsShapeMismatchError' });
+    expect((failure as Error).message).toMatch(/conv1/);
+    const attempt = await fixture.db.trialAttempt.findUniqueOrThrow({
+      where: { trialId_attempt: { trialId: id, attempt: 1 } },
+    });
+    expect(attempt).toMatchObject({ outcome: 'failed', error: (failure as Error).message });
+  });
+
+  it('fails at once on a segment the trial does not have and on a pretrained arm without weights', async () => {
+    const { trial, trialId: id } = await registerTrial(fixture, { index: 5, arm: 'pretrained:imagenet' });
+    const notASegment = await (
+      await runSegment({ trial, trialId: id, untilEpoch: 2, evaluate: false })
+    ).run.catch((e: unknown) => e);
+    expect(notASegment).toMatchObject({ nonRetryable: true, type: 'SegmentRangeError' });
+    const noWeights = await (
+      await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })
+    ).run.catch((e: unknown) => e);
+    expect(noWeights).toMatchObject({ nonRetryable: true, type: 'MissingWeightsError' });
+  });
+});

@@ -1,0 +1,99 @@
+// A trial's final evaluation from its predictions, as the MedMNIST evaluator defines the benchmark
+// metrics (AUC from the positive-class score or one-vs-rest, ACC at 0.5 or argmax) plus the clinical
+// ones. The operating point is chosen on validation and then applied to test, never chosen on test.
+import type { FinalMetricValue, OperatingPointRule, RocCurve, TaskType } from '@medsweep/core';
+import {
+  accuracy,
+  auc,
+  chooseOperatingPoint,
+  confusionMatrix,
+  expectedCalibrationError,
+  f1,
+  precision,
+  ratesAtThreshold,
+  recall,
+  rocCurves,
+  specificity,
+} from '@medsweep/core';
+import type { SweepSpec } from '@medsweep/core/sweep';
+import type { SplitPredictions } from '@medsweep/ml';
+
+export type EvaluatedSplit = FinalMetricValue['split'];
+
+/** Everything computed from the val and test predictions of the selected model. */
+export interface EvaluationReport {
+  /**
+   * Per split: auc, acc, loss, ece; precision/recall/specificity/f1 with `_macro` variants (binary tasks
+   * also the positive class's, unsuffixed); binary tasks add op_threshold, op_sensitivity and
+   * op_specificity at the operating point chosen on val. Sorted by (split, name); finite values only.
+   */
+  finalMetrics: FinalMetricValue[];
+  /** ROC curves per split (sklearn's drop_intermediate; thresholds[0] is +Infinity). */
+  roc: Record<EvaluatedSplit, RocCurve[]>;
+  /** Confusion matrix [true][predicted] per split at the benchmark decision rule (0.5 or argmax). */
+  confusion: Record<EvaluatedSplit, number[][]>;
+}
+
+/** The spec's operating-point setting as @medsweep/core's rule. */
+export function operatingPointRule(evaluation: SweepSpec['evaluation']): OperatingPointRule {
+  return evaluation.operatingPoint === 'youden'
+    ? { rule: 'youden' }
+    : { rule: 'target-sensitivity', sensitivity: evaluation.operatingPoint.targetSensitivity };
+}
+
+export function evaluatePredictions(
+  predictions: Record<EvaluatedSplit, SplitPredictions>,
+  task: TaskType,
+  rule: OperatingPointRule,
+): EvaluationReport {
+  const metrics: FinalMetricValue[] = [];
+  const add = (split: EvaluatedSplit, name: string, value: number) => metrics.push({ split, name, value });
+  const splits = ['val', 'test'] as const;
+
+  for (const split of splits) {
+    const { labels, scores, loss } = predictions[split];
+    add(split, 'auc', auc(labels, scores, task));
+    add(split, 'acc', accuracy(labels, scores, task));
+    add(split, 'loss', loss);
+    add(split, 'ece', expectedCalibrationError(labels, scores, task));
+    const averages = task === 'binary-class' ? (['binary', 'macro'] as const) : (['macro'] as const);
+    for (const average of averages) {
+      const suffix = average === 'macro' ? '_macro' : '';
+      add(split, `precision${suffix}`, precision(labels, scores, task, { average }));
+      add(split, `recall${suffix}`, recall(labels, scores, task, { average }));
+      add(split, `specificity${suffix}`, specificity(labels, scores, task, { average }));
+      add(split, `f1${suffix}`, f1(labels, scores, task, { average }));
+    }
+  }
+
+  if (task === 'binary-class') {
+    const val = predictions.val;
+    const chosen = chooseOperatingPoint(val.labels, val.scores, task, rule);
+    const test = ratesAtThreshold(predictions.test.labels, predictions.test.scores, task, chosen.threshold);
+    for (const [split, point] of [
+      ['val', chosen],
+      ['test', test],
+    ] as const) {
+      add(split, 'op_threshold', point.threshold);
+      add(split, 'op_sensitivity', point.sensitivity);
+      add(split, 'op_specificity', point.specificity);
+    }
+  }
+
+  return {
+    finalMetrics: metrics
+      // A threshold of +Infinity (nothing positive) has no JSON or metric-table form.
+      .filter((m) => Number.isFinite(m.value))
+      .sort((a, b) => (a.split === b.split ? compare(a.name, b.name) : compare(a.split, b.split))),
+    roc: {
+      val: rocCurves(predictions.val.labels, predictions.val.scores, task, { dropIntermediate: true }),
+      test: rocCurves(predictions.test.labels, predictions.test.scores, task, { dropIntermediate: true }),
+    },
+    confusion: {
+      val: confusionMatrix(predictions.val.labels, predictions.val.scores, task),
+      test: confusionMatrix(predictions.test.labels, predictions.test.scores, task),
+    },
+  };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,128 @@
+// A trial's outputs in S3 under trials/<sweepId>/<trialIndex>/: the selected model's weights (Keras
+// HDF5, loadable as a weights source), its val/test predictions (what an auditor re-evaluates), the
+// learning curves, ROC points and confusion matrices. Keys are fixed by the trial and every file is a
+// deterministic encoding, so a retried evaluation rewrites the same bytes under the same keys.
+import { readFile } from 'node:fs/promises';
+import type { RocCurve } from '@medsweep/core';
+import { canonicalJson } from '@medsweep/core';
+import type { EpochRecord, SplitPredictions } from '@medsweep/ml';
+import type { ObjectStore } from '@medsweep/storage';
+import type { ArtifactRef } from '@medsweep/workflows';
+import type { EvaluatedSplit, EvaluationReport } from './evaluation.js';
+
+/** The key prefix of one trial's artifacts. */
+export const artifactPrefix = (sweepId: string, trialIndex: number): string =>
+  `trials/${sweepId}/${trialIndex}`;
+
+export interface TrialOutputs {
+  /** Local path of the selected model's weights, written by saveKerasWeights. */
+  weightsPath: string;
+  predictions: Record<EvaluatedSplit, SplitPredictions>;
+  task: string;
+  classNames: readonly string[];
+  history: readonly EpochRecord[];
+  /** Name of the metric in history's validationMetric, e.g. `val_auc`. */
+  historyMetric: string;
+  /** 0-based, as history counts. */
+  bestEpoch: number;
+  report: EvaluationReport;
+}
+
+export interface StoredOutputs {
+  artifacts: ArtifactRef[];
+  weightsOutHash: string;
+  predictionsHash: string;
+}
+
+export async function storeTrialOutputs(
+  store: ObjectStore,
+  prefix: string,
+  outputs: TrialOutputs,
+): Promise<StoredOutputs> {
+  const json = (value: unknown) => new TextEncoder().encode(canonicalJson(value));
+  const files: { kind: ArtifactRef['kind']; name: string; contentType: string; bytes: Uint8Array }[] = [
+    {
+      kind: 'weights',
+      name: 'weights.h5',
+      contentType: 'application/x-hdf5',
+      bytes: new Uint8Array(await readFile(outputs.weightsPath)),
+    },
+    {
+      kind: 'predictions',
+      name: 'predictions.json',
+      contentType: 'application/json',
+      bytes: json(predictionsDocument(outputs)),
+    },
+    {
+      kind: 'curves',
+      name: 'curves.json',
+      contentType: 'application/json',
+      bytes: json({
+        format: 'medsweep.curves/1',
+        validationMetric: outputs.historyMetric,
+        bestEpoch: outputs.bestEpoch,
+        // 0-based epochs, as the epoch_metrics table counts them.
+        epochs: outputs.history,
+      }),
+    },
+    {
+      kind: 'roc',
+      name: 'roc.json',
+      contentType: 'application/json',
+      bytes: json({
+        format: 'medsweep.roc/1',
+        splits: { val: outputs.report.roc.val.map(rocPoints), test: outputs.report.roc.test.map(rocPoints) },
+      }),
+    },
+    {
+      kind: 'confusion',
+      name: 'confusion.json',
+      contentType: 'application/json',
+      bytes: json({
+        format: 'medsweep.confusion/1',
+        rule: outputs.task === 'binary-class' ? 'positive-class score > 0.5' : 'argmax',
+        classNames: outputs.classNames,
+        // matrix[true class][predicted class]
+        splits: outputs.report.confusion,
+      }),
+    },
+  ];
+  const artifacts = await Promise.all(
+    files.map(async (f): Promise<ArtifactRef> => {
+      const stored = await store.put(`${prefix}/${f.name}`, f.bytes, f.contentType);
+      return {
+        kind: f.kind,
+        uri: stored.uri,
+        sha256: stored.sha256,
+        sizeBytes: stored.sizeBytes,
+        contentType: f.contentType,
+      };
+    }),
+  );
+  const hashOf = (kind: ArtifactRef['kind']) => artifacts.find((a) => a.kind === kind)?.sha256 as string;
+  return { artifacts, weightsOutHash: hashOf('weights'), predictionsHash: hashOf('predictions') };
+}
+
+/**
+ * Labels and scores of both splits, in split order: scores row-major [count, numColumns] (the last
+ * column is the positive class of a binary task), the float32 values the model produced.
+ */
+function predictionsDocument(outputs: TrialOutputs) {
+  const split = (p: SplitPredictions) => ({
+    count: p.labels.length,
+    numColumns: p.scores.numColumns,
+    labels: Array.from(p.labels),
+    scores: Array.from(p.scores.values),
+  });
+  return {
+    format: 'medsweep.predictions/1',
+    task: outputs.task,
+    classNames: outputs.classNames,
+    splits: { val: split(outputs.predictions.val), test: split(outputs.predictions.test) },
+  };
+}
+
+/** A ROC curve as JSON: thresholds[0], +Infinity (nothing predicted positive), is written as null. */
+function rocPoints(curve: RocCurve) {
+  return { ...curve, thresholds: curve.thresholds.map((t) => (Number.isFinite(t) ? t : null)) };
+}

@@ -1,0 +1,129 @@
+// The model a trial trains: its architecture at the spec's size, seeded initial weights, and for a
+// pretrained arm the base weights of the weights source with the spec's transfer mode.
+import { modelFor } from '@medsweep/core/sweep';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Dataset, ModelInputSpec, Tf, TransferMode, TransferSummary } from '@medsweep/ml';
+import {
+  applyTransferMode,
+  getArchitecture,
+  initializeWeights,
+  InvalidTransferModeError,
+  loadKerasWeights,
+  readKerasWeightsInput,
+} from '@medsweep/ml';
+import type { TrialInput } from '@medsweep/workflows';
+
+export interface TrialModel {
+  model: tfjs.LayersModel;
+  /** How images are fed to it: the recorded input of trial weights, ImageNet's for imported files. */
+  input: ModelInputSpec;
+  transfer: TransferSummary;
+}
+
+export interface BuildTrialModelArgs {
+  tf: Tf;
+  trial: TrialInput;
+  dataset: Dataset;
+  /** Local path of the pretrained arm's weights; undefined for scratch. */
+  weightsPath?: string;
+}
+
+/**
+ * Builds and initialises the trial's model; dispose it when done. Initial weights are drawn from the
+ * trial's seed; a pretrained arm then loads its file's base layers by name (the head keeps its seeded
+ * values, whatever head the file has) and trains as spec.transfer says. Scratch trains every layer.
+ */
+export async function buildTrialModel({
+  tf,
+  trial,
+  dataset,
+  weightsPath,
+}: BuildTrialModelArgs): Promise<TrialModel> {
+  const { plan, spec } = trial;
+  const architecture = getArchitecture(plan.architecture);
+  const { inputSize: size, widthMultiplier } = modelFor(spec, plan.architecture);
+  // Trial outputs record their input; an imported file without a record is ImageNet weights.
+  const recorded = weightsPath === undefined ? undefined : await readKerasWeightsInput(weightsPath);
+  const imagenet = weightsPath !== undefined && recorded === undefined;
+  const input = inputFor(
+    architecture.imagenetPreprocessing,
+    dataset.manifest.image.channels,
+    size,
+    imagenet,
+    recorded,
+  );
+
+  const model = architecture.build({
+    inputSize: size,
+    channels: input.channels,
+    numClasses: dataset.manifest.numClasses,
+    includeTop: true,
+    widthMultiplier,
+    ...(typeof plan.params['dropout'] === 'number' ? { dropout: plan.params['dropout'] } : {}),
+    imagenetWeights: imagenet,
+  });
+  try {
+    initializeWeights(tf, model, plan.seed);
+    let mode: TransferMode = { kind: 'full' };
+    if (weightsPath !== undefined) {
+      // The base as a model of its own, sharing the layers: loading into it sets exactly the base's
+      // weights, strictly, and never touches the new head.
+      const base = tf.model({
+        inputs: model.inputs,
+        outputs: model.getLayer(architecture.featureLayer).output,
+      });
+      await loadKerasWeights(base, weightsPath);
+      mode = transferMode(spec.transfer, architecture.name);
+    }
+    return { model, input, transfer: applyTransferMode(model, architecture.name, mode) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+function inputFor(
+  imagenetPreprocessing: ModelInputSpec['preprocessing'],
+  datasetChannels: 1 | 3,
+  size: number,
+  imagenet: boolean,
+  recorded: ModelInputSpec | undefined,
+): ModelInputSpec {
+  if (recorded) return { ...recorded, height: size, width: size };
+  // EfficientNet rescales and normalises inside the model: it takes raw pixels, pretrained or not.
+  const raw = imagenetPreprocessing === 'raw';
+  if (!imagenet) {
+    return {
+      height: size,
+      width: size,
+      channels: datasetChannels,
+      preprocessing: raw ? 'raw' : 'minus-one-one',
+    };
+  }
+  // 'caffe' and 'torch' normalise the three ImageNet channels, so grey images are fed as RGB.
+  return {
+    height: size,
+    width: size,
+    channels: raw ? datasetChannels : 3,
+    preprocessing: imagenetPreprocessing,
+  };
+}
+
+function transferMode(transfer: TrialInput['spec']['transfer'], architecture: string): TransferMode {
+  switch (transfer.mode) {
+    case 'frozen':
+      return { kind: 'frozen' };
+    case 'fine-tune-top':
+      // The spec requires blocks in this mode; applyTransferMode rejects anything else with the reason.
+      return { kind: 'fine-tune-top', blocks: transfer.blocks as number };
+    case 'full':
+      return { kind: 'full' };
+    default: {
+      const unknown: never = transfer.mode;
+      throw new InvalidTransferModeError(
+        architecture,
+        `unknown mode ${String(unknown)}; accepted: frozen, fine-tune-top, full`,
+      );
+    }
+  }
+}

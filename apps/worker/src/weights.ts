@@ -1,0 +1,31 @@
+// Initial weights of pretrained arms: an imported Keras HDF5 file or the output weights of an earlier
+// trial, both referenced by URI and sha256 and cached on the worker as <cacheDir>/weights/<sha256>.h5.
+import type { ObjectStore } from '@medsweep/storage';
+import type { WeightsRef } from '@medsweep/workflows';
+import type { ContentCache } from './content-cache.js';
+import { UnsupportedWeightsError } from './errors.js';
+import { keyInBucket } from './object-uri.js';
+
+/** WeightsRef formats this worker loads (with @medsweep/ml's loadKerasWeights). */
+export const LOADABLE_WEIGHTS_FORMATS = ['keras-h5', 'keras3-weights-h5'] as const;
+
+/** The local path of the weights `ref` names, downloaded and verified by hash when not yet cached. */
+export async function fetchWeights(
+  store: ObjectStore,
+  cache: ContentCache,
+  ref: WeightsRef,
+): Promise<string> {
+  if (!(LOADABLE_WEIGHTS_FORMATS as readonly string[]).includes(ref.format)) {
+    throw new UnsupportedWeightsError(ref.uri, `format ${ref.format}`, LOADABLE_WEIGHTS_FORMATS.join(', '));
+  }
+  const key = keyInBucket(store, ref.uri);
+  if (key === undefined) {
+    throw new UnsupportedWeightsError(
+      ref.uri,
+      'not in the bucket this worker reads',
+      `URIs under ${store.uriOf('')}`,
+    );
+  }
+  const cached = await cache.file(`weights/${ref.sha256}.h5`, ref.sha256, () => store.get(key, ref.sha256));
+  return cached.path;
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { canonicalHash, primaryMetricOf } from '@medsweep/core';
+import type { JsonObject, SweepSpec } from '@medsweep/core';
+import { appendAuditEvent } from '@medsweep/db';
+import type { Db } from '@medsweep/db';
+import { pauseSignal, progressQuery, resumeSignal, sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
+import type { DatasetRef, SweepInput, SweepProgress, sweepWorkflow, WeightsRef } from '@medsweep/workflows';
+import { SweepNotFoundError, UnknownDatasetError, UnknownWeightsError } from '../errors.js';
+
+export interface SweepServiceDeps {
+  db: Db;
+  temporal: Client;
+}
+
+/** Finds (or creates) the spec's project; a new project needs no ceremony on a local stack. */
+async function projectOf(db: Db, slug: string) {
+  return db.project.upsert({ where: { slug }, update: {}, create: { slug, name: slug } });
+}
+
+/** Resolves the dataset and every pretrained weights source before anything is stored or started. */
+export async function resolveSweep(
+  db: Db,
+  spec: SweepSpec,
+): Promise<Omit<SweepInput, 'sweepId'> & { projectId: string }> {
+  const project = await projectOf(db, spec.project);
+  const byHash = spec.dataset.startsWith('sha256:') ? spec.dataset.slice('sha256:'.length) : undefined;
+  const dataset = await db.dataset.findFirst({
+    where: { projectId: project.id, ...(byHash ? { contentHash: byHash } : { name: spec.dataset }) },
+    orderBy: { createdAt: 'desc' },
+  });
+  if (!dataset) {
+    const registered = await db.dataset.findMany({
+      where: { projectId: project.id },
+      select: { name: true },
+      distinct: ['name'],
+    });
+    throw new UnknownDatasetError(
+      spec.project,
+      spec.dataset,
+      registered.map((d) => d.name),
+    );
+  }
+  const datasetRef: DatasetRef = {
+    id: dataset.id,
+    manifestUri: dataset.manifestUri,
+    manifestSha256: dataset.contentHash,
+    numClasses: dataset.numClasses,
+    task: dataset.task,
+  };
+
+  // `pretrained:a,b` takes, per architecture, the first of `a/<arch>`, `b/<arch>` that is registered.
+  const weights: Record<string, Record<string, WeightsRef>> = {};
+  const missing: string[] = [];
+  for (const arm of spec.arms.filter((a) => a.startsWith('pretrained:'))) {
+    const refs = arm.slice('pretrained:'.length).split(',');
+    const names = spec.architectures.flatMap((a) => refs.map((r) => `${r}/${a}`));
+    const found = await db.weightsSource.findMany({ where: { projectId: project.id, name: { in: names } } });
+    const byArch: Record<string, WeightsRef> = {};
+    for (const arch of spec.architectures) {
+      const w = refs.map((r) => found.find((f) => f.name === `${r}/${arch}`)).find((f) => f !== undefined);
+      if (!w) missing.push(refs.map((r) => `${r}/${arch}`).join(' or '));
+      else byArch[arch] = { weightsSourceId: w.id, uri: w.uri, sha256: w.sha256, format: w.format };
+    }
+    weights[arm] = byArch;
+  }
+  if (missing.length > 0) throw new UnknownWeightsError(spec.project, missing);
+  return { projectId: project.id, spec, dataset: datasetRef, weights };
+}
+
+export interface SubmittedSweep {
+  sweepId: string;
+  workflowId: string;
+}
+
+/**
+ * Stores the sweep (with its audit event) and starts its workflow. Every reference is resolved first, so
+ * an invalid sweep stores nothing. Starting is idempotent: the workflow id derives from the sweep id.
+ */
+export async function submitSweep(
+  deps: SweepServiceDeps,
+  spec: SweepSpec,
+  actor: string,
+): Promise<SubmittedSweep> {
+  const { projectId, ...resolved } = await resolveSweep(deps.db, spec);
+  const sweepId = randomUUID();
+  const workflowId = sweepWorkflowId(sweepId);
+  const primaryMetric = primaryMetricOf(spec);
+  const goal =
+    spec.earlyStopping.kind === 'asha' && spec.earlyStopping.mode === 'min' ? 'minimize' : 'maximize';
+  const specHash = canonicalHash(spec as unknown as JsonObject);
+  // The sweep and its audit event commit together: no sweep exists that the log does not show.
+  await deps.db.$transaction(async (tx) => {
+    await tx.sweep.create({
+      data: {
+        id: sweepId,
+        projectId,
+        name: spec.name,
+        spec: spec as object,
+        specHash,
+        status: 'queued',
+        primaryMetric,
+        primaryMetricGoal: goal,
+        workflowId,
+      },
+    });
+    await appendAuditEvent(tx, {
+      projectId,
+      actor,
+      action: 'sweep.submit',
+      subjectType: 'sweep',
+      subjectId: sweepId,
+      payload: { name: spec.name, specHash },
+    });
+  });
+  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved });
+  return { sweepId, workflowId };
+}
+
+export async function startSweepWorkflow(temporal: Client, input: SweepInput): Promise<void> {
+  try {
+    await temporal.workflow.start<typeof sweepWorkflow>('sweepWorkflow', {
+      workflowId: sweepWorkflowId(input.sweepId),
+      taskQueue: TASK_QUEUES.control,
+      args: [input],
+    });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+}
+
+async function sweepRow(db: Db, sweepId: string) {
+  const row = await db.sweep.findUnique({ where: { id: sweepId } });
+  if (!row) throw new SweepNotFoundError(sweepId);
+  return row;
+}
+
+/** Cancels a sweep: running trials stop at their next heartbeat and are recorded as cancelled. */
+export async function cancelSweep(deps: SweepServiceDeps, sweepId: string, actor: string): Promise<void> {
+  const row = await sweepRow(deps.db, sweepId);
+  await appendAuditEvent(deps.db, {
+    projectId: row.projectId,
+    actor,
+    action: 'sweep.cancel',
+    subjectType: 'sweep',
+    subjectId: sweepId,
+    payload: {},
+  });
+  await deps.temporal.workflow.getHandle(row.workflowId).cancel();
+}
+
+export async function pauseSweep(
+  deps: SweepServiceDeps,
+  sweepId: string,
+  actor: string,
+  pause: boolean,
+): Promise<void> {
+  const row = await sweepRow(deps.db, sweepId);
+  await appendAuditEvent(deps.db, {
+    projectId: row.projectId,
+    actor,
+    action: pause ? 'sweep.pause' : 'sweep.resume',
+    subjectType: 'sweep',
+    subjectId: sweepId,
+    payload: {},
+  });
+  await deps.temporal.workflow.getHandle(row.workflowId).signal(pause ? pauseSignal : resumeSignal);
+}
+
+/** Live progress from the workflow itself (counts, running trials). */
+export async function sweepProgress(temporal: Client, sweepId: string): Promise<SweepProgress> {
+  return temporal.workflow.getHandle(sweepWorkflowId(sweepId)).query(progressQuery);
+}

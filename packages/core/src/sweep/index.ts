@@ -1,0 +1,11 @@
+export { ARCHITECTURE_NAMES, HYPERPARAMETERS, modelFor, primaryMetricOf, sweepSpecSchema } from './spec.js';
+export type { ArchitectureName, HyperparameterName, ParamSpec, SweepSpec, SweepSpecInput } from './spec.js';
+export { formatPath, parseSweepSpec, parseSweepSpecText } from './parse.js';
+export { gridPoint, gridSize, sampleAssignment, sampleParam } from './space.js';
+export type { Assignment, ParamValue } from './space.js';
+export { proposeTpe } from './tpe.js';
+export type { TpeObservation, TpeOptions } from './tpe.js';
+export { ashaDecide, ashaRungs } from './asha.js';
+export type { AshaDecision } from './asha.js';
+export { createPlanner, nextTrial, recordTrialValue, totalTrials } from './plan.js';
+export type { PlannerState, TrialPlan } from './plan.js';

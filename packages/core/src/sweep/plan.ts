@@ -1,0 +1,144 @@
+// Which trial runs next. The sweep workflow keeps a PlannerState (plain data, carried across
+// continue-as-new) and asks nextTrial() whenever a slot is free; every decision is a pure function of the
+// spec and of the results recorded so far, so a replayed workflow makes the same decisions.
+import { Rng } from '../random.js';
+import { gridPoint, gridSize, sampleAssignment } from './space.js';
+import type { Assignment } from './space.js';
+import type { ArchitectureName, SweepSpec } from './spec.js';
+import { proposeTpe } from './tpe.js';
+
+export interface TrialPlan {
+  /** Position in the sweep (0-based launch order); the trial's idempotency key derives from it. */
+  index: number;
+  architecture: ArchitectureName;
+  /** `scratch` or `pretrained:<weights ref>`. */
+  arm: string;
+  params: Assignment;
+  seed: number;
+  /** Which configuration of its (architecture, arm) group this is; repeats across seeds share it. */
+  configIndex: number;
+}
+
+/** One TPE proposal of a group and the results of its seeds as they arrive. */
+interface Proposal {
+  params: Assignment;
+  launchedSeeds: number;
+  values: (number | null)[];
+}
+
+export interface PlannerState {
+  /** Trials handed out so far. */
+  launched: number;
+  /** TPE only: per (architecture, arm) group, in architecture-major order. */
+  groups?: { proposals: Proposal[] }[];
+}
+
+/** Grid points, or samples per group for random and TPE. */
+function configsPerGroup(spec: SweepSpec): number {
+  return spec.search.strategy === 'grid' ? gridSize(spec.search.space) : (spec.search.samples ?? 1);
+}
+
+/** Trials the sweep will run: every (configuration, architecture, arm, seed), capped by the budget. */
+export function totalTrials(spec: SweepSpec): number {
+  const full = configsPerGroup(spec) * spec.architectures.length * spec.arms.length * spec.seeds.length;
+  return Math.min(full, spec.budget.maxTrials);
+}
+
+export function createPlanner(spec: SweepSpec): PlannerState {
+  if (spec.search.strategy !== 'tpe') return { launched: 0 };
+  return {
+    launched: 0,
+    groups: Array.from({ length: spec.architectures.length * spec.arms.length }, () => ({ proposals: [] })),
+  };
+}
+
+/** Seeds of the sampler's streams: one per configuration (random) or proposal (TPE), never shared. */
+const streamSeed = (spec: SweepSpec, n: number) => spec.search.seed * 2 ** 20 + n;
+
+/**
+ * Grid and random sweeps in a fixed order: configuration-major, then architecture, arm and seed, so a
+ * budget that stops early still compares every arm on the same configurations.
+ */
+function plannedAt(spec: SweepSpec, index: number): TrialPlan {
+  const S = spec.seeds.length;
+  const R = spec.arms.length;
+  const A = spec.architectures.length;
+  const seedIdx = index % S;
+  const armIdx = Math.floor(index / S) % R;
+  const archIdx = Math.floor(index / (S * R)) % A;
+  const configIndex = Math.floor(index / (S * R * A));
+  const params =
+    spec.search.strategy === 'grid'
+      ? gridPoint(spec.search.space, configIndex)
+      : sampleAssignment(spec.search.space, Rng.fromSeed(streamSeed(spec, configIndex)));
+  return {
+    index,
+    architecture: spec.architectures[archIdx] as ArchitectureName,
+    arm: spec.arms[armIdx] as string,
+    params,
+    seed: spec.seeds[seedIdx] as number,
+    configIndex,
+  };
+}
+
+/** TPE: groups take turns; a group finishes launching one proposal's seeds before it proposes again. */
+function nextTpeTrial(spec: SweepSpec, state: PlannerState): TrialPlan {
+  const groups = state.groups ?? [];
+  const samples = spec.search.samples ?? 1;
+  const S = spec.seeds.length;
+  for (let turn = 0; turn < groups.length; turn++) {
+    const g = (state.launched + turn) % groups.length;
+    const group = groups[g] as { proposals: Proposal[] };
+    let proposal = group.proposals.at(-1);
+    if (!proposal || proposal.launchedSeeds === S) {
+      if (group.proposals.length >= samples) continue;
+      const observed = group.proposals
+        .filter((p) => p.values.length === S && p.values.every((v) => v !== null))
+        .map((p) => ({ assignment: p.params, value: (p.values as number[]).reduce((a, b) => a + b, 0) / S }));
+      const n = g * samples + group.proposals.length;
+      proposal = {
+        params: proposeTpe(spec.search.space, observed, Rng.fromSeed(streamSeed(spec, n)), {
+          startupSamples: spec.search.startupSamples,
+        }),
+        launchedSeeds: 0,
+        values: Array.from({ length: S }, () => null),
+      };
+      group.proposals.push(proposal);
+    }
+    const seedIdx = proposal.launchedSeeds++;
+    return {
+      index: state.launched,
+      architecture: spec.architectures[Math.floor(g / spec.arms.length)] as ArchitectureName,
+      arm: spec.arms[g % spec.arms.length] as string,
+      params: proposal.params,
+      seed: spec.seeds[seedIdx] as number,
+      configIndex: group.proposals.length - 1,
+    };
+  }
+  throw new RangeError('no TPE group has budget left; nextTrial checks totalTrials first');
+}
+
+/** The next trial to launch, or undefined when the sweep has handed out all of them. Advances `state`. */
+export function nextTrial(spec: SweepSpec, state: PlannerState): TrialPlan | undefined {
+  if (state.launched >= totalTrials(spec)) return undefined;
+  const plan = spec.search.strategy === 'tpe' ? nextTpeTrial(spec, state) : plannedAt(spec, state.launched);
+  state.launched++;
+  return plan;
+}
+
+/**
+ * Feeds a finished trial's objective back (higher is better; null when it failed or was pruned). Only
+ * TPE learns from it; grid and random ignore it.
+ */
+export function recordTrialValue(
+  spec: SweepSpec,
+  state: PlannerState,
+  plan: TrialPlan,
+  value: number | null,
+): void {
+  if (!state.groups) return;
+  const g = spec.architectures.indexOf(plan.architecture) * spec.arms.length + spec.arms.indexOf(plan.arm);
+  const proposal = state.groups[g]?.proposals[plan.configIndex];
+  const seedIdx = spec.seeds.indexOf(plan.seed);
+  if (proposal && seedIdx >= 0) proposal.values[seedIdx] = value ?? Number.NEGATIVE_INFINITY;
+}

@@ -1,0 +1,353 @@
+// The sweep spec: what a user writes (YAML or JSON) to ask for a study. Validated in one place so every
+// entry point (CLI, API, workflow) rejects the same mistakes with the same path-named messages.
+import { z } from 'zod';
+
+/** Architectures the training engine builds (packages/ml ARCHITECTURES keys). */
+export const ARCHITECTURE_NAMES = [
+  'vgg16',
+  'resnet50',
+  'densenet121',
+  'efficientnetb0',
+  'squeezenet1_1',
+] as const;
+export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
+
+/** Hyperparameters a trial understands; each has the range it accepts. */
+export const HYPERPARAMETERS = {
+  lr: { min: 0, max: 10, minExclusive: true, integer: false },
+  batchSize: { min: 1, max: 4096, minExclusive: false, integer: true },
+  momentum: { min: 0, max: 1, minExclusive: false, integer: false },
+  dropout: { min: 0, max: 0.95, minExclusive: false, integer: false },
+  weightDecay: { min: 0, max: 1, minExclusive: false, integer: false },
+  optimizer: { values: ['adam', 'sgd'] },
+} as const;
+export type HyperparameterName = keyof typeof HYPERPARAMETERS;
+
+const positive = z.number().positive('must be > 0');
+const widthMultiplier = z.number().gt(0, 'must be > 0').max(1, 'must be <= 1');
+
+const choiceParam = z.strictObject({
+  type: z.literal('choice'),
+  values: z.array(z.union([z.number(), z.string()])).min(1, 'must list at least one value'),
+});
+const rangeParam = z
+  .strictObject({
+    type: z.enum(['uniform', 'log-uniform', 'int']),
+    min: z.number(),
+    max: z.number(),
+    /** For int: the grid spacing (default 1). */
+    step: z.number().int().positive().optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (!(p.max > p.min))
+      ctx.addIssue({ code: 'custom', path: ['max'], message: `must be > min (${p.min})` });
+    if (p.type === 'log-uniform' && p.min <= 0)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'must be > 0 for log-uniform' });
+    if (p.type === 'int' && (!Number.isInteger(p.min) || !Number.isInteger(p.max))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [Number.isInteger(p.min) ? 'max' : 'min'],
+        message: 'must be a whole number for int',
+      });
+    }
+  });
+const paramSchema = z.union([choiceParam, rangeParam]);
+export type ParamSpec = z.infer<typeof choiceParam> | z.infer<typeof rangeParam>;
+
+const armSchema = z.union([
+  z.literal('scratch'),
+  z
+    .string()
+    .regex(
+      /^pretrained:[a-z0-9][a-z0-9._-]*(,[a-z0-9][a-z0-9._-]*)*$/,
+      "must be 'scratch' or 'pretrained:<weights ref>[,<fallback ref>...]' (lowercase letters, digits, . _ -)",
+    ),
+]);
+
+const transferSchema = z
+  .strictObject({
+    mode: z.enum(['frozen', 'fine-tune-top', 'full']),
+    /** Blocks unfrozen from the top in fine-tune-top mode. */
+    blocks: z.number().int().min(1).optional(),
+    /** Learning-rate multiplier for pretrained arms (fine-tuning uses a lower rate). */
+    lrMultiplier: positive.max(1, 'must be <= 1').default(1),
+  })
+  .superRefine((t, ctx) => {
+    if (t.mode === 'fine-tune-top' && t.blocks === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['blocks'], message: 'is required when mode is fine-tune-top' });
+    }
+  });
+
+const scheduleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('constant') }),
+  z.strictObject({
+    kind: z.literal('step'),
+    milestones: z.array(z.number().int().min(1)).min(1, 'must list at least one epoch'),
+    gamma: positive.max(1, 'must be <= 1').default(0.1),
+  }),
+  z.strictObject({ kind: z.literal('cosine'), minLr: z.number().min(0).default(0) }),
+  z.strictObject({
+    kind: z.literal('sgdr'),
+    period: z.number().int().min(1),
+    periodMultiplier: z.number().min(1).default(2),
+    minLr: z.number().min(0).default(0),
+  }),
+]);
+
+const earlyStoppingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
+    kind: z.literal('asha'),
+    /** Validation metric the rungs compare. */
+    metric: z.enum(['val_auc', 'val_acc', 'val_loss']).default('val_auc'),
+    mode: z.enum(['max', 'min']).default('max'),
+    /** Epochs every trial runs before its first rung. */
+    gracePeriod: z.number().int().min(1).default(1),
+    /** Keep the top 1/reductionFactor at each rung. */
+    reductionFactor: z.number().int().min(2).default(3),
+  }),
+]);
+
+export const sweepSpecSchema = z
+  .strictObject({
+    name: z.string().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+    project: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a project slug (lowercase letters, digits, dashes)')
+      .default('default'),
+    description: z.string().max(2000).optional(),
+    /** A registered dataset name (e.g. `breastmnist`) or its manifest hash `sha256:<64 hex>`. */
+    dataset: z
+      .string()
+      .regex(
+        /^([a-z0-9][a-z0-9._-]*|sha256:[0-9a-f]{64})$/,
+        'must be a dataset name or sha256:<manifest hash>',
+      ),
+    architectures: z
+      .array(z.enum(ARCHITECTURE_NAMES, { error: `must be one of ${ARCHITECTURE_NAMES.join(', ')}` }))
+      .min(1, 'must list at least one architecture')
+      .refine((a) => new Set(a).size === a.length, 'must not repeat an architecture'),
+    model: z
+      .strictObject({
+        /** Square input size in pixels; images are resized to it. */
+        inputSize: z.number().int().min(32, 'must be >= 32').max(512).default(64),
+        /** Scales filter counts for small machines (1 = the published architecture). */
+        widthMultiplier: widthMultiplier.default(1),
+        /**
+         * Per-architecture width, e.g. to keep a network whose ImageNet weights exist at full width while
+         * the others are narrowed. Both arms of an architecture use it, so the comparison stays fair.
+         */
+        widthOverrides: z.partialRecord(z.enum(ARCHITECTURE_NAMES), widthMultiplier).default({}),
+      })
+      .default({ inputSize: 64, widthMultiplier: 1, widthOverrides: {} }),
+    arms: z
+      .array(armSchema)
+      .min(1, 'must list at least one arm')
+      .refine((a) => new Set(a).size === a.length, 'must not repeat an arm'),
+    transfer: transferSchema.default({ mode: 'full', lrMultiplier: 1 }),
+    search: z
+      .strictObject({
+        strategy: z.enum(['grid', 'random', 'tpe']),
+        space: z.record(z.string(), z.unknown()),
+        /** Configurations to sample per architecture and arm (random, tpe). */
+        samples: z.number().int().min(1).optional(),
+        /** Seed of the sampler (not of training). */
+        seed: z.number().int().min(0).default(0),
+        /** TPE: random configurations before the model starts proposing. */
+        startupSamples: z.number().int().min(1).default(4),
+      })
+      .superRefine((s, ctx) => {
+        if (s.strategy !== 'grid' && s.samples === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['samples'],
+            message: `is required for strategy ${s.strategy}`,
+          });
+        }
+      }),
+    /** Training seeds; every configuration runs once per seed. */
+    seeds: z
+      .array(z.number().int().min(0))
+      .min(1, 'must list at least one seed')
+      .refine((a) => new Set(a).size === a.length, 'must not repeat a seed'),
+    budget: z.strictObject({
+      maxTrials: z.number().int().min(1).max(100_000),
+      maxParallel: z.number().int().min(1).max(1000).default(4),
+      maxEpochs: z.number().int().min(1).max(1000),
+    }),
+    training: z
+      .strictObject({
+        schedule: scheduleSchema.default({ kind: 'constant' }),
+        augmentation: z
+          .strictObject({
+            rotationDegrees: z.number().min(0).max(180).default(0),
+            horizontalFlip: z.boolean().default(false),
+            verticalFlip: z.boolean().default(false),
+            scale: z.number().min(0).max(0.5).default(0),
+          })
+          .default({ rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 }),
+        classWeights: z.enum(['none', 'balanced']).default('none'),
+        /** Early stopping inside a trial (patience in epochs on the validation metric). */
+        patience: z.number().int().min(1).optional(),
+      })
+      .default({
+        schedule: { kind: 'constant' },
+        augmentation: { rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 },
+        classWeights: 'none',
+      }),
+    earlyStopping: earlyStoppingSchema.default({ kind: 'none' }),
+    evaluation: z
+      .strictObject({
+        /** How the operating point is chosen on validation before it is applied to test. */
+        operatingPoint: z
+          .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
+          .default('youden'),
+      })
+      .default({ operatingPoint: 'youden' }),
+    resources: z
+      .strictObject({
+        queue: z
+          .string()
+          .regex(/^train(-[a-z0-9]+)?$/, "must be 'train' or 'train-<kind>', e.g. train-gpu")
+          .default('train'),
+        gpus: z.number().int().min(0).max(8).default(0),
+      })
+      .default({ queue: 'train', gpus: 0 }),
+  })
+  .superRefine((spec, ctx) => {
+    const space = spec.search.space;
+    for (const [name, raw] of Object.entries(space)) {
+      const path = ['search', 'space', name];
+      if (!(name in HYPERPARAMETERS)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown hyperparameter; accepted: ${Object.keys(HYPERPARAMETERS).join(', ')}`,
+        });
+        continue;
+      }
+      const parsed = paramSchema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ ...issue, path: [...path, ...issue.path] } as never);
+        continue;
+      }
+      checkParamAgainstHyperparameter(name as HyperparameterName, parsed.data, path, ctx);
+      if (spec.search.strategy === 'grid' && parsed.data.type !== 'choice' && parsed.data.type !== 'int') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'type'],
+          message: `grid search needs choice or int parameters, got ${parsed.data.type}`,
+        });
+      }
+    }
+    if (Object.keys(space).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'space'],
+        message: 'must define at least one hyperparameter (e.g. lr)',
+      });
+    }
+    if (spec.transfer.mode !== 'full' && !spec.arms.some((a) => a.startsWith('pretrained:'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transfer', 'mode'],
+        message: `${spec.transfer.mode} needs at least one pretrained:<ref> arm`,
+      });
+    }
+    if (spec.training.schedule.kind === 'step') {
+      const bad = spec.training.schedule.milestones.findIndex((m) => m > spec.budget.maxEpochs);
+      if (bad >= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['training', 'schedule', 'milestones', bad],
+          message: `must be <= budget.maxEpochs (${spec.budget.maxEpochs})`,
+        });
+      }
+    }
+    if (spec.earlyStopping.kind === 'asha' && spec.earlyStopping.gracePeriod >= spec.budget.maxEpochs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['earlyStopping', 'gracePeriod'],
+        message: `must be < budget.maxEpochs (${spec.budget.maxEpochs})`,
+      });
+    }
+  });
+
+function checkParamAgainstHyperparameter(
+  name: HyperparameterName,
+  p: ParamSpec,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const rule = HYPERPARAMETERS[name];
+  if ('values' in rule) {
+    const allowed: readonly string[] = rule.values;
+    if (p.type !== 'choice') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'type'],
+        message: `${name} is categorical: use type choice with values from ${allowed.join(', ')}`,
+      });
+      return;
+    }
+    p.values.forEach((v, i) => {
+      if (!allowed.includes(String(v)))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'values', i],
+          message: `must be one of ${allowed.join(', ')}`,
+        });
+    });
+    return;
+  }
+  const inRange = (v: unknown): string | undefined => {
+    if (typeof v !== 'number') return 'must be a number';
+    if (rule.integer && !Number.isInteger(v)) return 'must be a whole number';
+    if (rule.minExclusive ? v <= rule.min : v < rule.min)
+      return `must be ${rule.minExclusive ? '>' : '>='} ${rule.min}`;
+    if (v > rule.max) return `must be <= ${rule.max}`;
+    return undefined;
+  };
+  if (p.type === 'choice') {
+    p.values.forEach((v, i) => {
+      const problem = inRange(v);
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'values', i], message: problem });
+    });
+  } else {
+    for (const key of ['min', 'max'] as const) {
+      const problem = inRange(p[key]);
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, key], message: problem });
+    }
+    if (rule.integer && p.type !== 'int') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'type'],
+        message: `${name} takes whole numbers: use int or choice`,
+      });
+    }
+  }
+}
+
+export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
+type ParsedSpec = z.output<typeof sweepSpecSchema>;
+/** A validated spec with defaults filled in and the search space typed. */
+export type SweepSpec = Omit<ParsedSpec, 'search'> & {
+  search: Omit<ParsedSpec['search'], 'space'> & { space: Record<string, ParamSpec> };
+};
+
+/** The validation metric a sweep ranks trials by: its ASHA metric, else val_auc (the MedMNIST protocol's). */
+export function primaryMetricOf(spec: Pick<SweepSpec, 'earlyStopping'>): 'val_auc' | 'val_acc' | 'val_loss' {
+  return spec.earlyStopping.kind === 'asha' ? spec.earlyStopping.metric : 'val_auc';
+}
+
+/** The model settings one architecture of the sweep trains with (its width override applied). */
+export function modelFor(
+  spec: Pick<SweepSpec, 'model'>,
+  architecture: ArchitectureName,
+): { inputSize: number; widthMultiplier: number } {
+  return {
+    inputSize: spec.model.inputSize,
+    widthMultiplier: spec.model.widthOverrides[architecture] ?? spec.model.widthMultiplier,
+  };
+}

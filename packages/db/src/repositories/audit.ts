@@ -1,0 +1,160 @@
+// The audit log: append-only (the database refuses UPDATE, DELETE and TRUNCATE) and hash-chained (core's
+// auditEventHash), so an edit that bypasses the database's refusal is still found by verifyAuditChain.
+// One chain for the whole database: seq is gap-free and global, so a removed event shows as a gap.
+import {
+  AUDIT_GENESIS_HASH,
+  auditEventHash,
+  canonicalJson,
+  checkAuditLink,
+  type AuditChainBreak,
+  type ChainedAuditEvent,
+  type JsonObject,
+} from '@medsweep/core';
+import { InvalidRecordError } from '../errors.js';
+import type { AuditEvent } from '../generated/prisma/client.js';
+import type { DbClient } from './db-client.js';
+import { inTransaction } from './db-client.js';
+
+/**
+ * Advisory lock that serialises appends (pg_advisory_xact_lock, held to the end of the appending
+ * transaction). Distinct from MIGRATION_LOCK_KEY.
+ */
+export const AUDIT_CHAIN_LOCK_KEY = 72707370;
+
+export interface AuditEventInput {
+  /** Null for events outside any project (e.g. a user created). */
+  projectId: string | null;
+  /** `user:<id>`, `token:<id>`, `system:<component>`. */
+  actor: string;
+  /** e.g. `sweep.create`, `trial.result`. */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** The event's facts, as canonical JSON (no undefined, NaN or Dates: see core's canonicalJson). */
+  payload: JsonObject;
+}
+
+export interface AppendedAuditEvent {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  createdAt: Date;
+}
+
+/**
+ * Appends one event to the chain: locks the chain, reads the last (seq, hash), inserts seq + 1 with
+ * hash = sha256(prevHash ‖ canonical event). With a transaction client the event commits or rolls back
+ * with the caller's writes (and the lock is held until then, so append last); with the client it runs in
+ * its own transaction. The transaction must be READ COMMITTED (Prisma's default), so the read after the
+ * lock sees the latest event.
+ */
+export async function appendAuditEvent(db: DbClient, input: AuditEventInput): Promise<AppendedAuditEvent> {
+  for (const field of ['actor', 'action', 'subjectType', 'subjectId'] as const) {
+    if (typeof input[field] !== 'string' || input[field] === '') {
+      throw new InvalidRecordError('appendAuditEvent', field, input[field], 'a non-empty string');
+    }
+  }
+  canonicalJson(input.payload); // refuses what could not be hashed again identically after storage
+  return inTransaction(db, async (tx) => {
+    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', AUDIT_CHAIN_LOCK_KEY);
+    const last = await tx.auditEvent.findFirst({
+      orderBy: { seq: 'desc' },
+      select: { seq: true, hash: true },
+    });
+    const seq = last === null ? 1 : Number(last.seq) + 1;
+    const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+    const createdAt = new Date();
+    const hash = auditEventHash(prevHash, { ...input, seq, createdAt: createdAt.toISOString() });
+    await tx.auditEvent.create({
+      data: { ...input, seq: BigInt(seq), prevHash, hash, createdAt },
+    });
+    return { seq, hash, prevHash, createdAt };
+  });
+}
+
+export type AuditChainVerification =
+  | {
+      ok: true;
+      /** Events checked. */
+      events: number;
+      /** The last event checked: record it elsewhere to detect a rewritten tail later. */
+      head: { seq: number; hash: string } | null;
+    }
+  | ({ ok: false; events: number } & AuditChainBreak);
+
+export interface VerifyAuditChainOptions {
+  /** Check only this project's events, each against its predecessor in the global chain. */
+  projectId?: string;
+  /** Events read per query; default 1,000. */
+  pageSize?: number;
+}
+
+function chained(event: AuditEvent): ChainedAuditEvent {
+  return {
+    seq: Number(event.seq),
+    projectId: event.projectId,
+    actor: event.actor,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    payload: event.payload as JsonObject,
+    createdAt: event.createdAt.toISOString(),
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+/**
+ * Walks the chain in seq order, a page at a time, and stops at the first event that breaks it: a seq gap
+ * (an event removed), a prevHash that is not its predecessor's hash (an event replaced or re-hashed), or a
+ * hash that does not match the event's fields (an event edited). With `projectId`, only that project's
+ * events are checked, each against the event before it in the global chain. An intact chain proves no
+ * event was changed unless the whole tail was rewritten: compare `head` with a previously recorded one.
+ */
+export async function verifyAuditChain(
+  db: DbClient,
+  options: VerifyAuditChainOptions = {},
+): Promise<AuditChainVerification> {
+  const { projectId, pageSize = 1_000 } = options;
+  let previous: { seq: number; hash: string } | null = null;
+  let events = 0;
+  for (let cursor = 0n; ;) {
+    const page = await db.auditEvent.findMany({
+      where: { seq: { gt: cursor }, ...(projectId === undefined ? {} : { projectId }) },
+      orderBy: { seq: 'asc' },
+      take: pageSize,
+    });
+    if (page.length === 0) return { ok: true, events, head: previous };
+    const predecessors =
+      projectId === undefined
+        ? undefined
+        : new Map(
+            (
+              await db.auditEvent.findMany({
+                where: { seq: { in: page.map((e) => e.seq - 1n) } },
+                select: { seq: true, hash: true },
+              })
+            ).map((p) => [Number(p.seq), p.hash]),
+          );
+    for (const row of page) {
+      const event = chained(row);
+      if (predecessors !== undefined) {
+        const hash = predecessors.get(event.seq - 1);
+        previous = hash === undefined ? null : { seq: event.seq - 1, hash };
+      }
+      const broken =
+        previous === null && event.seq > 1 && predecessors !== undefined
+          ? {
+              brokenAt: event.seq,
+              reason: 'seq-gap' as const,
+              expected: String(event.seq - 1),
+              found: String(event.seq),
+            }
+          : checkAuditLink(previous, event);
+      if (broken) return { ok: false, events, ...broken };
+      events++;
+      previous = { seq: event.seq, hash: event.hash };
+    }
+    cursor = page.at(-1)!.seq;
+  }
+}

@@ -1,0 +1,59 @@
+// Verifying a stored lineage record: every link the database can recompute on its own (the dataset's
+// manifest hash, the sweep's spec hash, the hash of the stored config, the weights source, the stored
+// final metrics, the recorded artifacts' hashes) is compared with the record, together with whatever the
+// caller recomputed from the artifacts' bytes (weights, predictions, re-evaluated metrics), which wins
+// where both exist. Core's verifyLineage names the first link that breaks.
+import {
+  configHash,
+  finalMetricsHash,
+  verifyLineage,
+  type JsonObject,
+  type LineageRecord,
+  type LineageVerification,
+} from '@medsweep/core';
+import { LineageNotRecordedError, TrialNotFoundError } from '../errors.js';
+import type { DbClient } from './db-client.js';
+
+/** The hash of the recorded artifact of `kind` the lineage names, else of the first one (to show it). */
+function artifactHash(artifacts: readonly { kind: string; sha256: string }[], kind: string, named: string) {
+  const ofKind = artifacts.filter((a) => a.kind === kind);
+  return (ofKind.find((a) => a.sha256 === named) ?? ofKind[0])?.sha256;
+}
+
+/**
+ * Verifies the trial's lineage against the store and against `fromArtifacts` (links recomputed from the
+ * artifacts' bytes by the caller, e.g. `medsweep verify`). Links neither can recompute (code version,
+ * lock file, backend) are reported as unchecked. Throws TrialNotFoundError or LineageNotRecordedError.
+ */
+export async function verifyTrialLineage(
+  db: DbClient,
+  trialId: string,
+  fromArtifacts: Partial<LineageRecord> = {},
+): Promise<LineageVerification> {
+  const trial = await db.trial.findUnique({
+    where: { id: trialId },
+    include: {
+      lineage: true,
+      sweep: { select: { specHash: true } },
+      dataset: { select: { contentHash: true } },
+      weightsSource: { select: { sha256: true } },
+      finalMetrics: { select: { split: true, name: true, value: true } },
+      artifacts: { select: { kind: true, sha256: true } },
+    },
+  });
+  if (trial === null) throw new TrialNotFoundError('verifyTrialLineage', [trialId]);
+  const { lineage } = trial;
+  if (lineage === null) throw new LineageNotRecordedError(trialId, trial.status);
+  const stored = { ...lineage, backendVersions: lineage.backendVersions as Record<string, string> };
+  const fromStore: Partial<LineageRecord> = {
+    datasetManifestHash: trial.dataset.contentHash,
+    specHash: trial.sweep.specHash,
+    configHash: configHash(trial.config as JsonObject),
+    weightsInHash: trial.weightsSource?.sha256,
+    weightsOutHash: artifactHash(trial.artifacts, 'weights', lineage.weightsOutHash),
+    predictionsHash: artifactHash(trial.artifacts, 'predictions', lineage.predictionsHash),
+    metricsHash: finalMetricsHash(trial.finalMetrics),
+  };
+  const defined = Object.entries(fromArtifacts).filter(([, value]) => value !== undefined);
+  return verifyLineage(stored, { ...fromStore, ...Object.fromEntries(defined) });
+}

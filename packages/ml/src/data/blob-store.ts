@@ -1,0 +1,59 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlobIntegrityError, BlobNotFoundError } from '../errors.js';
+import { sha256Hex } from './canonical-json.js';
+
+/**
+ * Where dataset blobs are written. Names are content-derived (see dataset-manifest.ts), so writing
+ * a name that already exists may be skipped: its bytes are the same.
+ */
+export interface BlobSink {
+  put(name: string, bytes: Uint8Array): Promise<void>;
+}
+
+/**
+ * Where dataset blobs are read from. get() must return bytes whose sha256 equals `sha256`, else
+ * throw BlobIntegrityError; an absent blob throws BlobNotFoundError. The worker backs this with S3
+ * plus a local cache; LocalDirectoryBlobStore serves tests and the CLI.
+ */
+export interface BlobSource {
+  get(name: string, sha256: string): Promise<Uint8Array>;
+}
+
+/** Blobs as files in one local directory. */
+export class LocalDirectoryBlobStore implements BlobSink, BlobSource {
+  constructor(readonly directory: string) {}
+
+  async put(name: string, bytes: Uint8Array): Promise<void> {
+    const path = join(this.directory, name);
+    if ((await sizeOf(path)) === bytes.length) return;
+    await mkdir(this.directory, { recursive: true });
+    // Write then rename, so a reader (or a crash) never sees a half-written blob under its name.
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+  }
+
+  async get(name: string, sha256: string): Promise<Uint8Array> {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(join(this.directory, name)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new BlobNotFoundError(name, this.directory, { cause: error });
+      }
+      throw error;
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== sha256) throw new BlobIntegrityError(name, this.directory, sha256, actual);
+    return bytes;
+  }
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,441 @@
+import { setImmediate as nextTick } from 'node:timers/promises';
+import type * as tfjs from '@tensorflow/tfjs';
+import { auc } from '@medsweep/core';
+import type { Tf } from '../backend.js';
+import type { AugmentationArgs } from '../data/augmentation.js';
+import { batchesOf, epochOrder } from '../data/batch-plan.js';
+import { canonicalJson, sha256Hex } from '../data/canonical-json.js';
+import { taskOf } from '../data/dataset-manifest.js';
+import type { ImageSplit } from '../data/image-split.js';
+import type { ModelInputSpec } from '../data/preprocess.js';
+import { buildImageBatch, buildLabelBatch, validateInputSpec } from '../data/preprocess.js';
+import { CheckpointMismatchError, TrainConfigError, TrainingDivergedError } from '../errors.js';
+import type { CheckpointStore, EpochRecord, TrainingCheckpoint } from './checkpoint.js';
+import { balancedClassWeights, weightedLoss } from './loss.js';
+import type { LrSchedule } from './lr-schedule.js';
+import { learningRateAt, validateSchedule } from './lr-schedule.js';
+import { assertSeedable, leafLayers, seedDropoutLayers } from './model-randomness.js';
+import { registerNativeReluGradient, withNativeTrainingKernels } from './native-training-kernels.js';
+import type { OptimizerArgs } from './optimizer.js';
+import {
+  createOptimizer,
+  disposeOptimizer,
+  readOptimizerState,
+  restoreOptimizerState,
+  setLearningRate,
+  validateOptimizer,
+} from './optimizer.js';
+import { predictSplit } from './predict.js';
+import type { TensorRecord } from './tensor-records.js';
+import { readModelWeights, writeModelWeights } from './tensor-records.js';
+
+/** Scores validation predictions; higher is better. yScore is row-major [n, numColumns]. */
+export interface ValidationMetric {
+  /** Names the metric in progress events, e.g. 'auc'. */
+  name: string;
+  compute(yTrue: ArrayLike<number>, yScore: { values: ArrayLike<number>; numColumns: number }): number;
+}
+
+export interface TrainArgs {
+  /** The namespace of the selected backend (selectBackend().tf). */
+  tf: Tf;
+  /** A built model taking [batch, input.height, input.width, input.channels] and giving class probabilities. */
+  model: tfjs.LayersModel;
+  /** Training samples; batches are built from their uint8 bytes on demand. */
+  train: ImageSplit;
+  /** Scored after every epoch, for best-epoch selection and early stopping. */
+  validation?: ImageSplit;
+  numClasses: number;
+  input: ModelInputSpec;
+  /** Applied to training batches only, drawn per (seed, epoch, sample). */
+  augmentation?: AugmentationArgs;
+  epochs: number;
+  /**
+   * End this call once this many epochs are complete (default `epochs`): one segment of a longer run,
+   * e.g. up to an early-stopping rung. The schedule and the checkpoint settings still span `epochs`, so
+   * calling again with a later stopAfterEpoch (or none) resumes from the checkpoint store exactly where
+   * this call stopped.
+   */
+  stopAfterEpoch?: number;
+  batchSize: number;
+  optimizer: OptimizerArgs;
+  /** Default constant. */
+  schedule?: LrSchedule;
+  /** Loss weight per class (index = class), or 'balanced' (n / (k * n_c)); default all 1. */
+  classWeights?: readonly number[] | 'balanced';
+  /** Default: AUC as MedMNIST defines it (@medsweep/core), for the dataset's task. */
+  validationMetric?: ValidationMetric;
+  /** Stop when the validation metric has not improved by more than minDelta for `patience` epochs. */
+  earlyStopping?: { patience: number; minDelta?: number };
+  /** End with the weights of the best validation epoch (default true when there is a validation split). */
+  restoreBestWeights?: boolean;
+  /** Seeds shuffling, augmentation and dropout (weights: see initializeWeights). */
+  seed: number;
+  /** Saves a checkpoint after every epoch; when it holds one, the run resumes from it. */
+  checkpoints?: CheckpointStore;
+  onProgress?: (progress: TrainProgress) => void | Promise<void>;
+  /** Stops the run between two batches (it rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Batch size of validation inference (default batchSize). */
+  evaluationBatchSize?: number;
+}
+
+/** Sent after every batch and after every epoch (once its checkpoint is saved). */
+export interface TrainProgress {
+  phase: 'batch' | 'epoch';
+  /** 0-based. */
+  epoch: number;
+  /** Batches done in this epoch (1-based). */
+  batch: number;
+  batches: number;
+  /** This batch's loss, or the epoch's mean training loss. */
+  loss: number;
+  lr: number;
+  /** Batch: { loss } (running epoch mean). Epoch: { loss, val_loss, val_<metric> }. */
+  metrics: Record<string, number>;
+}
+
+export interface TrainResult {
+  /** Epochs completed, including any before a resume. */
+  epochsCompleted: number;
+  stoppedEarly: boolean;
+  /** The best validation epoch; the model holds its weights when restoreBestWeights. */
+  best?: { epoch: number; value: number };
+  history: EpochRecord[];
+  /** Epochs the run found already completed in its checkpoint store (0 for a fresh run). */
+  resumedAfterEpochs: number;
+}
+
+/** The bookkeeping a checkpoint carries from epoch to epoch. */
+interface RunState {
+  epochsCompleted: number;
+  history: EpochRecord[];
+  best?: { epoch: number; value: number; weights: TensorRecord[] };
+  epochsWithoutImprovement: number;
+  stoppedEarly: boolean;
+}
+
+/** What one call of train() works with, resolved once. */
+interface Run {
+  args: TrainArgs;
+  optimizer: tfjs.Optimizer;
+  settings: Record<string, unknown>;
+  metric: ValidationMetric;
+  classWeights: readonly number[] | undefined;
+  /** Leaf layers, for per-step dropout seeds. */
+  layers: tfjs.layers.Layer[];
+  state: RunState;
+}
+
+/**
+ * Trains `model` in place with a custom loop (optimizer.minimize per batch), so every source of
+ * randomness is seeded and all state is checkpointable: with a checkpoint store, an interrupted run
+ * called again with the same arguments and a freshly built model resumes after its last completed
+ * epoch and ends with the same weights and history as an uninterrupted one (same backend).
+ */
+export async function train(args: TrainArgs): Promise<TrainResult> {
+  const { tf, model, numClasses } = args;
+  validate(args);
+  assertSeedable(model);
+  registerNativeReluGradient(tf);
+  const settings = runSettings(args);
+  const optimizer = createOptimizer(tf, args.optimizer);
+  try {
+    const run: Run = {
+      args,
+      optimizer,
+      settings,
+      metric: args.validationMetric ?? {
+        name: 'auc',
+        compute: (yTrue, yScore) => auc(yTrue, yScore, taskOf(numClasses)),
+      },
+      classWeights:
+        args.classWeights === 'balanced'
+          ? balancedClassWeights(args.train.labels, numClasses)
+          : args.classWeights,
+      layers: leafLayers(model),
+      state: await resume(args, settings, optimizer),
+    };
+    const { state } = run;
+    const resumedAfterEpochs = state.epochsCompleted;
+    await withNativeTrainingKernels(tf, model, async () => {
+      const stopAt = args.stopAfterEpoch ?? args.epochs;
+      for (let epoch = state.epochsCompleted; epoch < stopAt && !state.stoppedEarly; epoch++) {
+        await runEpoch(run, epoch);
+      }
+    });
+
+    if ((args.restoreBestWeights ?? args.validation !== undefined) && state.best) {
+      writeModelWeights(tf, model, state.best.weights);
+    }
+    return {
+      epochsCompleted: state.epochsCompleted,
+      stoppedEarly: state.stoppedEarly,
+      ...(state.best ? { best: { epoch: state.best.epoch, value: state.best.value } } : {}),
+      history: state.history,
+      resumedAfterEpochs,
+    };
+  } finally {
+    disposeOptimizer(optimizer);
+  }
+}
+
+/** Trains one epoch, validates, updates the bookkeeping, checkpoints, and reports. */
+async function runEpoch(run: Run, epoch: number): Promise<void> {
+  const { args, optimizer, state } = run;
+  const batches = batchesOf(epochOrder(args.train.count, args.seed, epoch), args.batchSize);
+  let lossSum = 0;
+  let seen = 0;
+  let lr = args.optimizer.learningRate;
+  for (const [batch, indices] of batches.entries()) {
+    args.signal?.throwIfAborted();
+    const position = { epoch, batch, batchesPerEpoch: batches.length, epochs: args.epochs };
+    lr = learningRateAt(args.schedule ?? { kind: 'constant' }, args.optimizer.learningRate, position);
+    setLearningRate(optimizer, lr);
+    seedDropoutLayers(run.layers, args.seed, epoch, batch);
+    const loss = trainStep(args, optimizer, indices, epoch, run.classWeights);
+    if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, batch, loss, lr);
+    lossSum += loss * indices.length;
+    seen += indices.length;
+    const progress = { epoch, batch: batch + 1, batches: batches.length, loss, lr };
+    await args.onProgress?.({ phase: 'batch', ...progress, metrics: { loss: lossSum / seen } });
+    // Lets timers and I/O (heartbeats, signals) run: native steps block the event loop.
+    await nextTick();
+  }
+
+  const record: EpochRecord = { epoch, loss: lossSum / seen, learningRate: lr };
+  if (args.validation) {
+    const batchSize = args.evaluationBatchSize ?? args.batchSize;
+    const predictions = await predictSplit(
+      args.tf,
+      args.model,
+      args.validation,
+      args.input,
+      args.numClasses,
+      batchSize,
+    );
+    record.validationLoss = predictions.loss;
+    record.validationMetric = run.metric.compute(predictions.labels, predictions.scores);
+    await trackBest(state, record.validationMetric, epoch, args, args.model);
+  }
+  state.history.push(record);
+  state.epochsCompleted = epoch + 1;
+  if (args.checkpoints) {
+    await args.checkpoints.save(await snapshot(state, run.settings, args.seed, args.model, optimizer));
+  }
+  const metrics: Record<string, number> = { loss: record.loss };
+  if (record.validationLoss !== undefined) metrics['val_loss'] = record.validationLoss;
+  if (record.validationMetric !== undefined) metrics[`val_${run.metric.name}`] = record.validationMetric;
+  await args.onProgress?.({
+    phase: 'epoch',
+    epoch,
+    batch: batches.length,
+    batches: batches.length,
+    loss: record.loss,
+    lr,
+    metrics,
+  });
+}
+
+/** One optimizer step on the samples `indices`; returns the batch loss. */
+function trainStep(
+  args: TrainArgs,
+  optimizer: tfjs.Optimizer,
+  indices: Int32Array,
+  epoch: number,
+  classWeights: readonly number[] | undefined,
+): number {
+  const { tf, model, train } = args;
+  const augmentation = args.augmentation ? { args: args.augmentation, seed: args.seed, epoch } : undefined;
+  const x = buildImageBatch(tf, train, indices, args.input, augmentation);
+  const y = buildLabelBatch(tf, train, indices);
+  const weights = classWeights
+    ? tf.tensor1d(Float32Array.from(indices, (i) => classWeights[train.labels[i] as number] as number))
+    : undefined;
+  const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+  try {
+    const loss = optimizer.minimize(
+      () => weightedLoss(tf, model.apply(x, { training: true }) as tfjs.Tensor, y, args.numClasses, weights),
+      true,
+      variables,
+    );
+    try {
+      return loss?.dataSync()[0] ?? NaN;
+    } finally {
+      loss?.dispose();
+    }
+  } finally {
+    tf.dispose([x, y, ...(weights ? [weights] : [])]);
+  }
+}
+
+/** Updates best-epoch bookkeeping and the early-stopping counter after a validation score. */
+async function trackBest(
+  state: RunState,
+  value: number,
+  epoch: number,
+  args: TrainArgs,
+  model: tfjs.LayersModel,
+): Promise<void> {
+  const minDelta = args.earlyStopping?.minDelta ?? 0;
+  if (!state.best || value > state.best.value + minDelta) {
+    state.best = { epoch, value, weights: await readModelWeights(model) };
+    state.epochsWithoutImprovement = 0;
+  } else {
+    state.epochsWithoutImprovement += 1;
+    if (args.earlyStopping && state.epochsWithoutImprovement >= args.earlyStopping.patience)
+      state.stoppedEarly = true;
+  }
+}
+
+async function snapshot(
+  state: RunState,
+  settings: Record<string, unknown>,
+  seed: number,
+  model: tfjs.LayersModel,
+  optimizer: tfjs.Optimizer,
+): Promise<TrainingCheckpoint> {
+  const bestIsLatest = state.best?.epoch === state.epochsCompleted - 1;
+  return {
+    settings,
+    seed,
+    epochsCompleted: state.epochsCompleted,
+    history: state.history,
+    ...(state.best ? { best: { epoch: state.best.epoch, value: state.best.value } } : {}),
+    epochsWithoutImprovement: state.epochsWithoutImprovement,
+    stoppedEarly: state.stoppedEarly,
+    weights: bestIsLatest && state.best ? state.best.weights : await readModelWeights(model),
+    optimizer: await readOptimizerState(optimizer),
+    ...(state.best && !bestIsLatest ? { bestWeights: state.best.weights } : {}),
+  };
+}
+
+/** The run state to start from: the latest checkpoint's, restored into model and optimizer, or a fresh one. */
+async function resume(
+  args: TrainArgs,
+  settings: Record<string, unknown>,
+  optimizer: tfjs.Optimizer,
+): Promise<RunState> {
+  const checkpoint = await args.checkpoints?.loadLatest();
+  if (!checkpoint)
+    return { epochsCompleted: 0, history: [], epochsWithoutImprovement: 0, stoppedEarly: false };
+
+  const differences = Object.keys({ ...settings, ...checkpoint.settings })
+    .filter((key) => canonicalJson(settings[key] ?? null) !== canonicalJson(checkpoint.settings[key] ?? null))
+    .map((key) => ({ setting: key, checkpoint: checkpoint.settings[key], current: settings[key] }));
+  if (differences.length > 0) throw new CheckpointMismatchError(differences);
+
+  writeModelWeights(args.tf, args.model, checkpoint.weights);
+  await restoreOptimizerState(args.tf, optimizer, checkpoint.optimizer);
+  return {
+    epochsCompleted: checkpoint.epochsCompleted,
+    history: checkpoint.history,
+    ...(checkpoint.best
+      ? { best: { ...checkpoint.best, weights: checkpoint.bestWeights ?? checkpoint.weights } }
+      : {}),
+    epochsWithoutImprovement: checkpoint.epochsWithoutImprovement,
+    stoppedEarly: checkpoint.stoppedEarly,
+  };
+}
+
+/**
+ * Everything that shapes the run's trajectory; a checkpoint resumes only a run with equal settings.
+ * Data enter by hash, the model by its weight shapes and trainability.
+ */
+function runSettings(args: TrainArgs): Record<string, unknown> {
+  const split = (s: ImageSplit | undefined) =>
+    s && { count: s.count, images: sha256Hex(s.images), labels: sha256Hex(s.labels) };
+  return JSON.parse(
+    canonicalJson({
+      seed: args.seed,
+      epochs: args.epochs,
+      batchSize: args.batchSize,
+      numClasses: args.numClasses,
+      input: args.input,
+      augmentation: args.augmentation,
+      optimizer: args.optimizer,
+      schedule: args.schedule ?? { kind: 'constant' },
+      classWeights: args.classWeights,
+      validationMetric: args.validationMetric?.name ?? 'auc',
+      earlyStopping: args.earlyStopping,
+      restoreBestWeights: args.restoreBestWeights,
+      train: split(args.train),
+      validation: split(args.validation),
+      weights: args.model.weights.map((w) => ({ shape: w.shape, trainable: w.trainable })),
+    }),
+  ) as Record<string, unknown>;
+}
+
+function validate(args: TrainArgs): void {
+  const positiveInt = (key: 'epochs' | 'batchSize', value: number) => {
+    if (!Number.isInteger(value) || value < 1)
+      throw new TrainConfigError(key, value, 'a positive whole number');
+  };
+  positiveInt('epochs', args.epochs);
+  const stopAt = args.stopAfterEpoch;
+  if (stopAt !== undefined && !(Number.isInteger(stopAt) && stopAt >= 1 && stopAt <= args.epochs)) {
+    throw new TrainConfigError(
+      'stopAfterEpoch',
+      stopAt,
+      `a whole number of epochs from 1 to epochs (${args.epochs})`,
+    );
+  }
+  positiveInt('batchSize', args.batchSize);
+  if (!Number.isSafeInteger(args.seed) || args.seed < 0) {
+    throw new TrainConfigError('seed', args.seed, 'an integer in [0, 2^53 - 1]');
+  }
+  validateOptimizer(args.optimizer);
+  if (args.schedule) validateSchedule(args.schedule, args.optimizer.learningRate);
+  validateInputSpec(args.input, args.augmentation);
+  for (const [name, split] of [
+    ['train', args.train],
+    ['validation', args.validation],
+  ] as const) {
+    if (!split) continue;
+    if (split.count === 0) throw new TrainConfigError(`${name}.count`, 0, 'at least one sample');
+    const highest = split.labels.reduce((a, b) => Math.max(a, b), 0);
+    if (highest >= args.numClasses) {
+      throw new TrainConfigError(
+        'numClasses',
+        args.numClasses,
+        `more than the highest ${name} label, ${highest}`,
+      );
+    }
+  }
+  if (Array.isArray(args.classWeights)) {
+    const weights = args.classWeights as readonly number[];
+    if (weights.length !== args.numClasses || !weights.every((w) => w >= 0 && Number.isFinite(w))) {
+      throw new TrainConfigError(
+        'classWeights',
+        weights,
+        `${args.numClasses} non-negative numbers, one per class`,
+      );
+    }
+  }
+  if (
+    args.earlyStopping &&
+    !(Number.isInteger(args.earlyStopping.patience) && args.earlyStopping.patience >= 1)
+  ) {
+    throw new TrainConfigError(
+      'earlyStopping.patience',
+      args.earlyStopping.patience,
+      'a positive whole number of epochs',
+    );
+  }
+  if (args.earlyStopping && !args.validation) {
+    throw new TrainConfigError('earlyStopping', args.earlyStopping, 'a validation split to monitor');
+  }
+  const [, height, width, channels] = args.model.inputs[0]?.shape ?? [];
+  const { input } = args;
+  if (height !== input.height || width !== input.width || channels !== input.channels) {
+    throw new TrainConfigError(
+      'input',
+      { height: input.height, width: input.width, channels: input.channels },
+      `the model's input shape [batch, ${height}, ${width}, ${channels}]`,
+    );
+  }
+  const outputs = args.model.outputs[0]?.shape.at(-1);
+  if (outputs !== args.numClasses && !(outputs === 1 && args.numClasses === 2)) {
+    throw new TrainConfigError('numClasses', args.numClasses, `the model's ${outputs} output column(s)`);
+  }
+}

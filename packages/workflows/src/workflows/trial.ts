@@ -1,0 +1,145 @@
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  ControlActivities,
+  TrainActivities,
+  TrialEvaluation,
+  TrialInput,
+  TrialOutcome,
+} from '../activities.js';
+import { rungDecisionSignal, rungReachedSignal, trialFinishedSignal } from './signals.js';
+import type { RungDecision } from './signals.js';
+
+const control = proxyActivities<ControlActivities>({
+  // Small Postgres writes: seconds at most; retried with backoff through DB restarts.
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Segments of training; the train queue is chosen per trial from the spec's resources. */
+function trainOn(queue: string) {
+  return proxyActivities<TrainActivities>({
+    taskQueue: queue,
+    // Liveness comes from heartbeats, not from a total limit: a segment may train for hours.
+    startToCloseTimeout: '24 hours',
+    // A dead worker stops heartbeating; within 30 s the segment is retried elsewhere, resuming from the
+    // checkpoint named in its last heartbeat.
+    heartbeatTimeout: '30 seconds',
+    // Transient failures (S3 or DB blips, a killed worker) retry; bad data or config fail at once
+    // (the activity marks those non-retryable).
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 10,
+    },
+    // A cancelled trial is only recorded once its segment has really stopped: no zombie training.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+}
+
+export interface TrialSummary {
+  trialId: string;
+  outcome: TrialOutcome;
+  epochsCompleted: number;
+  primaryMetricValue: number | null;
+}
+
+/**
+ * One trial: register it, train segment by segment (a segment ends at each ASHA rung, where the sweep
+ * decides whether it goes on), evaluate, record. Cancellation (of this workflow) stops the running
+ * segment at its next heartbeat; the trial is then recorded as cancelled.
+ */
+export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
+  const decisions = new Map<number, RungDecision>();
+  setHandler(rungDecisionSignal, (d) => void decisions.set(d.rung, d));
+
+  const { trainSegment } = trainOn(input.spec.resources.queue);
+  // A trial row must exist before anything can be recorded against it, even under cancellation.
+  const { trialId } = await CancellationScope.nonCancellable(() => control.registerTrial({ trial: input }));
+  const maxEpochs = input.spec.budget.maxEpochs;
+  const segmentEnds = [...input.rungs.filter((r) => r < maxEpochs), maxEpochs];
+
+  let outcome: TrialOutcome = 'completed';
+  let epochsCompleted = 0;
+  let evaluation: TrialEvaluation | undefined;
+  let error: string | undefined;
+  try {
+    for (let rung = 0; rung < segmentEnds.length; rung++) {
+      const last = rung === segmentEnds.length - 1;
+      const segment = await trainSegment({
+        trial: input,
+        trialId,
+        untilEpoch: segmentEnds[rung] as number,
+        evaluate: last,
+      });
+      epochsCompleted = segment.epochsCompleted;
+      if (last) {
+        evaluation = segment.evaluation;
+        break;
+      }
+      if (segment.stoppedEarly) {
+        // The trainer's own patience ended it before this rung: evaluate what it selected.
+        const final = await trainSegment({ trial: input, trialId, untilEpoch: maxEpochs, evaluate: true });
+        evaluation = final.evaluation;
+        epochsCompleted = final.epochsCompleted;
+        break;
+      }
+      await getExternalWorkflowHandle(input.sweepWorkflowId).signal(rungReachedSignal, {
+        trialKey: input.trialKey,
+        workflowId: workflowInfo().workflowId,
+        rung,
+        value: segment.rungValue,
+      });
+      await condition(() => decisions.has(rung));
+      if (!decisions.get(rung)?.continue) {
+        outcome = 'pruned';
+        break;
+      }
+    }
+  } catch (e) {
+    if (isCancellation(e)) outcome = 'cancelled';
+    else {
+      outcome = 'failed';
+      error = describeFailure(e);
+    }
+  }
+
+  // Recording the outcome must happen even when this workflow is being cancelled.
+  await CancellationScope.nonCancellable(async () => {
+    await control.finishTrial({
+      trialId,
+      sweepId: input.sweepId,
+      outcome,
+      epochsCompleted,
+      ...(evaluation ? { evaluation } : {}),
+      ...(error ? { error } : {}),
+    });
+    await getExternalWorkflowHandle(input.sweepWorkflowId).signal(trialFinishedSignal, {
+      trialKey: input.trialKey,
+      index: input.plan.index,
+      outcome,
+      value: evaluation?.primaryMetricValue ?? null,
+    });
+  });
+  return { trialId, outcome, epochsCompleted, primaryMetricValue: evaluation?.primaryMetricValue ?? null };
+}
+
+/** The innermost message of an activity failure chain: what actually went wrong. */
+function describeFailure(e: unknown): string {
+  let cur = e as { message?: string; cause?: unknown } | undefined;
+  let message = String(e);
+  while (cur) {
+    if (cur.message) message = cur.message;
+    cur = cur.cause as typeof cur;
+  }
+  return message;
+}
