@@ -7,6 +7,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLeaderboardCommand } from './commands/leaderboard.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerSweepCommands } from './commands/sweep.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
 
 const program = new Command('medsweep')
@@ -19,6 +20,7 @@ registerSweepCommands(program);
 registerDataCommands(program);
 registerLeaderboardCommand(program);
 registerDemoCommand(program);
+registerVerifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import type { RocCurve } from '@medsweep/core';
 import { canonicalJson } from '@medsweep/core';
-import type { EpochRecord, SplitPredictions } from '@medsweep/ml';
+import type { EpochRecord, EvaluatedSplit, EvaluationReport, SplitPredictions } from '@medsweep/ml';
+import { predictionsDocument } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type { ArtifactRef } from '@medsweep/workflows';
-import type { EvaluatedSplit, EvaluationReport } from './evaluation.js';
 
 /** The key prefix of one trial's artifacts. */
 export const artifactPrefix = (sweepId: string, trialIndex: number): string =>
@@ -51,7 +51,7 @@ export async function storeTrialOutputs(
       kind: 'predictions',
       name: 'predictions.json',
       contentType: 'application/json',
-      bytes: json(predictionsDocument(outputs)),
+      bytes: json(predictionsDocument(outputs.predictions, outputs.task, outputs.classNames)),
     },
     {
       kind: 'curves',
@@ -101,25 +101,6 @@ export async function storeTrialOutputs(
   );
   const hashOf = (kind: ArtifactRef['kind']) => artifacts.find((a) => a.kind === kind)?.sha256 as string;
   return { artifacts, weightsOutHash: hashOf('weights'), predictionsHash: hashOf('predictions') };
-}
-
-/**
- * Labels and scores of both splits, in split order: scores row-major [count, numColumns] (the last
- * column is the positive class of a binary task), the float32 values the model produced.
- */
-function predictionsDocument(outputs: TrialOutputs) {
-  const split = (p: SplitPredictions) => ({
-    count: p.labels.length,
-    numColumns: p.scores.numColumns,
-    labels: Array.from(p.labels),
-    scores: Array.from(p.scores.values),
-  });
-  return {
-    format: 'medsweep.predictions/1',
-    task: outputs.task,
-    classNames: outputs.classNames,
-    splits: { val: split(outputs.predictions.val), test: split(outputs.predictions.test) },
-  };
 }
 
 /** A ROC curve as JSON: thresholds[0], +Infinity (nothing predicted positive), is written as null. */

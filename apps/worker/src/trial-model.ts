@@ -5,6 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Dataset, ModelInputSpec, Tf, TransferMode, TransferSummary } from '@medsweep/ml';
 import {
   applyTransferMode,
+  buildTrialClassifier,
   getArchitecture,
   initializeWeights,
   InvalidTransferModeError,
@@ -53,13 +54,13 @@ export async function buildTrialModel({
     recorded,
   );
 
-  const model = architecture.build({
+  const model = buildTrialClassifier({
+    architecture: plan.architecture,
     inputSize: size,
-    channels: input.channels,
-    numClasses: dataset.manifest.numClasses,
-    includeTop: true,
     widthMultiplier,
     ...(typeof plan.params['dropout'] === 'number' ? { dropout: plan.params['dropout'] } : {}),
+    numClasses: dataset.manifest.numClasses,
+    input,
     imagenetWeights: imagenet,
   });
   try {

@@ -1,4 +1,4 @@
-import type { MedsweepConfig } from '@medsweep/config';
+import type { MedsweepConfig, StackService } from '@medsweep/config';
 import { PortInUseError, ServiceUnhealthyError } from './errors.js';
 import { isListening, waitFor } from './net.js';
 import { logFile, runningPid, startProcess, stopProcess, tailLog } from './processes.js';
@@ -74,6 +74,14 @@ async function provision(config: MedsweepConfig, log: Log): Promise<void> {
   log(`database migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
 }
 
+/** Stops one managed service (Postgres on SIGINT: it would otherwise wait for its clients). */
+async function stopOne(config: MedsweepConfig, svc: ServiceSpec, log: Log): Promise<void> {
+  const dir = serviceDir(config, svc.name);
+  const pid = runningPid(dir);
+  const stopped = await stopProcess(dir, svc.name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+  log(`${svc.label}: ${stopped ? `stopped (pid ${pid})` : 'not running'}`);
+}
+
 /** Stops workers first (they need the servers to hand their trials back), then the servers. */
 export async function stackDown(config: MedsweepConfig, log: Log = console.log): Promise<void> {
   const workers = await stopLocalWorkers(config);
@@ -81,14 +89,23 @@ export async function stackDown(config: MedsweepConfig, log: Log = console.log):
   await Promise.all(
     allServices(config)
       .filter((svc) => svc.managed)
-      .map(async (svc) => {
-        const dir = serviceDir(config, svc.name);
-        const pid = runningPid(dir);
-        const signal = svc.name === 'postgres' ? 'SIGINT' : 'SIGTERM';
-        const stopped = await stopProcess(dir, signal);
-        log(`${svc.label}: ${stopped ? `stopped (pid ${pid})` : 'not running'}`);
-      }),
+      .map((svc) => stopOne(config, svc, log)),
   );
+}
+
+/**
+ * Stops the named managed services and starts them again on their kept data, leaving workers and clients
+ * running: an outage of those servers, as clients see it. Resolves once all are healthy again; external
+ * (unmanaged) services are not touched.
+ */
+export async function restartServices(
+  config: MedsweepConfig,
+  names: readonly StackService[],
+  log: Log = console.log,
+): Promise<void> {
+  const services = allServices(config).filter((svc) => svc.managed && names.includes(svc.name));
+  await Promise.all(services.map((svc) => stopOne(config, svc, log)));
+  await Promise.all(services.map((svc) => startOne(config, svc, log)));
 }
 
 export async function stackStatus(config: MedsweepConfig): Promise<ServiceStatus[]> {

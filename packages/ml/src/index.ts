@@ -24,6 +24,7 @@ export {
 } from './errors.js';
 export * from './models/index.js';
 export * from './weights/index.js';
+export * from './evaluation/index.js';
 export {
   InvalidArchitectureArgsError,
   UnknownArchitectureError,
@@ -35,5 +36,7 @@ export {
   WeightsLayerMissingError,
   WeightsCountMismatchError,
   WeightsShapeMismatchError,
+  PredictionsDocumentError,
+  TrainedWeightsInputMissingError,
 } from './errors.js';
 export type { ArchitectureArgProblem } from './errors.js';

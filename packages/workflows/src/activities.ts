@@ -1,4 +1,5 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
+import type { LineageRecord } from '@medsweep/core';
 import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
@@ -89,19 +90,8 @@ export interface TrialEvaluation {
   primaryMetricValue: number;
   finalMetrics: { split: 'val' | 'test'; name: string; value: number }[];
   artifacts: ArtifactRef[];
-  lineage: {
-    datasetManifestHash: string;
-    configHash: string;
-    codeVersion: string;
-    codeDirty: boolean;
-    lockHash: string;
-    backend: string;
-    backendVersions: Record<string, string>;
-    weightsInHash: string | null;
-    weightsOutHash: string;
-    predictionsHash: string;
-    metricsHash: string;
-  };
+  /** Everything but the spec hash, which the control side adds from the stored sweep. */
+  lineage: Omit<LineageRecord, 'specHash'>;
 }
 
 export interface TrainSegmentInput {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { submitSweep } from '@medsweep/api';
-import { repoRoot } from '@medsweep/config';
+import { loadConfig, repoRoot } from '@medsweep/config';
 import { parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
@@ -70,10 +70,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--train-workers <n>', 'train worker processes (one trial slot each)', '2')
     .action(async (opts: { trainWorkers: string }) => {
       const started = Date.now();
+      // The stack first: every later step connects to it.
+      step('starting the local stack (Temporal, MinIO, Postgres)');
+      await stackUp(loadConfig());
       await withContext(async (ctx) => {
         const { config } = ctx;
-        step('starting the local stack (Temporal, MinIO, Postgres)');
-        await stackUp(config);
 
         step('starting workers');
         const workers = [

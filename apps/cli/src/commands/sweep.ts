@@ -14,7 +14,7 @@ interface TrialPosition {
   epoch: number;
   batch: number;
   batches: number;
-  loss?: number;
+  loss?: number | null;
 }
 
 async function trialPosition(
@@ -77,8 +77,8 @@ export async function watchSweep(
       const pos = positions[i];
       const value = pos ? pos.epoch + (pos.batches ? pos.batch / pos.batches : 0) : 0;
       const label = `#${t.index} ${t.architecture} ${t.arm} s${t.seed}`.slice(0, 34).padEnd(34);
-      const trialDetail =
-        pos?.loss !== undefined ? `epoch ${pos.epoch + 1} loss ${pos.loss.toFixed(4)}` : 'starting';
+      const loss = typeof pos?.loss === 'number' ? ` loss ${pos.loss.toFixed(4)}` : '';
+      const trialDetail = pos ? `epoch ${pos.epoch + 1}${loss}` : 'starting';
       if (bars) {
         let bar = trialBars.get(t.trialKey);
         if (!bar) trialBars.set(t.trialKey, (bar = bars.create(maxEpochs, 0, { label, detail: '' })));

@@ -20,7 +20,7 @@ import type {
   TrainResult,
   ValidationMetric,
 } from '@medsweep/ml';
-import { predictSplit, saveKerasWeights, train } from '@medsweep/ml';
+import { evaluatePredictions, operatingPointRule, predictSplit, saveKerasWeights, train } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type {
   SegmentResult,
@@ -37,7 +37,6 @@ import { codeVersion } from '../code-version.js';
 import { ContentCache } from '../content-cache.js';
 import { fetchDataset } from '../datasets.js';
 import { MissingWeightsError, SegmentRangeError } from '../errors.js';
-import { evaluatePredictions, operatingPointRule } from '../evaluation.js';
 import { TrainHeartbeater, checkpointFromHeartbeat } from '../train-heartbeat.js';
 import { artifactPrefix, storeTrialOutputs } from '../trial-artifacts.js';
 import type { PrimaryMetric } from '../trial-config.js';

@@ -104,6 +104,14 @@ describe('appendAuditEvent under concurrency', () => {
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
+  it('stores doubles that need 17 significant digits exactly, so their events still verify', async () => {
+    const metrics = { ece: 0.35429578484260627, auc: 0.028876047485913985, tiny: 1.0000000000000002 };
+    await appendAuditEvent(db, { ...event(0, 1001), payload: metrics });
+    const stored = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(stored.payload).toEqual(metrics);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
   it('the database still refuses UPDATE and DELETE of chained events', async () => {
     await withClient(url, async (c) => {
       await expect(c.query(`UPDATE audit_events SET payload = '{}' WHERE seq = 7`)).rejects.toThrow(

@@ -65,9 +65,12 @@ export async function appendAuditEvent(db: DbClient, input: AuditEventInput): Pr
     const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
     const createdAt = new Date();
     const hash = auditEventHash(prevHash, { ...input, seq, createdAt: createdAt.toISOString() });
-    await tx.auditEvent.create({
-      data: { ...input, seq: BigInt(seq), prevHash, hash, createdAt },
-    });
+    // The payload goes in as its canonical JSON text: the driver adapter would round doubles that need
+    // 17 significant digits, and the stored event would no longer hash to its chain link.
+    await tx.$executeRaw`INSERT INTO audit_events
+        (seq, project_id, actor, action, subject_type, subject_id, payload, prev_hash, hash, created_at)
+      VALUES (${seq}, ${input.projectId}::uuid, ${input.actor}, ${input.action}, ${input.subjectType},
+        ${input.subjectId}, ${canonicalJson(input.payload)}::jsonb, ${prevHash}, ${hash}, ${createdAt})`;
     return { seq, hash, prevHash, createdAt };
   });
 }

@@ -238,15 +238,13 @@ export async function recordFinalResult(db: DbClient, input: FinalResultInput): 
     }
     if (lineage !== null) checkLineage(trial, input, lineage);
 
-    await tx.finalMetric.createMany({
-      data: input.finalMetrics.map(({ split, name, value }) => ({
-        trialId: trial.id,
-        datasetId: trial.dataset_id,
-        split,
-        name,
-        value,
-      })),
-    });
+    // Values travel as text: the driver adapter rounds float parameters to 16 significant digits, which
+    // would store metrics that no longer hash to the lineage's metricsHash.
+    const metrics = input.finalMetrics;
+    await tx.$executeRaw`INSERT INTO final_metrics (trial_id, dataset_id, split, name, value)
+      SELECT ${trial.id}::uuid, ${trial.dataset_id}::uuid, m.s::final_split, m.n, m.v::float8
+      FROM unnest(${metrics.map((m) => m.split)}::text[], ${metrics.map((m) => m.name)}::text[],
+        ${metrics.map((m) => String(m.value))}::text[]) AS m(s, n, v)`;
     await tx.artifact.createMany({
       data: artifacts.map((a) => ({ ...a, trialId: trial.id })),
       skipDuplicates: true,

@@ -16,8 +16,9 @@ import {
   specificity,
 } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core/sweep';
-import type { SplitPredictions } from '@medsweep/ml';
+import type { SplitPredictions } from '../training/predict.js';
 
+/** The splits a trial is evaluated on. */
 export type EvaluatedSplit = FinalMetricValue['split'];
 
 /** Everything computed from the val and test predictions of the selected model. */
@@ -41,6 +42,10 @@ export function operatingPointRule(evaluation: SweepSpec['evaluation']): Operati
     : { rule: 'target-sensitivity', sensitivity: evaluation.operatingPoint.targetSensitivity };
 }
 
+/**
+ * The final metrics, ROC curves and confusion matrices of a trial from its val and test predictions: what
+ * the train activity records and what `medsweep verify` recomputes to check the stored metrics.
+ */
 export function evaluatePredictions(
   predictions: Record<EvaluatedSplit, SplitPredictions>,
   task: TaskType,

@@ -1,0 +1,86 @@
+// The predictions artifact of a trial: labels and scores of its val and test splits, in split order, as
+// canonical JSON. The train activity writes it; `medsweep verify` reads it back to compare a
+// re-evaluation of the stored weights with what was recorded.
+import { z } from 'zod';
+import { PredictionsDocumentError } from '../errors.js';
+import type { SplitPredictions } from '../training/predict.js';
+import type { EvaluatedSplit } from './evaluate-predictions.js';
+
+export const PREDICTIONS_FORMAT = 'medsweep.predictions/1';
+
+/** One split's predictions: scores row-major [count, numColumns], the float32 values the model produced. */
+export interface StoredSplitPredictions {
+  count: number;
+  numColumns: number;
+  labels: number[];
+  scores: number[];
+}
+
+export interface PredictionsDocument {
+  format: typeof PREDICTIONS_FORMAT;
+  task: string;
+  classNames: readonly string[];
+  splits: Record<EvaluatedSplit, StoredSplitPredictions>;
+}
+
+/** Predictions as read back: the labels and scores of each split (the loss is not stored). */
+export type ReadPredictions = Record<EvaluatedSplit, Omit<SplitPredictions, 'loss'>>;
+
+/** The document the train activity stores for `predictions` (the last score column of a binary task is the positive class). */
+export function predictionsDocument(
+  predictions: Record<EvaluatedSplit, SplitPredictions>,
+  task: string,
+  classNames: readonly string[],
+): PredictionsDocument {
+  const split = (p: SplitPredictions): StoredSplitPredictions => ({
+    count: p.labels.length,
+    numColumns: p.scores.numColumns,
+    labels: Array.from(p.labels),
+    scores: Array.from(p.scores.values),
+  });
+  return {
+    format: PREDICTIONS_FORMAT,
+    task,
+    classNames,
+    splits: { val: split(predictions.val), test: split(predictions.test) },
+  };
+}
+
+const splitSchema = z
+  .object({
+    count: z.number().int().nonnegative(),
+    numColumns: z.number().int().positive(),
+    labels: z.array(z.number().int().min(0).max(255)),
+    scores: z.array(z.number()),
+  })
+  .refine((s) => s.labels.length === s.count, { message: 'labels.length differs from count' })
+  .refine((s) => s.scores.length === s.count * s.numColumns, {
+    message: 'scores.length differs from count × numColumns',
+  });
+
+const documentSchema = z.object({
+  format: z.literal(PREDICTIONS_FORMAT),
+  task: z.string(),
+  classNames: z.array(z.string()),
+  splits: z.object({ val: splitSchema, test: splitSchema }),
+});
+
+/** Reads a stored predictions document; throws PredictionsDocumentError naming what does not fit. */
+export function parsePredictionsDocument(bytes: Uint8Array, source: string): ReadPredictions {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new PredictionsDocumentError(source, 'not UTF-8 JSON', { cause });
+  }
+  const parsed = documentSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PredictionsDocumentError(source, `${issue?.path.join('.') || '$'}: ${issue?.message}`);
+  }
+  const split = (s: z.infer<typeof splitSchema>): Omit<SplitPredictions, 'loss'> => ({
+    labels: Uint8Array.from(s.labels),
+    scores: { values: Float32Array.from(s.scores), numColumns: s.numColumns },
+  });
+  return { val: split(parsed.data.splits.val), test: split(parsed.data.splits.test) };
+}
