@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromEnv, loadConfig, repoRoot } from '@medsweep/config';
@@ -49,7 +49,8 @@ describe('local stack lifecycle', () => {
     await stackDown(configFromEnv(env), quiet);
     // As root the cluster may live outside the (private) temp dir; remove it wherever it is.
     const data = join(stackDir, 'postgres', 'data');
-    if (existsSync(data)) rmSync(realpathSync(data), { recursive: true, force: true });
+    // (its folder there also holds the password file initdb read)
+    if (existsSync(data)) rmSync(dirname(realpathSync(data)), { recursive: true, force: true });
     rmSync(stackDir, { recursive: true, force: true });
   });
 
