@@ -17,6 +17,7 @@ import { createSyntheticTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES, trialWorkflowId } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
+import { TINY_SPEC } from '@medsweep/worker/test-support';
 import { privateStack } from './support/private-stack.js';
 import { startWorkerProcess } from './support/worker-process.js';
 import type { WorkerProcess } from './support/worker-process.js';
@@ -47,21 +48,12 @@ let trainWorkers: WorkerProcess[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A small real trial: VGG16 at 1/8 width on 32 px BreastMNIST, 4 epochs (about a second each). */
+/** The worker tests' tiny real trial (VGG16 at 1/8 width, 32 px BreastMNIST), run for 4 epochs here. */
 const REAL_SPEC: SweepSpecInput = {
+  ...TINY_SPEC,
   name: 'fault test (real)',
   project: KILL_PROJECT,
-  dataset: 'breastmnist',
-  architectures: ['vgg16'],
-  model: { inputSize: 32, widthMultiplier: 0.125 },
-  arms: ['scratch'],
-  search: {
-    strategy: 'grid',
-    space: { lr: { type: 'choice', values: [0.001] }, batchSize: { type: 'choice', values: [32] } },
-  },
-  seeds: [1],
   budget: { maxTrials: 1, maxParallel: 1, maxEpochs: 4 },
-  training: { schedule: { kind: 'cosine' } },
   resources: { queue: FAULT_QUEUE, gpus: 0 },
 };
 
