@@ -14,6 +14,9 @@ export interface CliContext {
   actor: string;
 }
 
+/** Who the CLI acts as in the audit log: the local user. */
+export const cliActor = (): string => `cli:${userInfo().username}`;
+
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = createPrismaClient(config.databaseUrl);
@@ -23,7 +26,7 @@ export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promi
       config,
       db,
       temporal: new Client({ connection, namespace: config.temporal.namespace }),
-      actor: `cli:${userInfo().username}`,
+      actor: cliActor(),
     });
   } finally {
     await Promise.allSettled([db.$disconnect(), connection.close()]);

@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '@medsweep/config';
 import { createPrismaClient } from '@medsweep/db';
 import { selectBackend } from '@medsweep/ml';
 import { ObjectStore } from '@medsweep/storage';
+import { cliActor } from '../context.js';
 import { EXIT } from '../output.js';
 import type { TrialVerificationReport } from '../verify/verify-trial.js';
 import { verifyTrial } from '../verify/verify-trial.js';
@@ -46,7 +46,7 @@ export function registerVerifyCommand(program: Command): void {
             db,
             store: new ObjectStore(config.s3),
             backend: await selectBackend(),
-            actor: `cli:${userInfo().username}`,
+            actor: cliActor(),
           },
           trialId,
         );
