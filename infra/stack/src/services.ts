@@ -136,6 +136,13 @@ export function temporalService(config: MedsweepConfig): ServiceSpec {
           String(port + 11),
           '--db-filename',
           join(dir, 'temporal.db'),
+          // Write-ahead log with normal sync: every commit still survives a crash or kill of the server
+          // process (the restart fault test does that); only an OS crash could lose the last commits. The
+          // default rollback journal with full sync costs several fsyncs per workflow task.
+          '--sqlite-pragma',
+          'journal_mode=wal',
+          '--sqlite-pragma',
+          'synchronous=normal',
           '--namespace',
           namespace,
           '--ui-disable-news-fetch',

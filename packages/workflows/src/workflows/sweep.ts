@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -43,6 +44,8 @@ const control = proxyActivities<ControlActivities>({
  * trial costs the sweep about ten events, so a run hands over after a few hundred children.
  */
 const CHILDREN_PER_RUN = 400;
+/** Runs recorded before trials were started in batches replay with one start per round trip. */
+export const BATCHED_STARTS_PATCH = 'sweep-batched-child-starts';
 const EVENTS_PER_RUN = 10_000;
 
 /** Everything the sweep carries from one run to the next. */
@@ -164,11 +167,16 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
         reportedPause = state.paused;
         await control.setSweepStatus({ sweepId, status: state.paused ? 'paused' : 'running' });
       }
+      const starts: Promise<void>[] = [];
       while (!state.paused && Object.keys(state.running).length < spec.budget.maxParallel) {
         const plan = nextTrial(spec, state.planner);
         if (!plan) break;
-        await launch(plan);
+        // All free slots are filled in one workflow task; before the patch each start waited for the
+        // previous child to be started, one round trip to the server per trial.
+        if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
+        else await launch(plan);
       }
+      await Promise.all(starts);
       if (Object.keys(state.running).length === 0 && state.planner.launched >= total) break;
       const info = workflowInfo();
       if (
