@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromEnv } from './config.js';
+import { ConfigError, configFromEnv, DEV_SESSION_SECRET } from './config.js';
 
 describe('configFromEnv', () => {
   it('gives local-stack defaults for an empty environment', () => {
@@ -61,9 +61,63 @@ describe('configFromEnv', () => {
     );
   });
 
+  it('reads the worker shutdown grace in seconds and the GPUs a process is given', () => {
+    expect(configFromEnv({}).workerShutdownGraceMs).toBe(60_000);
+    const c = configFromEnv({ MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: '90', CUDA_VISIBLE_DEVICES: '1' });
+    expect(c.workerShutdownGraceMs).toBe(90_000);
+    expect(c.cudaVisibleDevices).toBe('1');
+    expect(() => configFromEnv({ MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: '0' })).toThrow(
+      'MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS="0": must be between 1 and 3600',
+    );
+  });
+
   it('rejects a port that is not a number', () => {
     expect(() => configFromEnv({ TEMPORAL_UI_PORT: 'eighty' })).toThrow(
       'TEMPORAL_UI_PORT="eighty": must be a TCP port number',
     );
+  });
+
+  it('gives development auth defaults: a public session secret, cookies without Secure, 12 h sessions', () => {
+    expect(configFromEnv({}).auth).toEqual({
+      sessionSecret: DEV_SESSION_SECRET,
+      sessionTtlSeconds: 12 * 3600,
+      cookieSecure: false,
+      bootstrapAdmin: { email: 'admin@medsweep.local', password: null },
+      defaultProject: 'default',
+    });
+    expect(DEV_SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('requires a session secret in production and sends cookies Secure there by default', () => {
+    expect(() => configFromEnv({ NODE_ENV: 'production' })).toThrow(
+      'MEDSWEEP_SESSION_SECRET=(unset): must be set when NODE_ENV=production (at least 32 random characters)',
+    );
+    const secret = 's'.repeat(40);
+    const production = configFromEnv({ NODE_ENV: 'production', MEDSWEEP_SESSION_SECRET: secret });
+    expect(production.auth).toMatchObject({ sessionSecret: secret, cookieSecure: true });
+    const overridden = configFromEnv({
+      NODE_ENV: 'production',
+      MEDSWEEP_SESSION_SECRET: secret,
+      MEDSWEEP_COOKIE_SECURE: 'false',
+    });
+    expect(overridden.auth.cookieSecure).toBe(false);
+  });
+
+  it('refuses short secrets and passwords without echoing them', () => {
+    let error: unknown;
+    try {
+      configFromEnv({
+        MEDSWEEP_SESSION_SECRET: 'too-short',
+        MEDSWEEP_ADMIN_PASSWORD: 'short',
+        MEDSWEEP_SESSION_TTL_HOURS: '0',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).message.split('\n').sort()).toEqual([
+      'MEDSWEEP_ADMIN_PASSWORD="***": must be at least 12 characters',
+      'MEDSWEEP_SESSION_SECRET="***": must be at least 32 characters',
+      'MEDSWEEP_SESSION_TTL_HOURS="0": must be between 1 and 720 hours',
+    ]);
   });
 });

@@ -30,6 +30,12 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const absPath = z.string().refine(isAbsolute, 'must be an absolute path');
 
 /**
+ * Seals the browser session cookie when MEDSWEEP_SESSION_SECRET is unset outside production: a fixed,
+ * public value, so a local stack works out of the box and nothing sealed with it is worth stealing.
+ */
+export const DEV_SESSION_SECRET = 'medsweep-local-development-session-secret-not-for-production';
+
+/**
  * Every environment variable MedSweep reads, with the local-stack defaults.
  * Keys are the variable names, so a validation error names exactly what to fix.
  */
@@ -71,6 +77,40 @@ const envSchema = z.object({
   MEDSWEEP_DATA_DIR: absPath.optional(),
   MEDSWEEP_ALLOW_SLOW_BACKEND: bool.default(false),
   MEDSWEEP_WEB_PORT: port.default(3000),
+  MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be between 1 and 3600')
+    .max(3600, 'must be between 1 and 3600')
+    .default(60),
+  // Read by TensorFlow itself; a worker also records which of the host's GPUs it was given.
+  CUDA_VISIBLE_DEVICES: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+  MEDSWEEP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MEDSWEEP_SESSION_TTL_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .int('must be a whole number of hours')
+    .min(1, 'must be between 1 and 720 hours')
+    .max(720, 'must be between 1 and 720 hours')
+    .default(12),
+  MEDSWEEP_COOKIE_SECURE: bool.optional(),
+  MEDSWEEP_ADMIN_EMAIL: z.email('must be an email address').default('admin@medsweep.local'),
+  MEDSWEEP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  MEDSWEEP_DEFAULT_PROJECT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1-63 lowercase letters, digits or dashes')
+    .default('default'),
+});
+
+/** Production must bring its own session secret: the development default is public. */
+const envRules = envSchema.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && env.MEDSWEEP_SESSION_SECRET === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MEDSWEEP_SESSION_SECRET'],
+      message: 'must be set when NODE_ENV=production (at least 32 random characters)',
+    });
+  }
 });
 
 export interface MedsweepConfig {
@@ -95,6 +135,25 @@ export interface MedsweepConfig {
   dataDir: string;
   allowSlowBackend: boolean;
   webPort: number;
+  /**
+   * How long a stopping worker gives its running trials to reach a checkpoint and hand back before
+   * Temporal cancels them; a deployment's termination grace must be longer.
+   */
+  workerShutdownGraceMs: number;
+  /** The GPUs this process may use (indices or UUIDs, comma-separated), when restricted. */
+  cudaVisibleDevices?: string;
+  auth: {
+    /** Password that seals the session cookie (iron-session). */
+    sessionSecret: string;
+    /** How long a browser login lasts. */
+    sessionTtlSeconds: number;
+    /** Send the session cookie only over HTTPS; default true when NODE_ENV=production. */
+    cookieSecure: boolean;
+    /** The first admin, created when the database has no users (see @medsweep/api ensureBootstrapAdmin). */
+    bootstrapAdmin: { email: string; password: string | null };
+    /** Project the first admin is made admin of. */
+    defaultProject: string;
+  };
 }
 
 /**
@@ -124,7 +183,7 @@ function redact(variable: string, value: string | undefined): string | undefined
 
 /** Parses a full environment record; pure apart from the path defaults, so tests pass their own record. */
 export function configFromEnv(env: Record<string, string | undefined>): MedsweepConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envRules.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -160,6 +219,15 @@ export function configFromEnv(env: Record<string, string | undefined>): Medsweep
     dataDir: e.MEDSWEEP_DATA_DIR ?? join(root, '..', 'shared', 'data'),
     allowSlowBackend: e.MEDSWEEP_ALLOW_SLOW_BACKEND,
     webPort: e.MEDSWEEP_WEB_PORT,
+    workerShutdownGraceMs: e.MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    ...(e.CUDA_VISIBLE_DEVICES !== undefined ? { cudaVisibleDevices: e.CUDA_VISIBLE_DEVICES } : {}),
+    auth: {
+      sessionSecret: e.MEDSWEEP_SESSION_SECRET ?? DEV_SESSION_SECRET,
+      sessionTtlSeconds: e.MEDSWEEP_SESSION_TTL_HOURS * 3600,
+      cookieSecure: e.MEDSWEEP_COOKIE_SECURE ?? e.NODE_ENV === 'production',
+      bootstrapAdmin: { email: e.MEDSWEEP_ADMIN_EMAIL, password: e.MEDSWEEP_ADMIN_PASSWORD ?? null },
+      defaultProject: e.MEDSWEEP_DEFAULT_PROJECT,
+    },
   };
 }
 

@@ -1,3 +1,3 @@
-export { loadConfig, configFromEnv, ConfigError, STACK_SERVICES } from './config.js';
+export { loadConfig, configFromEnv, ConfigError, DEV_SESSION_SECRET, STACK_SERVICES } from './config.js';
 export type { MedsweepConfig, StackService } from './config.js';
 export { repoRoot } from './paths.js';

@@ -10,6 +10,7 @@ export type {
   Lineage,
   Membership,
   Project,
+  Session,
   Sweep,
   Trial,
   TrialAttempt,

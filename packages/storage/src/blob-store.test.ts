@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import { ObjectBlobStore } from './blob-store.js';
 import { ObjectIntegrityError, ObjectNotFoundError } from './errors.js';
-import { ObjectStore, sha256Hex } from './object-store.js';
+import { sha256Hex } from '@medsweep/core';
+import { ObjectStore } from './object-store.js';
 
 // Runs against the real MinIO of the local stack (`npm run stack:up`).
 const settings = loadConfig().s3;

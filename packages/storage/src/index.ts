@@ -1,4 +1,4 @@
-export { ObjectStore, sha256Hex } from './object-store.js';
+export { ObjectStore } from './object-store.js';
 export type { S3Settings, StoredObject } from './object-store.js';
 export { DATASET_BLOBS_PREFIX, ObjectBlobStore } from './blob-store.js';
 export {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -11,6 +10,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { MedsweepConfig } from '@medsweep/config';
+import { sha256Hex } from '@medsweep/core';
 import {
   ObjectIntegrityError,
   ObjectNotFoundError,
@@ -31,8 +31,6 @@ export interface StoredObject {
   sha256: string;
   sizeBytes: number;
 }
-
-export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Maps SDK failures to the project's errors so callers see which setting to fix. */
 function classify(settings: S3Settings, e: unknown): Error {

@@ -1,5 +1,6 @@
-// The leaderboard and the scratch-vs-transfer table as CSV (every number at full precision, every run
-// traceable by trial id) and as Markdown or LaTeX for reports (rounded, one cell per quantity).
+// The leaderboard, the scratch-vs-transfer table and the paper table as CSV (every number at full
+// precision, every run traceable by trial id) and as Markdown or LaTeX for reports (rounded, one cell per
+// quantity).
 import { InvalidOptionError } from '../errors.js';
 import type { LeaderboardEntry } from '../leaderboard/rank.js';
 import type { ArmSummary, ScratchVsTransferRow } from '../leaderboard/scratch-vs-transfer.js';
@@ -12,6 +13,7 @@ import { missing, text } from './display-table.js';
 import type { LatexOptions } from './latex.js';
 import { renderLatex } from './latex.js';
 import { renderMarkdown } from './markdown.js';
+import type { PaperMetric, PaperTable } from './paper-table.js';
 
 export type ExportFormat = 'csv' | 'markdown' | 'latex';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'markdown', 'latex'];
@@ -198,6 +200,63 @@ export function exportScratchVsTransfer(
       ...armDisplay(r.scratch),
       r.gain ? { kind: 'number', value: r.gain.estimate, signed: true } : missing,
       r.gain ? { kind: 'interval', lower: r.gain.lower, upper: r.gain.upper } : missing,
+    ]),
+  };
+  return render(format, csv, display, options);
+}
+
+const METRIC_HEADERS: Record<string, string> = {
+  acc: 'ACC',
+  auc: 'AUC',
+  precision: 'Precision',
+  recall: 'Recall',
+  f1: 'F1',
+};
+/** `ACC` for test acc (the reported split goes unsaid), `val ACC` for another split. */
+const metricHeader = (m: PaperMetric) =>
+  `${m.split === 'test' ? '' : `${m.split} `}${METRIC_HEADERS[m.name] ?? m.name}`;
+const metricColumn = (m: PaperMetric) => `${m.split}_${m.name}`;
+
+/** The paper table in `format`: one row per model and initialisation, one mean ± std column per metric. */
+export function exportPaperTable(
+  table: PaperTable,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): string {
+  const csv = {
+    header: [
+      'architecture',
+      'initialisation',
+      'n',
+      ...table.metrics.flatMap((m) => [`${metricColumn(m)}_mean`, `${metricColumn(m)}_std`]),
+      'selected_by',
+      'group_keys',
+      'seeds',
+      'trial_ids',
+    ],
+    rows: table.rows.map((r): CsvCell[] => [
+      r.architecture,
+      r.initialisation,
+      r.n,
+      ...r.cells.flatMap((c) => [c?.mean ?? null, c?.std ?? null]),
+      metricColumn(table.selectedBy),
+      r.groupKeys.join(' '),
+      r.runs.map((run) => run.seed).join(' '),
+      trialIds(r.runs),
+    ]),
+  };
+  const display: DisplayTable = {
+    columns: [
+      col('Model'),
+      col('Initialisation'),
+      col('n', 'right'),
+      ...table.metrics.map((m) => col(metricHeader(m), 'right')),
+    ],
+    rows: table.rows.map((r) => [
+      text(r.architecture),
+      text(r.initialisation),
+      integer(r.n),
+      ...r.cells.map((c) => (c ? meanStd(c.mean, c.std) : missing)),
     ]),
   };
   return render(format, csv, display, options);

@@ -1,5 +1,21 @@
-export { ARCHITECTURE_NAMES, HYPERPARAMETERS, modelFor, primaryMetricOf, sweepSpecSchema } from './spec.js';
-export type { ArchitectureName, HyperparameterName, ParamSpec, SweepSpec, SweepSpecInput } from './spec.js';
+export {
+  ARCHITECTURE_NAMES,
+  CLASSICAL_MODEL_NAMES,
+  CNN_ARCHITECTURE_NAMES,
+  HYPERPARAMETERS,
+  isClassicalModel,
+  modelFor,
+  primaryMetricOf,
+  sweepSpecSchema,
+} from './spec.js';
+export type {
+  ArchitectureName,
+  ClassicalModelName,
+  HyperparameterName,
+  ParamSpec,
+  SweepSpec,
+  SweepSpecInput,
+} from './spec.js';
 export { formatPath, parseSweepSpec, parseSweepSpecText } from './parse.js';
 export { gridPoint, gridSize, sampleAssignment, sampleParam } from './space.js';
 export type { Assignment, ParamValue } from './space.js';
@@ -7,5 +23,6 @@ export { proposeTpe } from './tpe.js';
 export type { TpeObservation, TpeOptions } from './tpe.js';
 export { ashaDecide, ashaRungs } from './asha.js';
 export type { AshaDecision } from './asha.js';
-export { createPlanner, nextTrial, recordTrialValue, totalTrials } from './plan.js';
+export { createPlanner, nextTrial, recordTrialValue, totalTrials, trialGroups } from './plan.js';
 export type { PlannerState, TrialPlan } from './plan.js';
+export { acceleratorOfQueue, DEFAULT_TRAIN_QUEUE, GPU_TRAIN_QUEUE, isTrainQueue } from './resources.js';

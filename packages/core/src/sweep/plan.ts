@@ -4,6 +4,7 @@
 import { Rng } from '../random.js';
 import { gridPoint, gridSize, sampleAssignment } from './space.js';
 import type { Assignment } from './space.js';
+import { isClassicalModel } from './spec.js';
 import type { ArchitectureName, SweepSpec } from './spec.js';
 import { proposeTpe } from './tpe.js';
 
@@ -33,14 +34,32 @@ export interface PlannerState {
   groups?: { proposals: Proposal[] }[];
 }
 
+/** One (architecture, arm) pair the sweep trains. */
+interface Group {
+  architecture: ArchitectureName;
+  arm: string;
+}
+
+/**
+ * The sweep's (architecture, arm) pairs, architecture-major. Classical models have no pretrained
+ * weights, so they run only their scratch arm: one spec can hold the paper's whole table.
+ */
+export function trialGroups(spec: Pick<SweepSpec, 'architectures' | 'arms'>): Group[] {
+  return spec.architectures.flatMap((architecture) =>
+    spec.arms
+      .filter((arm) => arm === 'scratch' || !isClassicalModel(architecture))
+      .map((arm) => ({ architecture, arm })),
+  );
+}
+
 /** Grid points, or samples per group for random and TPE. */
 function configsPerGroup(spec: SweepSpec): number {
   return spec.search.strategy === 'grid' ? gridSize(spec.search.space) : (spec.search.samples ?? 1);
 }
 
-/** Trials the sweep will run: every (configuration, architecture, arm, seed), capped by the budget. */
+/** Trials the sweep will run: every (configuration, group, seed), capped by the budget. */
 export function totalTrials(spec: SweepSpec): number {
-  const full = configsPerGroup(spec) * spec.architectures.length * spec.arms.length * spec.seeds.length;
+  const full = configsPerGroup(spec) * trialGroups(spec).length * spec.seeds.length;
   return Math.min(full, spec.budget.maxTrials);
 }
 
@@ -48,7 +67,7 @@ export function createPlanner(spec: SweepSpec): PlannerState {
   if (spec.search.strategy !== 'tpe') return { launched: 0 };
   return {
     launched: 0,
-    groups: Array.from({ length: spec.architectures.length * spec.arms.length }, () => ({ proposals: [] })),
+    groups: trialGroups(spec).map(() => ({ proposals: [] })),
   };
 }
 
@@ -56,25 +75,22 @@ export function createPlanner(spec: SweepSpec): PlannerState {
 const streamSeed = (spec: SweepSpec, n: number) => spec.search.seed * 2 ** 20 + n;
 
 /**
- * Grid and random sweeps in a fixed order: configuration-major, then architecture, arm and seed, so a
- * budget that stops early still compares every arm on the same configurations.
+ * Grid and random sweeps in a fixed order: configuration-major, then group (architecture, arm) and seed,
+ * so a budget that stops early still compares every arm on the same configurations.
  */
 function plannedAt(spec: SweepSpec, index: number): TrialPlan {
+  const groups = trialGroups(spec);
   const S = spec.seeds.length;
-  const R = spec.arms.length;
-  const A = spec.architectures.length;
   const seedIdx = index % S;
-  const armIdx = Math.floor(index / S) % R;
-  const archIdx = Math.floor(index / (S * R)) % A;
-  const configIndex = Math.floor(index / (S * R * A));
+  const group = groups[Math.floor(index / S) % groups.length] as Group;
+  const configIndex = Math.floor(index / (S * groups.length));
   const params =
     spec.search.strategy === 'grid'
       ? gridPoint(spec.search.space, configIndex)
       : sampleAssignment(spec.search.space, Rng.fromSeed(streamSeed(spec, configIndex)));
   return {
     index,
-    architecture: spec.architectures[archIdx] as ArchitectureName,
-    arm: spec.arms[armIdx] as string,
+    ...group,
     params,
     seed: spec.seeds[seedIdx] as number,
     configIndex,
@@ -84,6 +100,7 @@ function plannedAt(spec: SweepSpec, index: number): TrialPlan {
 /** TPE: groups take turns; a group finishes launching one proposal's seeds before it proposes again. */
 function nextTpeTrial(spec: SweepSpec, state: PlannerState): TrialPlan {
   const groups = state.groups ?? [];
+  const pairs = trialGroups(spec);
   const samples = spec.search.samples ?? 1;
   const S = spec.seeds.length;
   for (let turn = 0; turn < groups.length; turn++) {
@@ -108,8 +125,7 @@ function nextTpeTrial(spec: SweepSpec, state: PlannerState): TrialPlan {
     const seedIdx = proposal.launchedSeeds++;
     return {
       index: state.launched,
-      architecture: spec.architectures[Math.floor(g / spec.arms.length)] as ArchitectureName,
-      arm: spec.arms[g % spec.arms.length] as string,
+      ...(pairs[g] as Group),
       params: proposal.params,
       seed: spec.seeds[seedIdx] as number,
       configIndex: group.proposals.length - 1,
@@ -137,7 +153,7 @@ export function recordTrialValue(
   value: number | null,
 ): void {
   if (!state.groups) return;
-  const g = spec.architectures.indexOf(plan.architecture) * spec.arms.length + spec.arms.indexOf(plan.arm);
+  const g = trialGroups(spec).findIndex((p) => p.architecture === plan.architecture && p.arm === plan.arm);
   const proposal = state.groups[g]?.proposals[plan.configIndex];
   const seedIdx = spec.seeds.indexOf(plan.seed);
   if (proposal && seedIdx >= 0) proposal.values[seedIdx] = value ?? Number.NEGATIVE_INFINITY;

@@ -1,16 +1,29 @@
 // The sweep spec: what a user writes (YAML or JSON) to ask for a study. Validated in one place so every
 // entry point (CLI, API, workflow) rejects the same mistakes with the same path-named messages.
 import { z } from 'zod';
+import { acceleratorOfQueue, TRAIN_QUEUE_PATTERN, trainQueueFor } from './resources.js';
 
-/** Architectures the training engine builds (packages/ml ARCHITECTURES keys). */
-export const ARCHITECTURE_NAMES = [
+/** CNN architectures the training engine builds (packages/ml ARCHITECTURES keys). */
+export const CNN_ARCHITECTURE_NAMES = [
   'vgg16',
   'resnet50',
   'densenet121',
   'efficientnetb0',
   'squeezenet1_1',
 ] as const;
+/**
+ * Classical baselines, the paper's "traditional methods" row (packages/ml CLASSICAL_MODELS keys): linear
+ * models trained from scratch only, with no width to scale and no dropout.
+ */
+export const CLASSICAL_MODEL_NAMES = ['logistic-regression', 'hog-linear-svm'] as const;
+/** What a spec's `architectures` may list: every model type packages/ml builds (its MODEL_TYPES keys). */
+export const ARCHITECTURE_NAMES = [...CNN_ARCHITECTURE_NAMES, ...CLASSICAL_MODEL_NAMES] as const;
 export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
+export type ClassicalModelName = (typeof CLASSICAL_MODEL_NAMES)[number];
+
+export function isClassicalModel(name: string): name is ClassicalModelName {
+  return (CLASSICAL_MODEL_NAMES as readonly string[]).includes(name);
+}
 
 /** Hyperparameters a trial understands; each has the range it accepts. */
 export const HYPERPARAMETERS = {
@@ -206,13 +219,30 @@ export const sweepSpecSchema = z
       .default({ operatingPoint: 'youden' }),
     resources: z
       .strictObject({
+        /** The worker pool that trains it; default from gpus: train-gpu when > 0, else train. */
         queue: z
           .string()
-          .regex(/^train(-[a-z0-9]+)?$/, "must be 'train' or 'train-<kind>', e.g. train-gpu")
-          .default('train'),
-        gpus: z.number().int().min(0).max(8).default(0),
+          .regex(TRAIN_QUEUE_PATTERN, "must be 'train' or 'train-<kind>', e.g. train-gpu")
+          .optional(),
+        /** GPUs one trial trains on: the trainer places a trial on one device. */
+        gpus: z
+          .number()
+          .int()
+          .min(0)
+          .max(1, 'must be 0 or 1: a trial trains on one device; run one worker per GPU')
+          .default(0),
       })
-      .default({ queue: 'train', gpus: 0 }),
+      .superRefine(({ queue, gpus }, ctx) => {
+        if (queue !== undefined && gpus > 0 && acceleratorOfQueue(queue) === 'cpu') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['queue'],
+            message: `${queue} is served by CPU workers only, but gpus is ${gpus}; name a GPU queue (e.g. train-gpu) or leave queue out`,
+          });
+        }
+      })
+      .default({ gpus: 0 })
+      .transform(({ queue, gpus }) => ({ queue: queue ?? trainQueueFor(gpus), gpus })),
   })
   .superRefine((spec, ctx) => {
     const space = spec.search.space;
@@ -248,6 +278,7 @@ export const sweepSpecSchema = z
         message: 'must define at least one hyperparameter (e.g. lr)',
       });
     }
+    checkClassicalModels(spec, ctx);
     if (spec.transfer.mode !== 'full' && !spec.arms.some((a) => a.startsWith('pretrained:'))) {
       ctx.addIssue({
         code: 'custom',
@@ -273,6 +304,47 @@ export const sweepSpecSchema = z
       });
     }
   });
+
+/**
+ * Classical models train from scratch and have neither width nor dropout: pretrained arms skip them, and
+ * a width override or a dropout search next to one is refused rather than silently not applied to it.
+ */
+function checkClassicalModels(
+  spec: {
+    architectures: readonly ArchitectureName[];
+    arms: readonly string[];
+    model: { widthOverrides: Partial<Record<ArchitectureName, number>> };
+    search: { space: Record<string, unknown> };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const classical = spec.architectures.filter(isClassicalModel);
+  const listed = classical.join(' and ');
+  const verb = classical.length === 1 ? 'accepts' : 'accept';
+  if (classical.length > 0) {
+    // Pretrained arms simply skip classical models (see trialGroups), but a sweep must train them somehow.
+    if (!spec.arms.includes('scratch'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arms'],
+        message: `${listed} ${verb} only the scratch arm (there are no pretrained weights for classical models); add scratch to arms`,
+      });
+    if ('dropout' in spec.search.space) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['search', 'space', 'dropout'],
+        message: `${listed} ${classical.length === 1 ? 'has' : 'have'} no dropout; search dropout in a sweep of CNN architectures only`,
+      });
+    }
+  }
+  for (const name of Object.keys(spec.model.widthOverrides).filter(isClassicalModel)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model', 'widthOverrides', name],
+      message: `${name} has no width to scale; widthOverrides apply to the CNN architectures (${CNN_ARCHITECTURE_NAMES.join(', ')})`,
+    });
+  }
+}
 
 function checkParamAgainstHyperparameter(
   name: HyperparameterName,
@@ -341,13 +413,18 @@ export function primaryMetricOf(spec: Pick<SweepSpec, 'earlyStopping'>): 'val_au
   return spec.earlyStopping.kind === 'asha' ? spec.earlyStopping.metric : 'val_auc';
 }
 
-/** The model settings one architecture of the sweep trains with (its width override applied). */
+/**
+ * The model settings one architecture of the sweep trains with (its width override applied). A
+ * classical model has no width: model.widthMultiplier narrows the CNNs only, and it gets 1.
+ */
 export function modelFor(
   spec: Pick<SweepSpec, 'model'>,
   architecture: ArchitectureName,
 ): { inputSize: number; widthMultiplier: number } {
   return {
     inputSize: spec.model.inputSize,
-    widthMultiplier: spec.model.widthOverrides[architecture] ?? spec.model.widthMultiplier,
+    widthMultiplier: isClassicalModel(architecture)
+      ? 1
+      : (spec.model.widthOverrides[architecture] ?? spec.model.widthMultiplier),
   };
 }

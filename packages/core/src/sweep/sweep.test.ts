@@ -41,9 +41,33 @@ describe('sweep spec validation', () => {
     expect(spec.resources).toEqual({ queue: 'train', gpus: 0 });
   });
 
+  it('routes by resources: a named queue wins, else a GPU sends the trial to train-gpu', () => {
+    expect(parseSweepSpec({ ...base, resources: { gpus: 1 } }).resources).toEqual({
+      queue: 'train-gpu',
+      gpus: 1,
+    });
+    expect(parseSweepSpec({ ...base, resources: { gpus: 0 } }).resources).toEqual({
+      queue: 'train',
+      gpus: 0,
+    });
+    expect(parseSweepSpec({ ...base, resources: { queue: 'train-a100-80gb', gpus: 1 } }).resources).toEqual({
+      queue: 'train-a100-80gb',
+      gpus: 1,
+    });
+    expect(problemsOf({ ...base, resources: { queue: 'train-cpu', gpus: 1 } })).toEqual([
+      'resources.queue: train-cpu is served by CPU workers only, but gpus is 1; name a GPU queue (e.g. train-gpu) or leave queue out',
+    ]);
+    expect(problemsOf({ ...base, resources: { queue: 'gpu', gpus: 1 } })).toEqual([
+      "resources.queue: must be 'train' or 'train-<kind>', e.g. train-gpu",
+    ]);
+    expect(problemsOf({ ...base, resources: { gpus: 2 } })).toEqual([
+      'resources.gpus: must be 0 or 1: a trial trains on one device; run one worker per GPU',
+    ]);
+  });
+
   it('names the exact path of each problem', () => {
     expect(problemsOf({ ...base, architectures: ['vgg16', 'alexnet'] })).toEqual([
-      'architectures[1]: must be one of vgg16, resnet50, densenet121, efficientnetb0, squeezenet1_1',
+      'architectures[1]: must be one of vgg16, resnet50, densenet121, efficientnetb0, squeezenet1_1, logistic-regression, hog-linear-svm',
     ]);
     expect(
       problemsOf({

@@ -25,6 +25,13 @@ export interface RecordAttemptInput {
   backendVersion: string;
   /** git describe of the worker's code. */
   codeVersion: string;
+  /** The worker's process id on `host`. */
+  pid?: number | null;
+  /** `cpu` or `gpu`: what the worker trains on. */
+  accelerator?: string | null;
+  /** The GPU it trains on (nvidia-smi name and driver), on GPU workers. */
+  gpuModel?: string | null;
+  gpuDriver?: string | null;
   /** Audit actor; default `system:worker:<workerIdentity>`. */
   actor?: string;
 }
@@ -103,6 +110,10 @@ export async function recordAttempt(db: DbClient, input: RecordAttemptInput): Pr
         backend: input.backend,
         backendVersion: input.backendVersion,
         codeVersion: input.codeVersion,
+        pid: input.pid ?? null,
+        accelerator: input.accelerator ?? null,
+        gpuModel: input.gpuModel ?? null,
+        gpuDriver: input.gpuDriver ?? null,
         status: starts ? { from: 'pending', to: 'running' } : null,
       },
     });

@@ -39,6 +39,7 @@ export {
   type MetricRef,
 } from './leaderboard.js';
 export { scratchVsTransferTable, type ScratchVsTransferQuery } from './scratch-vs-transfer.js';
+export { PAPER_TABLE_METRICS, paperTable, type PaperTableQuery } from './paper-table.js';
 export {
   compareEntries,
   comparisonTargets,
@@ -48,3 +49,16 @@ export {
 } from './compare-entries.js';
 export { runDetail, type Curve, type RunDetail } from './run-detail.js';
 export { verifyTrialLineage } from './lineage.js';
+export {
+  listTrials,
+  type TrialListPage,
+  type TrialListQuery,
+  type TrialListRow,
+  type TrialSortKey,
+} from './trial-list.js';
+export {
+  summariseSweeps,
+  sweepSummaries,
+  type SweepSummariesQuery,
+  type SweepSummary,
+} from './sweep-summaries.js';

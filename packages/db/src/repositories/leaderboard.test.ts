@@ -5,6 +5,8 @@ import {
   bootstrapMeanDifferenceCi,
   compareRuns,
   LEADERBOARD_RESAMPLES,
+  scratchVsTransfer,
+  type ArmConfiguration,
   type FinalMetricValue,
 } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,6 +217,52 @@ describe('scratchVsTransferTable', () => {
     expect(resnet!.scratch!.n).toBe(5);
     expect(resnet!.scratch!.mean).toBeCloseTo((0.8 + 0.82 + 0.84 + 0.86 + 0.9) / 5, 12);
     expect(resnet!.gain!.estimate).toBeCloseTo(0.9 - 0.844, 12);
+  });
+
+  it('keeps the configuration core would select from all of them, ties and rounding included', async () => {
+    const sweep = await createSweep(db, { sweep: 'ties' });
+    // [initialisation, lr, validation AUC by seed 1, 2, 3]. Scratch: Q and S tie exactly (same values in
+    // the same seed order, same run count: the group key decides); P holds Q's values in another order,
+    // so its mean is one rounding step lower; R's mean is exactly 0.7 with fewer runs. Pretrained: T and
+    // U differ in the last bit only, so maximising and minimising pick different ones.
+    const fixture = [
+      ['scratch', 0.001, [0.6, 0.7, 0.8]],
+      ['scratch', 0.002, [0.8, 0.7, 0.6]],
+      ['scratch', 0.003, [0.7, 0.7]],
+      ['scratch', 0.004, [0.8, 0.7, 0.6]],
+      ['imagenet', 0.001, [0.9, 0.5]],
+      ['imagenet', 0.002, [0.7, 0.7, 0.7]],
+    ] as const;
+    const configurations: ArmConfiguration[] = [];
+    let index = 0;
+    for (const [initialisation, lr, vals] of fixture) {
+      const runs: ArmConfiguration['runs'][number][] = [];
+      for (const [i, val] of vals.entries()) {
+        const seed = i + 1;
+        const test = val + 0.05 * seed;
+        const trial = await createTrial(db, sweep, {
+          key: `${initialisation}-${lr}-${seed}`,
+          index: index++,
+          initialisation,
+          config: { lr },
+          seed,
+        });
+        await completeTrial(db, sweep, trial, metrics(test, val));
+        runs.push({ trialId: trial.id, seed, value: test, selectionValue: val });
+      }
+      const groupKey = (await db.trial.findUniqueOrThrow({ where: { id: runs[0]!.trialId } })).groupKey;
+      configurations.push({ architecture: 'resnet50', initialisation, groupKey, runs });
+    }
+    for (const goal of ['maximize', 'minimize'] as const) {
+      const fromSql = await scratchVsTransferTable(db, {
+        scope: { sweepId: sweep.sweepId },
+        metric: testAuc,
+        selectBy: valAuc,
+        goal,
+        seed: 3,
+      });
+      expect(fromSql).toEqual(scratchVsTransfer(configurations, { goal, seed: 3 }));
+    }
   });
 });
 

@@ -79,6 +79,7 @@ SELECT
   (SELECT coalesce(json_agg(json_build_object(
        'id', a.id, 'attempt', a.attempt, 'workerIdentity', a.worker_identity, 'host', a.host,
        'backend', a.backend, 'backendVersion', a.backend_version, 'codeVersion', a.code_version,
+       'pid', a.pid, 'accelerator', a.accelerator, 'gpuModel', a.gpu_model, 'gpuDriver', a.gpu_driver,
        'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'error', a.error)
      ORDER BY a.attempt), '[]') FROM trial_attempts a WHERE a.trial_id = t.id) AS attempts,
   (SELECT json_build_object(

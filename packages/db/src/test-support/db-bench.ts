@@ -19,6 +19,7 @@ import { recordFinalResult } from '../repositories/final-result.js';
 import { leaderboard } from '../repositories/leaderboard.js';
 import { runDetail } from '../repositories/run-detail.js';
 import { upsertTrial } from '../repositories/trials.js';
+import { fillBulkResults } from './bulk-results.js';
 import { throwawayDatabases, withClient } from './databases.js';
 
 const { values: args } = parseArgs({
@@ -68,70 +69,6 @@ async function time(run: (i: number) => Promise<unknown>, iterations = ITERATION
 
 const log = (line: string) => console.error(line);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
-
-/** Sweeps, datasets and trials with final metrics, an attempt, artifacts and lineage, written in SQL. */
-async function fillTrials(url: string): Promise<void> {
-  await withClient(url, async (c) => {
-    await c.query('SELECT setseed(0.42)');
-    // UUIDv7 as the application generates them (time-ordered), so index locality is realistic.
-    await c.query(`CREATE FUNCTION pg_temp.uuid7(ts timestamptz) RETURNS uuid LANGUAGE sql VOLATILE AS $$
-      SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
-        PLACING substring(int8send((extract(epoch FROM ts) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid $$`);
-    await c.query(`INSERT INTO projects (id, slug, name) VALUES (pg_temp.uuid7(now()), 'bench', 'Bench')`);
-    await c.query(`INSERT INTO datasets (id, project_id, name, content_hash, manifest_uri, splits, num_classes, task, licence, source)
-      SELECT pg_temp.uuid7(now()), p.id, 'ds' || d, encode(sha256(('ds' || d)::bytea), 'hex'), 's3://b/ds' || d, '{}', 2,
-        'binary-class', 'CC BY 4.0', 'bench'
-      FROM projects p, generate_series(0, ${DATASETS - 1}) d`);
-    await c.query(
-      `CREATE TEMP TABLE d AS SELECT id, row_number() OVER (ORDER BY name) - 1 AS n FROM datasets`,
-    );
-    await c.query(`INSERT INTO sweeps (id, project_id, name, spec, spec_hash, status, primary_metric, primary_metric_goal, workflow_id)
-      SELECT pg_temp.uuid7(now()), p.id, 'sweep' || s, '{}', encode(sha256(('spec' || s)::bytea), 'hex'), 'completed',
-        'val_auc', 'maximize', 'sweep-bench-' || s
-      FROM projects p, generate_series(0, ${SWEEPS - 1}) s`);
-    await c.query(
-      `CREATE TEMP TABLE s AS SELECT id, row_number() OVER (ORDER BY name COLLATE "C") - 1 AS n FROM sweeps`,
-    );
-    // Trial i: sweep i % SWEEPS; within it, configuration k / 3 with seed k % 3 (k = i / SWEEPS); sweep n
-    // runs on dataset n % DATASETS. Every tenth trial of a sweep failed.
-    await c.query(`INSERT INTO trials (id, sweep_id, trial_key, trial_index, dataset_id, architecture, initialisation,
-        transfer_mode, config, config_hash, group_key, seed, status, started_at, finished_at, best_epoch,
-        primary_metric_value, result_hash, created_at)
-      SELECT pg_temp.uuid7(timestamptz '2026-01-01' + i * interval '1 second'), s.id, 'k' || k, k, d.id,
-        (ARRAY['resnet50','vgg16','densenet121','efficientnetb0'])[1 + (k / 3) % 4],
-        (ARRAY['scratch','imagenet'])[1 + (k / 12) % 2], 'full',
-        jsonb_build_object('lr', 0.0001 * (1 + (k / 24)), 'seed', k % 3),
-        encode(sha256(('config' || s.n || ':' || k)::bytea), 'hex'),
-        encode(sha256(('group' || s.n || ':' || (k / 3))::bytea), 'hex'),
-        k % 3,
-        CASE WHEN k % 10 = 9 THEN 'failed'::trial_status ELSE 'completed'::trial_status END,
-        timestamptz '2026-01-01', timestamptz '2026-01-02', 20, 0.6 + 0.3 * random(),
-        encode(sha256(('result' || i)::bytea), 'hex'),
-        timestamptz '2026-01-01' + i * interval '1 second'
-      FROM generate_series(0, ${TRIALS - 1}) i
-      JOIN s ON s.n = i % ${SWEEPS} JOIN d ON d.n = s.n % ${DATASETS}
-      CROSS JOIN LATERAL (SELECT i / ${SWEEPS} AS k) kk`);
-    await c.query(`INSERT INTO final_metrics (trial_id, dataset_id, split, name, value)
-      SELECT t.id, t.dataset_id, sp, nm, CASE nm WHEN 'loss' THEN random() ELSE 0.6 + 0.3 * random() END
-      FROM trials t, unnest('{val,test}'::final_split[]) sp, unnest('{auc,accuracy,loss}'::text[]) nm
-      WHERE t.status = 'completed'`);
-    await c.query(`INSERT INTO trial_attempts (id, trial_id, attempt, worker_identity, host, backend, backend_version,
-        code_version, outcome)
-      SELECT pg_temp.uuid7(t.created_at), t.id, 1, 'train@gpu-' || (t.trial_index % 8) || '#1', 'gpu-' || (t.trial_index % 8),
-        'tensorflow', '2.21.0', 'v0.1.0', 'completed'
-      FROM trials t`);
-    await c.query(`INSERT INTO artifacts (id, trial_id, kind, uri, sha256, size_bytes)
-      SELECT pg_temp.uuid7(t.created_at), t.id, k, 's3://medsweep/trials/' || t.id || '/' || k,
-        encode(sha256((k::text || t.id)::bytea), 'hex'), 1000000
-      FROM trials t, unnest('{weights,predictions}'::artifact_kind[]) k WHERE t.status = 'completed'`);
-    await c.query(`INSERT INTO lineage (trial_id, dataset_manifest_hash, spec_hash, config_hash, code_version, code_dirty,
-        lock_hash, backend, backend_versions, weights_in_hash, weights_out_hash, predictions_hash, metrics_hash, record_hash)
-      SELECT t.id, repeat('a', 64), repeat('b', 64), t.config_hash, repeat('c', 40), false, repeat('d', 64), 'tensorflow',
-        '{"tfjs":"4.22.0","tensorflow":"2.21.0"}', NULL, encode(sha256(('weights' || t.id)::bytea), 'hex'),
-        encode(sha256(('predictions' || t.id)::bytea), 'hex'), repeat('e', 64), repeat('f', 64)
-      FROM trials t WHERE t.status = 'completed'`);
-  });
-}
 
 /** Learning curves of `trialIds` as workers report them: epochs x {train, val} x {loss, auc}. */
 function curves(trialIds: readonly string[]): EpochMetricRow[] {
@@ -224,7 +161,7 @@ try {
   log(`bench:db on ${redactDatabaseUrl(url)}: ${TRIALS} trials, ${TRIALS * ROWS_PER_TRIAL} epoch rows`);
   await applyMigrations(url);
   let step = performance.now();
-  await fillTrials(url);
+  await fillBulkResults(url, { trials: TRIALS, sweeps: SWEEPS, datasets: DATASETS });
   log(`trials, final metrics, attempts, artifacts, lineage: ${seconds(step)}`);
 
   db = createPrismaClient(url);
