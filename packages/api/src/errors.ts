@@ -33,3 +33,144 @@ export class SweepNotFoundError extends Error {
     this.name = 'SweepNotFoundError';
   }
 }
+
+// ─── Access control ─────────────────────────────────────────────────────────────────────────────────
+
+/** Thrown when a call that needs a login or an API token comes with neither (or with an invalid one). */
+export class NotAuthenticatedError extends Error {
+  constructor(readonly reason: string) {
+    super(`not signed in: ${reason}; log in (auth.login) or send Authorization: Bearer <api token>`);
+    this.name = 'NotAuthenticatedError';
+  }
+}
+
+/** Thrown by login when the email is unknown or the password does not match (deliberately not saying which). */
+export class InvalidCredentialsError extends Error {
+  constructor() {
+    super('email or password is wrong');
+    this.name = 'InvalidCredentialsError';
+  }
+}
+
+/** Thrown when a call names a project (by slug or id) that does not exist. */
+export class ProjectNotFoundError extends Error {
+  constructor(readonly project: string) {
+    super(`project ${project} does not exist`);
+    this.name = 'ProjectNotFoundError';
+  }
+}
+
+/**
+ * Thrown when the caller's role in a project (or its token's) does not grant the action a procedure needs,
+ * including when the caller has no role there at all.
+ */
+export class AccessDeniedError extends Error {
+  constructor(
+    /** The project's slug. */
+    readonly project: string,
+    readonly action: string,
+    /** The caller's role there; null when not a member (or a token of another project). */
+    readonly role: string | null,
+  ) {
+    super(
+      role === null
+        ? `no access to project '${project}': not a member${action ? ` (needed for ${action})` : ''}`
+        : `role '${role}' in project '${project}' does not allow ${action}`,
+    );
+    this.name = 'AccessDeniedError';
+  }
+}
+
+/** Thrown when a member (allowed to control only their own sweeps) controls a sweep someone else submitted. */
+export class NotSweepOwnerError extends Error {
+  constructor(
+    readonly sweepId: string,
+    readonly role: string,
+  ) {
+    super(
+      `sweep ${sweepId} was submitted by someone else: role '${role}' may cancel, pause and resume only its own sweeps (a lead may control any)`,
+    );
+    this.name = 'NotSweepOwnerError';
+  }
+}
+
+/** Thrown when an operation names a trial that does not exist. */
+export class TrialNotFoundError extends Error {
+  constructor(readonly trialId: string) {
+    super(`trial ${trialId} does not exist`);
+    this.name = 'TrialNotFoundError';
+  }
+}
+
+/** Thrown when an operation names an artifact that does not exist or belongs to no trial. */
+export class ArtifactNotFoundError extends Error {
+  constructor(readonly artifactId: string) {
+    super(`artifact ${artifactId} does not exist (or its trial was deleted)`);
+    this.name = 'ArtifactNotFoundError';
+  }
+}
+
+/** Thrown when an operation names a dataset that does not exist. */
+export class DatasetNotFoundError extends Error {
+  constructor(readonly datasetId: string) {
+    super(`dataset ${datasetId} does not exist`);
+    this.name = 'DatasetNotFoundError';
+  }
+}
+
+/** Thrown when an admin operation names a user that does not exist. */
+export class UserNotFoundError extends Error {
+  constructor(readonly user: string) {
+    super(`user ${user} does not exist`);
+    this.name = 'UserNotFoundError';
+  }
+}
+
+/** Thrown by createUser when the email is already registered. */
+export class UserExistsError extends Error {
+  constructor(readonly email: string) {
+    super(`a user with email ${email} already exists`);
+    this.name = 'UserExistsError';
+  }
+}
+
+/** Thrown when an operation names an API token that does not exist in the project. */
+export class TokenNotFoundError extends Error {
+  constructor(
+    readonly tokenId: string,
+    readonly project: string,
+  ) {
+    super(`API token ${tokenId} does not exist in project '${project}'`);
+    this.name = 'TokenNotFoundError';
+  }
+}
+
+/**
+ * Thrown when a token would grant more than its user's role in the project (or the user is no member):
+ * a token acts with at most its user's rights.
+ */
+export class TokenRoleNotAllowedError extends Error {
+  constructor(
+    readonly project: string,
+    readonly tokenRole: string,
+    readonly membershipRole: string | null,
+  ) {
+    super(
+      membershipRole === null
+        ? `role: the token's user is not a member of project '${project}'; set a membership first`
+        : `role: a '${tokenRole}' token would grant what the user's role '${membershipRole}' in project '${project}' does not; use '${membershipRole}' or a role it includes`,
+    );
+    this.name = 'TokenRoleNotAllowedError';
+  }
+}
+
+/** Thrown when a membership change would leave a project without any admin (nobody could manage it). */
+export class LastAdminError extends Error {
+  constructor(
+    readonly project: string,
+    readonly userId: string,
+  ) {
+    super(`role: user ${userId} is the last admin of project '${project}'; make someone else admin first`);
+    this.name = 'LastAdminError';
+  }
+}

@@ -1,3 +1,21 @@
+// @medsweep/api: the tRPC router apps/web mounts (and the CLI calls over HTTP), its types, and the few
+// functions hosts need around it: building a request's context, serving HTTP, creating users and tokens.
+export { appRouter, createCaller } from './root.js';
+export type { AppRouter, RouterInputs, RouterOutputs } from './root.js';
+export { createContext } from './trpc.js';
+export type { ApiDeps, Context, CreateContextOptions, FieldIssue } from './trpc.js';
+export { handleTrpcRequest, TRPC_ENDPOINT } from './http.js';
+export { apiDepsFromConfig } from './deps.js';
+export type { HostedApiDeps } from './deps.js';
+export { SESSION_COOKIE } from './auth/session.js';
+export type { SessionSettings } from './auth/session.js';
+export { ACTIONS, ROLE_PERMISSIONS, ROLES } from './auth/permissions.js';
+export type { Action } from './auth/permissions.js';
+export { createUser, ensureBootstrapAdmin } from './auth/users.js';
+export type { BootstrapResult, CreateUserInput } from './auth/users.js';
+export { createApiToken, API_TOKEN_PREFIX } from './auth/api-tokens.js';
+export type { CreateApiTokenInput } from './auth/api-tokens.js';
+// Used by apps/cli directly (it runs next to the database and Temporal).
 export {
   cancelSweep,
   pauseSweep,
@@ -7,4 +25,4 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
-export { SweepNotFoundError, UnknownDatasetError, UnknownWeightsError } from './errors.js';
+export * from './errors.js';

@@ -10,6 +10,12 @@ export interface WorkerIdentity {
   queue: string;
   /** tfjs backend name and versions, e.g. `tensorflow (libtensorflow 2.21.0)`; absent on control workers. */
   backend?: string;
+  /** What it trains on; control workers train nothing and say cpu. */
+  accelerator: 'cpu' | 'gpu';
+  /** Activities it runs at once: trial slots on a train queue. */
+  slots: number;
+  /** The GPU it trains on, as nvidia-smi names it; absent on CPU workers. */
+  gpu?: { model: string; driver: string; memoryMiB: number; uuid: string };
 }
 
 export interface DoctorReport {

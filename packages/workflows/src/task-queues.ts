@@ -1,16 +1,19 @@
+import { DEFAULT_TRAIN_QUEUE, GPU_TRAIN_QUEUE, isTrainQueue } from '@medsweep/core/sweep';
+
 /**
  * Task queues: `train` runs heavy trial segments (one per GPU/CPU slot; `train-<kind>` queues route by
- * hardware), `control` runs workflows and the bookkeeping activities that write to Postgres.
+ * hardware, `train-gpu` for sweeps that ask for a GPU), `control` runs workflows and the bookkeeping
+ * activities that write to Postgres.
  */
 export const TASK_QUEUES = {
-  train: 'train',
+  train: DEFAULT_TRAIN_QUEUE,
+  trainGpu: GPU_TRAIN_QUEUE,
   control: 'control',
 } as const;
 export type TaskQueue = string;
 
-/** `train`, `control`, or a hardware-specific train queue such as `train-gpu`. */
-export const isTaskQueue = (q: string): boolean =>
-  q === TASK_QUEUES.control || /^train(-[a-z0-9]+)?$/.test(q);
+/** `control`, `train`, or a hardware-specific train queue such as `train-gpu` or `train-a100-80gb`. */
+export const isTaskQueue = (q: string): boolean => q === TASK_QUEUES.control || isTrainQueue(q);
 
 // Workflow ids are derived, never random, so starting the same thing twice is a no-op.
 export const doctorWorkflowId = (queue: string, runKey: string): string => `doctor-${queue}-${runKey}`;

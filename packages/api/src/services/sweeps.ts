@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { canonicalHash, primaryMetricOf } from '@medsweep/core';
+import { canonicalHash, primaryMetricOf, trialGroups } from '@medsweep/core';
 import type { JsonObject, SweepSpec } from '@medsweep/core';
 import { appendAuditEvent } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
@@ -12,6 +12,8 @@ import { SweepNotFoundError, UnknownDatasetError, UnknownWeightsError } from '..
 export interface SweepServiceDeps {
   db: Db;
   temporal: Client;
+  /** Task queue sweep workflows start on; default TASK_QUEUES.control. */
+  taskQueue?: string;
 }
 
 /** Finds (or creates) the spec's project; a new project needs no ceremony on a local stack. */
@@ -55,10 +57,14 @@ export async function resolveSweep(
   const missing: string[] = [];
   for (const arm of spec.arms.filter((a) => a.startsWith('pretrained:'))) {
     const refs = arm.slice('pretrained:'.length).split(',');
-    const names = spec.architectures.flatMap((a) => refs.map((r) => `${r}/${a}`));
+    // Only the architectures this arm trains (classical models have no pretrained arm).
+    const architectures = trialGroups(spec)
+      .filter((g) => g.arm === arm)
+      .map((g) => g.architecture);
+    const names = architectures.flatMap((a) => refs.map((r) => `${r}/${a}`));
     const found = await db.weightsSource.findMany({ where: { projectId: project.id, name: { in: names } } });
     const byArch: Record<string, WeightsRef> = {};
-    for (const arch of spec.architectures) {
+    for (const arch of architectures) {
       const w = refs.map((r) => found.find((f) => f.name === `${r}/${arch}`)).find((f) => f !== undefined);
       if (!w) missing.push(refs.map((r) => `${r}/${arch}`).join(' or '));
       else byArch[arch] = { weightsSourceId: w.id, uri: w.uri, sha256: w.sha256, format: w.format };
@@ -82,6 +88,8 @@ export async function submitSweep(
   deps: SweepServiceDeps,
   spec: SweepSpec,
   actor: string,
+  /** The submitting user, who may later cancel, pause and resume it as a member; null for the system. */
+  createdById: string | null = null,
 ): Promise<SubmittedSweep> {
   const { projectId, ...resolved } = await resolveSweep(deps.db, spec);
   const sweepId = randomUUID();
@@ -103,6 +111,7 @@ export async function submitSweep(
         primaryMetric,
         primaryMetricGoal: goal,
         workflowId,
+        createdById,
       },
     });
     await appendAuditEvent(tx, {
@@ -114,15 +123,19 @@ export async function submitSweep(
       payload: { name: spec.name, specHash },
     });
   });
-  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved });
+  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved }, deps.taskQueue);
   return { sweepId, workflowId };
 }
 
-export async function startSweepWorkflow(temporal: Client, input: SweepInput): Promise<void> {
+export async function startSweepWorkflow(
+  temporal: Client,
+  input: SweepInput,
+  taskQueue: string = TASK_QUEUES.control,
+): Promise<void> {
   try {
     await temporal.workflow.start<typeof sweepWorkflow>('sweepWorkflow', {
       workflowId: sweepWorkflowId(input.sweepId),
-      taskQueue: TASK_QUEUES.control,
+      taskQueue,
       args: [input],
     });
   } catch (e) {

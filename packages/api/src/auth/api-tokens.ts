@@ -1,0 +1,76 @@
+// API tokens for the CLI and automation: 32 random bytes shown once, stored as their sha256, bound to one
+// project and a role no larger than their user's role there. Expiry and revocation are checked at every
+// use, and so is the user's current role (see tokenPermissions).
+import type { Db } from '@medsweep/db';
+import type { ApiToken, Role, User } from '@medsweep/db/types';
+import { TokenRoleNotAllowedError } from '../errors.js';
+import { permissionsOf, tokenPermissions } from './permissions.js';
+import { newSecret, secretHash } from './secrets.js';
+
+/** Prefix of every API token, so a leaked one is recognisable (and secret scanners can match it). */
+export const API_TOKEN_PREFIX = 'mst_';
+
+/** lastUsedAt is refreshed at most this often, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface CreateApiTokenInput {
+  userId: string;
+  projectId: string;
+  /** The project's slug, for messages. */
+  projectSlug: string;
+  role: Role;
+  /** Human label, e.g. `ci-runner`. */
+  name: string;
+  /** Null: no expiry. */
+  expiresAt: Date | null;
+}
+
+/**
+ * Creates a token. Returns the secret (the only time it exists outside the caller) and the stored row.
+ * Throws TokenRoleNotAllowedError when the role would grant more than the user's role in the project.
+ */
+export async function createApiToken(
+  db: Db,
+  input: CreateApiTokenInput,
+): Promise<{ secret: string; token: ApiToken }> {
+  const membership = await db.membership.findUnique({
+    where: { userId_projectId: { userId: input.userId, projectId: input.projectId } },
+  });
+  const granted = tokenPermissions(input.role, membership?.role ?? null);
+  if (granted.size !== permissionsOf(input.role).size) {
+    throw new TokenRoleNotAllowedError(input.projectSlug, input.role, membership?.role ?? null);
+  }
+  const secret = newSecret(API_TOKEN_PREFIX);
+  const token = await db.apiToken.create({
+    data: {
+      tokenHash: secretHash(secret),
+      name: input.name,
+      userId: input.userId,
+      projectId: input.projectId,
+      role: input.role,
+      expiresAt: input.expiresAt,
+    },
+  });
+  return { secret, token };
+}
+
+export type TokenCheck =
+  | { ok: true; token: ApiToken; user: User }
+  | { ok: false; reason: 'unknown API token' | 'API token revoked' | 'API token expired' };
+
+/** Looks a presented token up by its hash and checks revocation and expiry; records its use. */
+export async function checkApiToken(db: Db, secret: string): Promise<TokenCheck> {
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: secretHash(secret) },
+    include: { user: true },
+  });
+  if (row === null) return { ok: false, reason: 'unknown API token' };
+  const now = new Date();
+  if (row.revokedAt !== null) return { ok: false, reason: 'API token revoked' };
+  if (row.expiresAt !== null && row.expiresAt <= now) return { ok: false, reason: 'API token expired' };
+  if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  const { user, ...token } = row;
+  return { ok: true, token, user };
+}

@@ -1,0 +1,91 @@
+// Who is calling: a browser session or an API token, read from the request's headers. A request that
+// sends Authorization is judged by it alone (a bad token is not rescued by a cookie).
+import type { Db } from '@medsweep/db';
+import type { Project, Role } from '@medsweep/db/types';
+import { checkApiToken } from './api-tokens.js';
+import type { Action } from './permissions.js';
+import { permissionsOf, tokenPermissions } from './permissions.js';
+import type { SessionSettings } from './session.js';
+import { currentSession } from './session.js';
+
+export type Principal =
+  | { kind: 'session'; userId: string; email: string; sessionId: string }
+  | { kind: 'token'; userId: string; email: string; tokenId: string; projectId: string; role: Role };
+
+/** The audit log's actor: `user:<id>` for a browser session, `token:<id>` for an API token. */
+export function actorOf(principal: Principal): string {
+  return principal.kind === 'session' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
+}
+
+export type Authentication = { principal: Principal; problem: null } | { principal: null; problem: string };
+
+export async function authenticate(
+  db: Db,
+  headers: Headers,
+  session: SessionSettings,
+): Promise<Authentication> {
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (match === null) return { principal: null, problem: 'Authorization header is not "Bearer <token>"' };
+    const check = await checkApiToken(db, match[1]!);
+    if (!check.ok) return { principal: null, problem: check.reason };
+    const { token, user } = check;
+    return {
+      principal: {
+        kind: 'token',
+        userId: user.id,
+        email: user.email,
+        tokenId: token.id,
+        projectId: token.projectId,
+        role: token.role,
+      },
+      problem: null,
+    };
+  }
+  const live = await currentSession(db, headers, session);
+  if (live === null) return { principal: null, problem: 'no valid session cookie' };
+  return {
+    principal: { kind: 'session', userId: live.user.id, email: live.user.email, sessionId: live.session.id },
+    problem: null,
+  };
+}
+
+/** The caller's standing in one project: its role there (null: none) and what it may do. */
+export interface ProjectAccess {
+  project: Project;
+  role: Role | null;
+  actions: ReadonlySet<Action>;
+}
+
+/** What `principal` may do in `project`: its membership's role, narrowed by the token's role for a token. */
+export async function projectAccess(db: Db, principal: Principal, project: Project): Promise<ProjectAccess> {
+  if (principal.kind === 'token' && principal.projectId !== project.id) {
+    return { project, role: null, actions: new Set() };
+  }
+  const membership = await db.membership.findUnique({
+    where: { userId_projectId: { userId: principal.userId, projectId: project.id } },
+    select: { role: true },
+  });
+  const memberRole = membership?.role ?? null;
+  if (principal.kind === 'token') {
+    return { project, role: principal.role, actions: tokenPermissions(principal.role, memberRole) };
+  }
+  return { project, role: memberRole, actions: memberRole === null ? new Set() : permissionsOf(memberRole) };
+}
+
+/** Whether the caller holds `action` in any project it can act in (instance-wide admin work). */
+export async function holdsAnywhere(db: Db, principal: Principal, action: Action): Promise<boolean> {
+  const memberships = await db.membership.findMany({
+    where: {
+      userId: principal.userId,
+      ...(principal.kind === 'token' ? { projectId: principal.projectId } : {}),
+    },
+    select: { role: true },
+  });
+  return memberships.some((m) =>
+    (principal.kind === 'token' ? tokenPermissions(principal.role, m.role) : permissionsOf(m.role)).has(
+      action,
+    ),
+  );
+}

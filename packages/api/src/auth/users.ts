@@ -1,0 +1,85 @@
+// Creating accounts: by an admin through the API, by the CLI, and the first admin of a fresh install.
+import { randomBytes } from 'node:crypto';
+import type { MedsweepConfig } from '@medsweep/config';
+import type { Db } from '@medsweep/db';
+import { appendAuditEvent } from '@medsweep/db';
+import type { Project, Role, User } from '@medsweep/db/types';
+import { UserExistsError } from '../errors.js';
+import { hashPassword } from './passwords.js';
+
+export interface CreateUserInput {
+  email: string;
+  password: string;
+  displayName?: string | null;
+  /** Who creates it, for the audit log (`user:<id>`, `token:<id>`, `cli:<name>`, `system:bootstrap`). */
+  actor: string;
+  /** Roles to grant right away, by project id. */
+  memberships?: readonly { projectId: string; role: Role }[];
+}
+
+/**
+ * Creates a user (email stored lower-case, password hashed with argon2id) with its memberships and an
+ * audit event, in one transaction. Throws UserExistsError for a registered email.
+ */
+export async function createUser(db: Db, input: CreateUserInput): Promise<User> {
+  const email = input.email.trim().toLowerCase();
+  if ((await db.user.findUnique({ where: { email } })) !== null) throw new UserExistsError(email);
+  const passwordHash = await hashPassword(input.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: { email, passwordHash, displayName: input.displayName ?? null },
+    });
+    for (const m of input.memberships ?? []) {
+      await tx.membership.create({ data: { userId: user.id, projectId: m.projectId, role: m.role } });
+    }
+    await appendAuditEvent(tx, {
+      projectId: null,
+      actor: input.actor,
+      action: 'user.create',
+      subjectType: 'user',
+      subjectId: user.id,
+      payload: {
+        email,
+        memberships: (input.memberships ?? []).map((m) => ({ projectId: m.projectId, role: m.role })),
+      },
+    });
+    return user;
+  });
+}
+
+export interface BootstrapResult {
+  /** False when users already existed and nothing was done. */
+  created: boolean;
+  email: string;
+  project: Project;
+  /** The password, only when it was generated here (MEDSWEEP_ADMIN_PASSWORD unset): show it once. */
+  generatedPassword: string | null;
+}
+
+/**
+ * On a database without users: creates the default project and its first admin from config
+ * (MEDSWEEP_ADMIN_EMAIL, MEDSWEEP_ADMIN_PASSWORD, MEDSWEEP_DEFAULT_PROJECT). Without a configured password
+ * one is generated and returned, so a fresh local stack needs no setup; with users present it does nothing.
+ */
+export async function ensureBootstrapAdmin(db: Db, auth: MedsweepConfig['auth']): Promise<BootstrapResult> {
+  const slug = auth.defaultProject;
+  const project = await db.project.upsert({ where: { slug }, update: {}, create: { slug, name: slug } });
+  const email = auth.bootstrapAdmin.email.toLowerCase();
+  if ((await db.user.count()) > 0) return { created: false, email, project, generatedPassword: null };
+  const generatedPassword =
+    auth.bootstrapAdmin.password === null ? randomBytes(18).toString('base64url') : null;
+  try {
+    await createUser(db, {
+      email,
+      password: auth.bootstrapAdmin.password ?? generatedPassword!,
+      displayName: 'Administrator',
+      actor: 'system:bootstrap',
+      memberships: [{ projectId: project.id, role: 'admin' }],
+    });
+  } catch (e) {
+    // Two processes bootstrapping at once: the other one created it.
+    if (e instanceof UserExistsError) return { created: false, email, project, generatedPassword: null };
+    throw e;
+  }
+  return { created: true, email, project, generatedPassword };
+}

@@ -1,0 +1,215 @@
+// Every procedure, called as every role (by browser session and by API token), by an admin of another
+// project, and without credentials: each call is let through or refused exactly as the table below says.
+// The table is written out by hand, apart from permissions.ts, so a wrong entry there shows up here; a
+// procedure missing from the table fails the test. Allowed mutations must also append to the audit log.
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from './auth/api-tokens.js';
+import { createUser } from './auth/users.js';
+import { appRouter } from './root.js';
+import { submitSweep } from './services/sweeps.js';
+import { parseSweepSpecText } from '@medsweep/core';
+import type { Caller, Via, Who, World } from './test-support/world.js';
+import { createWorld, PASSWORD, WHO } from './test-support/world.js';
+
+type Api = Caller['api'];
+/** Who is let through: named callers, every signed-in caller, or anyone at all. */
+type Allowed = readonly Who[] | 'signed-in' | 'anyone';
+
+interface Entry {
+  allowed: Allowed;
+  /** Makes the call; `who` is null for the anonymous caller. Fresh fixtures are made here when a call uses one up. */
+  call: (api: Api, w: World, who: Who | null, via: Via | null) => Promise<unknown>;
+  /** For a mutation: when it changes nothing, so writes no audit event (default: it always writes one). */
+  writesNothing?: (via: Via | null) => boolean;
+}
+
+const READ: Allowed = ['viewer', 'member', 'lead', 'auditor', 'admin'];
+const SUBMIT: Allowed = ['member', 'lead', 'admin'];
+/** On a sweep the member submitted: the member as owner, leads and admins as controllers of any sweep. */
+const CONTROL: Allowed = ['member', 'lead', 'admin'];
+const AUDIT: Allowed = ['auditor', 'admin'];
+const PROJECT_ADMIN: Allowed = ['admin'];
+/** An admin of any project, so also the outsider (admin of beta). */
+const ANY_ADMIN: Allowed = ['admin', 'outsider'];
+
+let unique = 0;
+const next = () => `${Date.now()}-${unique++}`;
+
+/** A sweep of alpha submitted by the member, its workflow started on the queue nobody polls. */
+async function memberSweep(w: World): Promise<string> {
+  const { sweepId } = await submitSweep(
+    { db: w.db, temporal: await w.deps.temporal(), taskQueue: w.deps.sweepTaskQueue! },
+    parseSweepSpecText(w.specText(`owned ${next()}`)),
+    `user:${w.users.member.id}`,
+    w.users.member.id,
+  );
+  return sweepId;
+}
+
+const scope = (w: World) => ({ sweepId: w.results.sweepId });
+
+const TABLE: Record<string, Entry> = {
+  'auth.login': {
+    allowed: 'anyone',
+    call: (api, w, who) => api.auth.login({ email: w.users[who ?? 'viewer'].email, password: PASSWORD }),
+  },
+  'auth.logout': {
+    allowed: 'signed-in',
+    // An API token has no session to end.
+    writesNothing: (via) => via === 'token',
+    // Ends a fresh session, not the one the other calls use.
+    call: async (api, w, who, via) =>
+      via === 'session'
+        ? (await w.caller({ cookie: await w.login(who!) })).api.auth.logout()
+        : api.auth.logout(),
+  },
+  'auth.me': { allowed: 'signed-in', call: (api) => api.auth.me() },
+  'projects.list': { allowed: 'signed-in', call: (api) => api.projects.list() },
+  'sweeps.validateSpec': {
+    allowed: SUBMIT,
+    call: (api, w) => api.sweeps.validateSpec({ specText: w.specText() }),
+    // A POST only because spec text is large: it checks, and stores nothing.
+    writesNothing: () => true,
+  },
+  'sweeps.create': {
+    allowed: SUBMIT,
+    call: (api, w) => api.sweeps.create({ specText: w.specText(`created ${next()}`) }),
+  },
+  'sweeps.list': { allowed: READ, call: (api) => api.sweeps.list({ project: 'alpha' }) },
+  'sweeps.get': { allowed: READ, call: (api, w) => api.sweeps.get({ sweepId: w.results.sweepId }) },
+  'sweeps.cancel': {
+    allowed: CONTROL,
+    call: async (api, w) => api.sweeps.cancel({ sweepId: await memberSweep(w) }),
+  },
+  'sweeps.pause': {
+    allowed: CONTROL,
+    call: async (api, w) => api.sweeps.pause({ sweepId: await memberSweep(w) }),
+  },
+  'sweeps.resume': {
+    allowed: CONTROL,
+    call: async (api, w) => api.sweeps.resume({ sweepId: await memberSweep(w) }),
+  },
+  'trials.list': { allowed: READ, call: (api, w) => api.trials.list({ sweepId: w.results.sweepId }) },
+  'trials.get': { allowed: READ, call: (api, w) => api.trials.get({ trialId: w.results.trialIds[0] }) },
+  'trials.evaluation': {
+    allowed: READ,
+    call: (api, w) => api.trials.evaluation({ trialId: w.results.trialIds[0] }),
+  },
+  'leaderboard.get': { allowed: READ, call: (api, w) => api.leaderboard.get({ scope: scope(w) }) },
+  'leaderboard.scratchVsTransfer': {
+    allowed: READ,
+    call: (api, w) => api.leaderboard.scratchVsTransfer({ scope: { datasetId: w.datasetId } }),
+  },
+  'leaderboard.compare': {
+    allowed: READ,
+    call: (api, w) =>
+      api.leaderboard.compare({ trialIdA: w.results.trialIds[0], trialIdB: w.results.trialIds[1] }),
+  },
+  'leaderboard.export': {
+    allowed: READ,
+    call: (api, w) => api.leaderboard.export({ scope: scope(w), table: 'leaderboard', format: 'csv' }),
+  },
+  'datasets.list': { allowed: READ, call: (api) => api.datasets.list({ project: 'alpha' }) },
+  'weights.list': { allowed: READ, call: (api) => api.weights.list({ project: 'alpha' }) },
+  'artifacts.link': {
+    allowed: READ,
+    call: (api, w) => api.artifacts.link({ artifactId: w.results.artifactIds[0]! }),
+  },
+  'audit.list': { allowed: AUDIT, call: (api) => api.audit.list({ project: 'alpha' }) },
+  'audit.verifyChain': { allowed: AUDIT, call: (api) => api.audit.verifyChain({ project: 'alpha' }) },
+  'audit.verifyLineage': {
+    allowed: AUDIT,
+    call: (api, w) => api.audit.verifyLineage({ trialId: w.results.trialIds[0], rehashArtifacts: true }),
+  },
+  'admin.createUser': {
+    allowed: ANY_ADMIN,
+    call: (api) => api.admin.createUser({ email: `new-${next()}@example.test`, password: PASSWORD }),
+  },
+  'admin.listUsers': { allowed: ANY_ADMIN, call: (api) => api.admin.listUsers() },
+  'admin.listMemberships': {
+    allowed: PROJECT_ADMIN,
+    call: (api) => api.admin.listMemberships({ project: 'alpha' }),
+  },
+  'admin.setMembership': {
+    allowed: PROJECT_ADMIN,
+    call: async (api, w) => {
+      const user = await createUser(w.db, {
+        email: `m-${next()}@example.test`,
+        password: PASSWORD,
+        actor: 'system:test',
+      });
+      return api.admin.setMembership({ project: 'alpha', userId: user.id, role: 'viewer' });
+    },
+  },
+  'admin.createToken': {
+    allowed: PROJECT_ADMIN,
+    call: (api) => api.admin.createToken({ project: 'alpha', name: `t-${next()}`, role: 'viewer' }),
+  },
+  'admin.listTokens': { allowed: PROJECT_ADMIN, call: (api) => api.admin.listTokens({ project: 'alpha' }) },
+  'admin.revokeToken': {
+    allowed: PROJECT_ADMIN,
+    call: async (api, w) => {
+      const { token } = await createApiToken(w.db, {
+        userId: w.users.viewer.id,
+        projectId: w.alpha.id,
+        projectSlug: 'alpha',
+        role: 'viewer',
+        name: `revoke-me-${next()}`,
+        expiresAt: null,
+      });
+      return api.admin.revokeToken({ project: 'alpha', tokenId: token.id });
+    },
+  },
+};
+
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+
+function isAllowed(allowed: Allowed, who: Who | null): boolean {
+  if (allowed === 'anyone') return true;
+  if (who === null) return false;
+  return allowed === 'signed-in' || allowed.includes(who);
+}
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+}, 120_000);
+afterAll(async () => {
+  await w?.close();
+}, 60_000);
+
+describe('the permission table', () => {
+  it('has an entry for every procedure and no other', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(Object.keys(procedures).sort());
+  });
+});
+
+const callers: { who: Who | null; via: Via | null }[] = [
+  { who: null, via: null },
+  ...WHO.flatMap((who) => (['session', 'token'] as const).map((via) => ({ who, via }))),
+];
+
+describe.each(Object.keys(procedures))('%s', (path) => {
+  it.each(callers)('as $who via $via', async ({ who, via }) => {
+    const entry = TABLE[path];
+    expect(entry, `no permission-table entry for ${path}`).toBeDefined();
+    const caller = who === null ? await w.anonymous() : await w.as(who, via!);
+    const eventsBefore = await w.db.auditEvent.count();
+    const outcome = await entry!.call(caller.api, w, who, via).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (isAllowed(entry!.allowed, who)) {
+      if (!outcome.ok) throw outcome.error;
+      if (procedures[path]!._def.type === 'mutation' && !entry!.writesNothing?.(via)) {
+        expect(await w.db.auditEvent.count(), `${path} wrote no audit event`).toBeGreaterThan(eventsBefore);
+      }
+    } else {
+      expect(outcome.ok, `${path} let ${who ?? 'anonymous'} (${via}) through`).toBe(false);
+      const error = (outcome as { error: unknown }).error;
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe(who === null ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    }
+  });
+});

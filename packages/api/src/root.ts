@@ -1,0 +1,33 @@
+// The API: every router under its entity's name. apps/web mounts it at /api/trpc.
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { adminRouter } from './routers/admin.js';
+import { artifactsRouter } from './routers/artifacts.js';
+import { auditRouter } from './routers/audit.js';
+import { authRouter } from './routers/auth.js';
+import { datasetsRouter } from './routers/datasets.js';
+import { leaderboardRouter } from './routers/leaderboard.js';
+import { projectsRouter } from './routers/projects.js';
+import { sweepsRouter } from './routers/sweeps.js';
+import { trialsRouter } from './routers/trials.js';
+import { weightsRouter } from './routers/weights.js';
+import { createCallerFactory, router } from './trpc.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  projects: projectsRouter,
+  sweeps: sweepsRouter,
+  trials: trialsRouter,
+  leaderboard: leaderboardRouter,
+  datasets: datasetsRouter,
+  weights: weightsRouter,
+  artifacts: artifactsRouter,
+  audit: auditRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Calls procedures in-process (server components, tests): `createCaller(await createContext(...))`. */
+export const createCaller = createCallerFactory(appRouter);

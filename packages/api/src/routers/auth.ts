@@ -1,0 +1,76 @@
+// Signing in and out of the browser dashboard, and who the caller is. Login sets the session cookie on the
+// response (resHeaders); API tokens need no login.
+import { appendAuditEvent } from '@medsweep/db';
+import { z } from 'zod';
+import { verifyPassword } from '../auth/passwords.js';
+import { actorOf } from '../auth/principal.js';
+import { endSession, startSession } from '../auth/session.js';
+import { InvalidCredentialsError } from '../errors.js';
+import { email } from '../inputs.js';
+import { authedProcedure, publicProcedure, router } from '../trpc.js';
+
+export const authRouter = router({
+  /** Checks email and password and sets the session cookie. Unknown email and wrong password look alike. */
+  login: publicProcedure
+    // The password is only checked against its hash here: length limits only bound the hashing work.
+    .input(z.strictObject({ email, password: z.string().min(1).max(256, 'must be at most 256 characters') }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await ctx.db.user.findUnique({ where: { email: input.email.toLowerCase() } });
+      if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || user === null) {
+        throw new InvalidCredentialsError();
+      }
+      const session = await startSession(ctx.db, user.id, ctx.headers, ctx.resHeaders, ctx.session);
+      await appendAuditEvent(ctx.db, {
+        projectId: null,
+        actor: `user:${user.id}`,
+        action: 'auth.login',
+        subjectType: 'session',
+        subjectId: session.id,
+        payload: { expiresAt: session.expiresAt.toISOString() },
+      });
+      return {
+        user: { id: user.id, email: user.email, displayName: user.displayName },
+        expiresAt: session.expiresAt,
+      };
+    }),
+
+  /** Ends the browser session (its row is revoked, the cookie cleared). With an API token it does nothing. */
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    const { principal } = ctx;
+    if (principal.kind !== 'session') return { sessionEnded: false };
+    await endSession(ctx.db, principal.sessionId, ctx.headers, ctx.resHeaders, ctx.session);
+    await appendAuditEvent(ctx.db, {
+      projectId: null,
+      actor: actorOf(principal),
+      action: 'auth.logout',
+      subjectType: 'session',
+      subjectId: principal.sessionId,
+      payload: {},
+    });
+    return { sessionEnded: true };
+  }),
+
+  /** The caller: user, how they are signed in, and their role in each project they can act in. */
+  me: authedProcedure.query(async ({ ctx }) => {
+    const { principal } = ctx;
+    const user = await ctx.db.user.findUniqueOrThrow({
+      where: { id: principal.userId },
+      select: { id: true, email: true, displayName: true, createdAt: true },
+    });
+    const memberships = await ctx.db.membership.findMany({
+      where: {
+        userId: principal.userId,
+        ...(principal.kind === 'token' ? { projectId: principal.projectId } : {}),
+      },
+      include: { project: { select: { slug: true, name: true } } },
+      orderBy: { project: { slug: 'asc' } },
+    });
+    return {
+      user,
+      via: principal.kind,
+      /** For an API token: the role it acts with (narrowed by the user's role). */
+      tokenRole: principal.kind === 'token' ? principal.role : null,
+      memberships: memberships.map((m) => ({ project: m.project.slug, name: m.project.name, role: m.role })),
+    };
+  }),
+});

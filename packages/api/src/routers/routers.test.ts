@@ -1,0 +1,196 @@
+// What the routers answer, on the test world's real data: sweeps with progress, the trials table, a trial
+// in full with its verified lineage and evaluation plots, leaderboards and their exports, the paired
+// comparison, the audit log and its verifiers, and bootstrapping the first admin.
+import { configFromEnv } from '@medsweep/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBootstrapAdmin } from '../auth/users.js';
+import type { World } from '../test-support/world.js';
+import { createWorld, PASSWORD } from '../test-support/world.js';
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+}, 120_000);
+afterAll(async () => {
+  await w?.close();
+}, 60_000);
+
+describe('sweeps', () => {
+  it('creates a sweep owned by its submitter and lists it with status and progress', async () => {
+    const { api } = await w.as('member', 'session');
+    const { sweepId, workflowId } = await api.sweeps.create({ specText: w.specText('listed sweep') });
+    expect(workflowId).toBe(`sweep-${sweepId}`);
+    const { sweeps, nextCursor } = await api.sweeps.list({ project: 'alpha' });
+    expect(nextCursor).toBeNull();
+    expect(sweeps.map((s) => s.name)).toEqual(['listed sweep', 'results']);
+    expect(sweeps[0]).toMatchObject({
+      status: 'queued',
+      createdById: w.users.member.id,
+      plannedTrials: 4,
+      progress: 0,
+      canControl: true,
+    });
+    expect(sweeps[1]).toMatchObject({ trialCounts: { completed: 2 }, plannedTrials: 2, progress: 1 });
+    expect(sweeps[1]!.bestPrimaryMetricValue).toBeCloseTo(0.82, 12);
+    const page = await api.sweeps.list({ project: 'alpha', limit: 1 });
+    expect(
+      (await api.sweeps.list({ project: 'alpha', cursor: page.nextCursor })).sweeps.map((s) => s.name),
+    ).toEqual(['results']);
+  });
+});
+
+describe('trials', () => {
+  it('lists the sweep trials sorted by a metric, with their final metrics', async () => {
+    const { api } = await w.as('viewer', 'token');
+    const page = await api.trials.list({
+      sweepId: w.results.sweepId,
+      sort: { by: 'metric', metric: { split: 'test', name: 'auc' } },
+      direction: 'desc',
+      limit: 1,
+    });
+    expect(page.total).toBe(2);
+    expect(page.rows[0]).toMatchObject({ id: w.results.trialIds[1], seed: 2 });
+    expect(page.rows[0]!.finalMetrics).toContainEqual({ split: 'test', name: 'auc', value: 0.77 });
+    const rest = await api.trials.list({
+      sweepId: w.results.sweepId,
+      limit: 1,
+      cursor: page.nextCursor,
+      sort: { by: 'metric', metric: { split: 'test', name: 'auc' } },
+    });
+    expect(rest.rows.map((r) => r.id)).toEqual([w.results.trialIds[0]]);
+    expect(rest.nextCursor).toBeNull();
+  });
+
+  it('reads one trial in full with its lineage verified against the store', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const trial = await api.trials.get({ trialId: w.results.trialIds[0] });
+    expect(trial.project).toBe('alpha');
+    expect(trial.artifacts.map((a) => a.kind)).toEqual(['weights', 'predictions']);
+    expect(trial.verification).toMatchObject({ ok: true });
+    expect(trial.verification?.ok && trial.verification.checked).toContain('metricsHash');
+  });
+
+  it('plots ROC, confusion and calibration from the stored predictions', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const evaluation = await api.trials.evaluation({ trialId: w.results.trialIds[0] });
+    expect(evaluation?.task).toBe('binary-class');
+    const test = evaluation!.splits.test;
+    expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
+    expect(test.roc[0]!.fpr.at(-1)).toBe(1);
+    expect(test.calibration.reduce((n, b) => n + b.count, 0)).toBe(40);
+    expect(test.expectedCalibrationError).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('leaderboards', () => {
+  it('ranks configurations with intervals and exports them', async () => {
+    const { api } = await w.as('auditor', 'session');
+    const board = await api.leaderboard.get({ scope: { sweepId: w.results.sweepId } });
+    // The two seeds of one configuration: one entry, two runs.
+    expect(board.totalConfigurations).toBe(1);
+    expect(board.entries[0]).toMatchObject({ rank: 1, n: 2 });
+    expect(board.entries[0]!.mean).toBeCloseTo(0.765, 12);
+    const csv = await api.leaderboard.export({
+      scope: { sweepId: w.results.sweepId },
+      table: 'leaderboard',
+      format: 'csv',
+    });
+    expect(csv).toMatchObject({
+      filename: 'leaderboard-test-auc.csv',
+      contentType: 'text/csv; charset=utf-8',
+    });
+    expect(csv.body.split('\r\n')).toHaveLength(3); // header, the entry, and the final CRLF
+    const latex = await api.leaderboard.export({
+      scope: { datasetId: w.datasetId },
+      table: 'scratchVsTransfer',
+      format: 'latex',
+    });
+    expect(latex.filename).toBe('scratchVsTransfer-test-auc.tex');
+  });
+
+  it("exports the paper's table: the paper's columns, metrics the runs did not record left empty", async () => {
+    const { api } = await w.as('viewer', 'token');
+    const paper = await api.leaderboard.export({
+      scope: { sweepId: w.results.sweepId },
+      table: 'paper',
+      format: 'markdown',
+    });
+    expect(paper).toMatchObject({
+      filename: 'paper-selected-on-val-auc.md',
+      contentType: 'text/markdown; charset=utf-8',
+    });
+    // The two seeds recorded test ACC 0.7 and test AUC 0.76 / 0.77, but no precision, recall or F1.
+    expect(paper.body).toBe(
+      '| Model | Initialisation | n | ACC | Precision | Recall | F1 | AUC |\n' +
+        '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
+        '| vgg16 | scratch | 2 | 0.700 ± 0.000 | — | — | — | 0.765 ± 0.007 |\n',
+    );
+  });
+
+  it('compares two runs on their shared test images', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const result = await api.leaderboard.compare({
+      trialIdA: w.results.trialIds[0],
+      trialIdB: w.results.trialIds[1],
+    });
+    expect(result.comparison.numImages).toBe(40);
+    expect(result.comparison.auc.delong).not.toBeNull();
+  });
+});
+
+describe('audit', () => {
+  it('lists events newest first and verifies the chain and a lineage, recording each verification', async () => {
+    const { api } = await w.as('auditor', 'token');
+    const chain = await api.audit.verifyChain({ project: 'alpha' });
+    expect(chain.ok).toBe(true);
+    const lineage = await api.audit.verifyLineage({ trialId: w.results.trialIds[1], rehashArtifacts: true });
+    expect(lineage).toMatchObject({ ok: true });
+    expect(lineage.checked).toEqual(expect.arrayContaining(['weightsOutHash', 'predictionsHash']));
+    const { events } = await api.audit.list({ project: 'alpha', limit: 2 });
+    expect(events.map((e) => e.action)).toEqual(['lineage.verify', 'audit.verify_chain']);
+    expect(events[0]!.seq).toBeGreaterThan(events[1]!.seq);
+    const older = await api.audit.list({ project: 'alpha', cursor: events[1]!.seq });
+    expect(older.events.every((e) => e.seq < events[1]!.seq)).toBe(true);
+  });
+
+  it('finds a tampered artifact when re-hashing', async () => {
+    const { api } = await w.as('admin', 'session');
+    const artifact = await w.db.artifact.findFirstOrThrow({
+      where: { trialId: w.results.trialIds[0], kind: 'weights' },
+    });
+    await w.store.put(w.store.keyOf(artifact.uri), new TextEncoder().encode('tampered'));
+    const result = await api.audit.verifyLineage({ trialId: w.results.trialIds[0], rehashArtifacts: true });
+    expect(result).toMatchObject({ ok: false, link: 'weightsOutHash' });
+  });
+});
+
+describe('ensureBootstrapAdmin', () => {
+  it('does nothing once users exist', async () => {
+    const auth = configFromEnv({ MEDSWEEP_DEFAULT_PROJECT: 'alpha' }).auth;
+    expect(await ensureBootstrapAdmin(w.db, auth)).toMatchObject({ created: false, generatedPassword: null });
+  });
+
+  it('creates the default project and its admin on an empty database, who can then log in', async () => {
+    await w.db.$transaction([
+      w.db.apiToken.deleteMany(),
+      w.db.session.deleteMany(),
+      w.db.membership.deleteMany(),
+      w.db.sweep.updateMany({ data: { createdById: null } }),
+      w.db.user.deleteMany(),
+    ]);
+    const auth = configFromEnv({
+      MEDSWEEP_DEFAULT_PROJECT: 'lab',
+      MEDSWEEP_ADMIN_EMAIL: 'Root@Example.test',
+    }).auth;
+    const result = await ensureBootstrapAdmin(w.db, auth);
+    expect(result).toMatchObject({ created: true, email: 'root@example.test', project: { slug: 'lab' } });
+    expect(result.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const { api } = await w.anonymous();
+    await api.auth.login({ email: 'root@example.test', password: result.generatedPassword! });
+    const again = await ensureBootstrapAdmin(w.db, {
+      ...auth,
+      bootstrapAdmin: { email: 'x@example.test', password: PASSWORD },
+    });
+    expect(again.created).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+// A sweep's trials as a sortable, filterable, cursor-paged table, and one trial in full: config, learning
+// curves, final metrics, attempts and workers, lineage with its verification, artifacts; its ROC curves,
+// confusion matrices and reliability diagrams come from `evaluation` (read from the object store).
+import { listTrials, runDetail, verifyTrialLineage } from '@medsweep/db';
+import { TrialStatus } from '@medsweep/db/types';
+import { z } from 'zod';
+import { cursor, label, metricRef, sweepInput, trialInput } from '../inputs.js';
+import { projectOfSweep, projectOfTrial } from '../locate.js';
+import { evaluateSplits, loadPredictions, taskOf } from '../services/predictions.js';
+import { projectProcedure, router } from '../trpc.js';
+
+const sortKey = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('createdAt') }),
+  z.strictObject({ by: z.literal('index') }),
+  z.strictObject({ by: z.literal('primaryMetric') }),
+  z.strictObject({ by: z.literal('metric'), metric: metricRef }),
+]);
+
+export const trialsRouter = router({
+  /** One page of a sweep's trials (limit <= 500), each with its final metrics. */
+  list: projectProcedure(
+    sweepInput.extend({
+      statuses: z.array(z.enum(TrialStatus)).max(6).optional(),
+      architectures: z.array(label(64)).max(20).optional(),
+      /** Initialisation arms, e.g. `scratch`, `imagenet`. */
+      arms: z.array(label(64)).max(20).optional(),
+      sort: sortKey.default({ by: 'createdAt' }),
+      direction: z.enum(['asc', 'desc']).default('desc'),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: cursor.nullish(),
+    }),
+    'project.read',
+    projectOfSweep,
+  ).query(({ ctx, input }) =>
+    listTrials(ctx.db, {
+      sweepId: input.sweepId,
+      sort: input.sort,
+      direction: input.direction,
+      limit: input.limit,
+      ...(input.statuses ? { statuses: input.statuses } : {}),
+      ...(input.architectures ? { architectures: input.architectures } : {}),
+      ...(input.arms ? { initialisations: input.arms } : {}),
+      ...(input.cursor ? { cursor: input.cursor } : {}),
+    }),
+  ),
+
+  /**
+   * One trial in full, with its lineage checked against the store (dataset, spec, config, weights and
+   * metrics hashes); null verification before a result is recorded.
+   */
+  get: projectProcedure(trialInput, 'project.read', projectOfTrial).query(async ({ ctx, input }) => {
+    const detail = await runDetail(ctx.db, input.trialId);
+    const verification = detail.lineage === null ? null : await verifyTrialLineage(ctx.db, input.trialId);
+    return { ...detail, project: ctx.located.project.slug, verification };
+  }),
+
+  /**
+   * ROC curves, confusion matrices and reliability diagrams of the val and test splits, computed from the
+   * trial's stored predictions; null when it has none (not completed).
+   */
+  evaluation: projectProcedure(trialInput, 'project.read', projectOfTrial).query(async ({ ctx, input }) => {
+    const artifact = await ctx.db.artifact.findFirst({
+      where: { trialId: input.trialId, kind: 'predictions' },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (artifact === null) return null;
+    const dataset = await ctx.db.dataset.findUniqueOrThrow({
+      where: { id: ctx.located.trial.datasetId },
+      select: { task: true },
+    });
+    const predictions = await loadPredictions(ctx.objectStore, artifact);
+    return {
+      artifactId: artifact.id,
+      task: dataset.task,
+      splits: evaluateSplits(predictions, taskOf(dataset.task)),
+    };
+  }),
+});

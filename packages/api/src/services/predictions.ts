@@ -1,0 +1,55 @@
+// A trial's stored test and validation predictions, read from the object store (sha256-checked) and
+// turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
+// computed by core's metrics from the same bytes the lineage record names.
+import {
+  confusionMatrix,
+  expectedCalibrationError,
+  reliabilityBins,
+  rocCurves,
+  TASK_TYPES,
+  UnknownTaskError,
+} from '@medsweep/core';
+import type { ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
+import { parsePredictionsDocument } from '@medsweep/ml/predictions';
+import type { ReadPredictions } from '@medsweep/ml/predictions';
+import type { ObjectStore } from '@medsweep/storage';
+
+export async function loadPredictions(
+  store: ObjectStore,
+  artifact: { uri: string; sha256: string },
+): Promise<ReadPredictions> {
+  const bytes = await store.get(store.keyOf(artifact.uri), artifact.sha256);
+  return parsePredictionsDocument(bytes, artifact.uri);
+}
+
+export function taskOf(task: string): TaskType {
+  if (!(TASK_TYPES as readonly string[]).includes(task)) throw new UnknownTaskError(task, TASK_TYPES);
+  return task as TaskType;
+}
+
+/** The test split as core's paired comparison takes it. */
+export function testPredictions(predictions: ReadPredictions): RunPredictions {
+  return { yTrue: predictions.test.labels, yScore: predictions.test.scores };
+}
+
+export interface SplitEvaluation {
+  roc: RocCurve[];
+  /** [true class][predicted class], at the benchmark's decision rule (0.5 or argmax). */
+  confusion: number[][];
+  /** 15 equal-width bins. */
+  calibration: ReliabilityBin[];
+  expectedCalibrationError: number;
+}
+
+export function evaluateSplits(
+  predictions: ReadPredictions,
+  task: TaskType,
+): Record<'val' | 'test', SplitEvaluation> {
+  const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
+    roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
+    confusion: confusionMatrix(labels, scores, task),
+    calibration: reliabilityBins(labels, scores, task),
+    expectedCalibrationError: expectedCalibrationError(labels, scores, task),
+  });
+  return { val: evaluate(predictions.val), test: evaluate(predictions.test) };
+}

@@ -1,0 +1,337 @@
+// A real world for the API tests: a throwaway database with two projects (alpha, beta), one user per role
+// in alpha plus an admin of beta (the outsider), each with a session cookie and an API token; a dataset,
+// weights source and completed trials in alpha whose predictions and weights really are in MinIO; and a
+// Temporal client whose sweep workflows go to a task queue nobody polls (terminated at the end).
+import { randomBytes } from 'node:crypto';
+import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { canonicalJson, finalMetricsHash, sha256Hex } from '@medsweep/core';
+import type { FinalMetricValue, JsonObject, LineageRecord } from '@medsweep/core';
+import { loadConfig } from '@medsweep/config';
+import { applyMigrations, createPrismaClient, recordFinalResult, upsertTrial } from '@medsweep/db';
+import type { Db } from '@medsweep/db';
+import type { Project, Role } from '@medsweep/db/types';
+import { throwawayDatabases } from '@medsweep/db/test-support';
+import { predictionsDocument } from '@medsweep/ml/predictions';
+import { ObjectStore } from '@medsweep/storage';
+import { createApiToken } from '../auth/api-tokens.js';
+import { SESSION_COOKIE } from '../auth/session.js';
+import { createUser } from '../auth/users.js';
+import { createCaller } from '../root.js';
+import type { ApiDeps } from '../trpc.js';
+import { createContext } from '../trpc.js';
+
+/** Every kind of caller the role tests try: the five roles in alpha, and an admin of beta. */
+export const WHO = ['viewer', 'member', 'lead', 'auditor', 'admin', 'outsider'] as const;
+export type Who = (typeof WHO)[number];
+export type Via = 'session' | 'token';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Caller {
+  api: ReturnType<typeof createCaller>;
+  /** What the call set on the response (cookies). */
+  resHeaders: Headers;
+}
+
+export interface World {
+  db: Db;
+  deps: ApiDeps;
+  store: ObjectStore;
+  alpha: Project;
+  beta: Project;
+  users: Record<Who, { id: string; email: string }>;
+  /** `Cookie` header value of a live session per caller. */
+  cookies: Record<Who, string>;
+  /** API token per caller (alpha, with the caller's role; the outsider's is an admin token of beta). */
+  tokens: Record<Who, string>;
+  datasetId: string;
+  weightsSourceId: string;
+  /** A sweep of alpha with two completed trials (real artifacts) and their artifact ids. */
+  results: { sweepId: string; trialIds: [string, string]; artifactIds: string[] };
+  /** A sweep of beta (for cross-project checks). */
+  betaSweepId: string;
+  /** A valid spec for alpha, as YAML. */
+  specText(name?: string): string;
+  /** A caller with the given headers (none: anonymous); `deps` overrides the API's dependencies. */
+  caller(headers?: Record<string, string>, deps?: Partial<ApiDeps>): Promise<Caller>;
+  as(who: Who, via: Via): Promise<Caller>;
+  anonymous(): Promise<Caller>;
+  /** Logs `who` in again and returns the new session's cookie. */
+  login(who: Who): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SECRET = 'api-test-session-secret-0123456789abcdef';
+
+/** `name=value` of the session cookie a response set. */
+export function sessionCookieOf(resHeaders: Headers): string {
+  const cookie = resHeaders.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (cookie === undefined) throw new Error('no session cookie was set');
+  return cookie.split(';')[0]!;
+}
+
+export async function createWorld(): Promise<World> {
+  const config = loadConfig();
+  const dbs = throwawayDatabases();
+  const url = dbs.next();
+  await applyMigrations(url);
+  const db = createPrismaClient(url, { maxConnections: 5 });
+  const store = new ObjectStore(config.s3);
+  await store.ensureBucket();
+  const run = randomBytes(6).toString('hex');
+  const keys: string[] = [];
+  let temporal: Promise<{ connection: Connection; client: Client }> | undefined;
+  const connect = () =>
+    (temporal ??= Connection.connect({ address: config.temporal.address }).then((connection) => ({
+      connection,
+      client: new Client({ connection, namespace: config.temporal.namespace }),
+    })));
+  const deps: ApiDeps = {
+    db,
+    temporal: async () => (await connect()).client,
+    sweepTaskQueue: `api-test-nobody-polls-${run}`,
+    objectStore: store,
+    session: { secret: SECRET, ttlSeconds: 3600, secure: false },
+  };
+
+  const alpha = await db.project.create({ data: { slug: 'alpha', name: 'Alpha' } });
+  const beta = await db.project.create({ data: { slug: 'beta', name: 'Beta' } });
+  const users = {} as World['users'];
+  for (const who of WHO) {
+    const email = `${who}@example.test`;
+    const memberships: { projectId: string; role: Role }[] =
+      who === 'outsider' ? [{ projectId: beta.id, role: 'admin' }] : [{ projectId: alpha.id, role: who }];
+    const user = await createUser(db, { email, password: PASSWORD, actor: 'system:test', memberships });
+    users[who] = { id: user.id, email };
+  }
+
+  const caller = async (headers: Record<string, string> = {}, overrides: Partial<ApiDeps> = {}) => {
+    const resHeaders = new Headers();
+    const ctx = await createContext({ headers: new Headers(headers), resHeaders }, { ...deps, ...overrides });
+    return { api: createCaller(ctx), resHeaders };
+  };
+  const login = async (who: Who) => {
+    const { api, resHeaders } = await caller();
+    await api.auth.login({ email: users[who].email, password: PASSWORD });
+    return sessionCookieOf(resHeaders);
+  };
+  const cookies = {} as World['cookies'];
+  const tokens = {} as World['tokens'];
+  for (const who of WHO) {
+    cookies[who] = await login(who);
+    const project = who === 'outsider' ? beta : alpha;
+    const role: Role = who === 'outsider' ? 'admin' : who;
+    const { secret } = await createApiToken(db, {
+      userId: users[who].id,
+      projectId: project.id,
+      projectSlug: project.slug,
+      role,
+      name: `${who}-token`,
+      expiresAt: null,
+    });
+    tokens[who] = secret;
+  }
+
+  const manifestHash = sha256Hex(`manifest ${run}`);
+  const dataset = await db.dataset.create({
+    data: {
+      projectId: alpha.id,
+      name: 'breastmnist',
+      contentHash: manifestHash,
+      manifestUri: `s3://${store.bucket}/datasets/${manifestHash}/manifest.json`,
+      splits: { train: 546, val: 78, test: 156 },
+      numClasses: 2,
+      task: 'binary-class',
+      licence: 'CC BY 4.0',
+      source: 'api tests',
+    },
+  });
+  const weights = await db.weightsSource.create({
+    data: {
+      projectId: alpha.id,
+      name: 'imagenet/vgg16',
+      kind: 'file',
+      uri: `s3://${store.bucket}/weights/vgg16.h5`,
+      sha256: sha256Hex('vgg16 weights'),
+      architecture: 'vgg16',
+      format: 'keras-h5',
+    },
+  });
+
+  const specText = (name = 'api test sweep') =>
+    [
+      `name: ${JSON.stringify(name)}`,
+      'project: alpha',
+      'dataset: breastmnist',
+      'architectures: [vgg16]',
+      'arms: [scratch]',
+      'model: { inputSize: 32, widthMultiplier: 0.125 }',
+      'search:',
+      '  strategy: grid',
+      '  space:',
+      '    lr: { type: choice, values: [0.001, 0.01] }',
+      'seeds: [1, 2]',
+      'budget: { maxTrials: 4, maxEpochs: 2 }',
+      '',
+    ].join('\n');
+
+  // Two completed trials with real predictions and weights objects, as the worker would record them.
+  const spec = { name: 'results', dataset: 'breastmnist' };
+  const specHash = sha256Hex(canonicalJson(spec));
+  const resultsSweep = await db.sweep.create({
+    data: {
+      projectId: alpha.id,
+      name: 'results',
+      spec: {
+        ...spec,
+        architectures: ['vgg16'],
+        arms: ['scratch'],
+        seeds: [1, 2],
+        budget: { maxTrials: 2 },
+        search: { strategy: 'random', samples: 1, space: {} },
+      },
+      specHash,
+      status: 'completed',
+      primaryMetric: 'val_auc',
+      primaryMetricGoal: 'maximize',
+      workflowId: `sweep-results-${run}`,
+      createdById: users.member.id,
+    },
+  });
+  const trialIds: string[] = [];
+  const artifactIds: string[] = [];
+  for (const seed of [1, 2]) {
+    const config: JsonObject = { lr: 0.001, seed };
+    const { trial } = await upsertTrial(db, {
+      sweepId: resultsSweep.id,
+      trialKey: `t${seed}`,
+      index: seed - 1,
+      datasetId: dataset.id,
+      architecture: 'vgg16',
+      initialisation: 'scratch',
+      transferMode: 'full',
+      config,
+      seed,
+    });
+    const split = (n: number) => {
+      const labels = Uint8Array.from({ length: n }, (_, i) => i % 2);
+      const values = Float32Array.from({ length: n * 2 }, (_, j) => {
+        const i = Math.floor(j / 2);
+        const p = Math.min(
+          0.95,
+          Math.max(0.05, (labels[i]! ? 0.65 : 0.35) + (((i * 37 + seed * 11) % 17) - 8) / 30),
+        );
+        return j % 2 === 1 ? p : 1 - p;
+      });
+      return { labels, scores: { values, numColumns: 2 }, loss: 0.5 };
+    };
+    const predictions = new TextEncoder().encode(
+      canonicalJson(
+        predictionsDocument({ val: split(24), test: split(40) }, 'binary-class', ['benign', 'malignant']),
+      ),
+    );
+    const weightsBytes = new TextEncoder().encode(`weights of trial ${trial.id}`);
+    const prefix = `api-tests/${run}/${trial.id}`;
+    const storedPredictions = await store.put(`${prefix}/predictions.json`, predictions, 'application/json');
+    const storedWeights = await store.put(`${prefix}/weights.h5`, weightsBytes, 'application/x-hdf5');
+    keys.push(storedPredictions.key, storedWeights.key);
+    const metrics: FinalMetricValue[] = [
+      { split: 'val', name: 'auc', value: 0.8 + seed / 100 },
+      { split: 'test', name: 'auc', value: 0.75 + seed / 100 },
+      { split: 'test', name: 'acc', value: 0.7 },
+    ];
+    const lineage: LineageRecord = {
+      datasetManifestHash: manifestHash,
+      specHash,
+      configHash: trial.configHash,
+      codeVersion: '0123456789abcdef0123456789abcdef01234567',
+      codeDirty: false,
+      lockHash: sha256Hex('package-lock.json'),
+      backend: 'tensorflow',
+      backendVersions: { tfjs: '4.22.0' },
+      weightsInHash: null,
+      weightsOutHash: storedWeights.sha256,
+      predictionsHash: storedPredictions.sha256,
+      metricsHash: finalMetricsHash(metrics),
+    };
+    const recorded = await recordFinalResult(db, {
+      trialId: trial.id,
+      status: 'completed',
+      finalMetrics: metrics,
+      artifacts: [
+        {
+          kind: 'predictions',
+          uri: storedPredictions.uri,
+          sha256: storedPredictions.sha256,
+          sizeBytes: storedPredictions.sizeBytes,
+          contentType: 'application/json',
+        },
+        {
+          kind: 'weights',
+          uri: storedWeights.uri,
+          sha256: storedWeights.sha256,
+          sizeBytes: storedWeights.sizeBytes,
+        },
+      ],
+      lineage,
+      bestEpoch: 1,
+      primaryMetricValue: metrics[0]!.value,
+      actor: 'system:test',
+    });
+    trialIds.push(trial.id);
+    artifactIds.push(...recorded.artifactIds);
+  }
+  const betaSweep = await db.sweep.create({
+    data: {
+      projectId: beta.id,
+      name: 'beta sweep',
+      spec: resultsSweep.spec as JsonObject,
+      specHash,
+      primaryMetric: 'val_auc',
+      primaryMetricGoal: 'maximize',
+      workflowId: `sweep-beta-${run}`,
+    },
+  });
+
+  return {
+    db,
+    deps,
+    store,
+    alpha,
+    beta,
+    users,
+    cookies,
+    tokens,
+    datasetId: dataset.id,
+    weightsSourceId: weights.id,
+    results: { sweepId: resultsSweep.id, trialIds: trialIds as [string, string], artifactIds },
+    betaSweepId: betaSweep.id,
+    specText,
+    caller,
+    as: (who, via) =>
+      caller(via === 'session' ? { cookie: cookies[who] } : { authorization: `Bearer ${tokens[who]}` }),
+    anonymous: () => caller(),
+    login,
+    async close() {
+      if (temporal !== undefined) {
+        const { client, connection } = await temporal;
+        const started = await db.sweep.findMany({ select: { workflowId: true } });
+        await Promise.allSettled(
+          started.map((s) => client.workflow.getHandle(s.workflowId).terminate('api tests finished')),
+        );
+        await connection.close();
+      }
+      if (keys.length > 0) {
+        await store.client.send(
+          new DeleteObjectsCommand({
+            Bucket: store.bucket,
+            Delete: { Objects: keys.map((Key) => ({ Key })) },
+          }),
+        );
+      }
+      await db.$disconnect();
+      await dbs.dropAll();
+    },
+  };
+}
