@@ -72,10 +72,21 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null && ! command -v 
   fi
 fi
 
-# 5. Native TensorFlow for @tensorflow/tfjs-node.
+# 5. Native TensorFlow for @tensorflow/tfjs-node, and its CUDA build where an NVIDIA GPU is present.
 bash infra/native-tf.sh
+bash infra/native-tf-gpu.sh # no-op without an NVIDIA GPU
 
-# 6. Generated code and builds (turbo caches them).
+# 6. Chromium for the dashboard's browser tests (Debian's package; playwright's own download is offline-blocked).
+if ! command -v chromium >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "installing Chromium from Debian (browser tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "warning: chromium not found; the browser tests need Debian's chromium package (/usr/bin/chromium)"
+  fi
+fi
+
+# 7. Generated code and builds (turbo caches them).
 say "building workspaces"
 npx turbo run build --output-logs=errors-only
 say "done"

@@ -53,7 +53,14 @@ beforeAll(async () => {
     ...fixture,
     cacheDir: join(scratch, 'cache'),
     backend,
-    identity: { identity: 'verify-test', host: 'localhost', pid: process.pid, queue: 'train' },
+    identity: {
+      identity: 'verify-test',
+      host: 'localhost',
+      pid: process.pid,
+      queue: 'train',
+      accelerator: 'cpu',
+      slots: 1,
+    },
   });
   const { trial, trialId: id } = await registerTrial(fixture, {
     index: 0,

@@ -8,6 +8,7 @@ import { registerLeaderboardCommand } from './commands/leaderboard.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerSweepCommands } from './commands/sweep.js';
 import { registerVerifyCommand } from './commands/verify.js';
+import { registerWebCommands } from './commands/web.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
 
 const program = new Command('medsweep')
@@ -21,6 +22,7 @@ registerDataCommands(program);
 registerLeaderboardCommand(program);
 registerDemoCommand(program);
 registerVerifyCommand(program);
+registerWebCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '@medsweep/config';
-import { sha256Hex } from '@medsweep/storage';
+import { sha256Hex } from '@medsweep/core';
 
 /** Which code a worker runs, for lineage: the commit, whether the tree differed from it, the lockfile. */
 export interface CodeVersion {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { sha256Hex } from '@medsweep/storage';
+import { sha256Hex } from '@medsweep/core';
 
 /** A cached file: where it is, its verified bytes, and whether it had to be downloaded. */
 export interface CachedFile {

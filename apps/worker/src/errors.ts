@@ -75,3 +75,76 @@ export class SegmentRangeError extends WorkerError {
     );
   }
 }
+
+// ---- start-up: what a worker process was asked to be ----
+
+/** Thrown at start-up when the command line names queues or values a worker cannot serve. */
+export class WorkerArgsError extends WorkerError {
+  constructor(
+    readonly option: string,
+    readonly received: unknown,
+    readonly accepted: string,
+  ) {
+    super(`${option} ${JSON.stringify(received)}: ${accepted}`);
+  }
+}
+
+/** Thrown at start-up when `--accelerator gpu` is asked of a host where nvidia-smi lists no usable GPU. */
+export class AcceleratorUnavailableError extends WorkerError {
+  constructor(readonly visibleDevices: string | undefined) {
+    super(
+      `--accelerator gpu, but nvidia-smi lists no GPU this process may use` +
+        (visibleDevices === undefined ? '' : ` (CUDA_VISIBLE_DEVICES=${JSON.stringify(visibleDevices)})`) +
+        '; install the NVIDIA driver, give the container the GPU, or use --accelerator cpu',
+    );
+  }
+}
+
+/** Thrown at start-up when a worker would poll a queue reserved for the other accelerator. */
+export class QueueAcceleratorMismatchError extends WorkerError {
+  constructor(
+    readonly queue: string,
+    readonly queueAccelerator: 'cpu' | 'gpu',
+    readonly workerAccelerator: 'cpu' | 'gpu',
+  ) {
+    super(
+      `queue ${queue} is served by ${queueAccelerator.toUpperCase()} workers only, but this worker trains on ${workerAccelerator.toUpperCase()}; ` +
+        `poll train or a queue not ending in -${queueAccelerator}, or run it with --accelerator ${queueAccelerator}`,
+    );
+  }
+}
+
+/** Thrown at start-up when a GPU worker's TensorFlow backend does not run on the GPU. */
+export class GpuBackendUnavailableError extends WorkerError {
+  constructor(
+    readonly backend: string,
+    /** Why each backend package was or was not used (selectBackend's attempts). */
+    readonly attempts: string,
+  ) {
+    super(
+      `this is a GPU worker, but TensorFlow runs on the CPU (${backend}); backends tried: ${attempts}; ` +
+        'build the GPU addon with `bash infra/native-tf-gpu.sh`, or start it with --accelerator cpu',
+    );
+  }
+}
+
+// ---- shutdown ----
+
+/**
+ * Thrown by a train activity whose worker is stopping: the segment stopped at its last checkpoint (or
+ * before training) and is handed back, so Temporal retries it at once on another worker, which resumes
+ * from that checkpoint. Retryable on purpose, so it is not a WorkerError.
+ */
+export class TrialHandedBackError extends Error {
+  constructor(
+    readonly trialKey: string,
+    /** Epochs complete in the checkpoint the next attempt resumes from (0: from the start). */
+    readonly checkpointEpoch: number,
+    readonly identity: string,
+  ) {
+    super(
+      `trial ${trialKey}: worker ${identity} is shutting down; handed back with ${checkpointEpoch} epoch(s) checkpointed, to resume on another worker`,
+    );
+    this.name = 'TrialHandedBackError';
+  }
+}

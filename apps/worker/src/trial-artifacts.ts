@@ -1,11 +1,19 @@
 // A trial's outputs in S3 under trials/<sweepId>/<trialIndex>/: the selected model's weights (Keras
 // HDF5, loadable as a weights source), its val/test predictions (what an auditor re-evaluates), the
-// learning curves, ROC points and confusion matrices. Keys are fixed by the trial and every file is a
-// deterministic encoding, so a retried evaluation rewrites the same bytes under the same keys.
+// learning curves, ROC points and confusion matrices, and for a CNN the Grad-CAM PNGs of the first test
+// images (gradcam/test-<index>.png; their labels and scores are predictions.json's rows of that index).
+// Keys are fixed by the trial and every file is a deterministic encoding, so a retried evaluation
+// rewrites the same bytes under the same keys.
 import { readFile } from 'node:fs/promises';
 import type { RocCurve } from '@medsweep/core';
 import { canonicalJson } from '@medsweep/core';
-import type { EpochRecord, EvaluatedSplit, EvaluationReport, SplitPredictions } from '@medsweep/ml';
+import type {
+  EpochRecord,
+  EvaluatedSplit,
+  EvaluationReport,
+  GradCamImage,
+  SplitPredictions,
+} from '@medsweep/ml';
 import { predictionsDocument } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type { ArtifactRef } from '@medsweep/workflows';
@@ -26,6 +34,8 @@ export interface TrialOutputs {
   /** 0-based, as history counts. */
   bestEpoch: number;
   report: EvaluationReport;
+  /** Grad-CAM PNGs of the first test images; none for a classical model. */
+  gradCams: readonly GradCamImage[];
 }
 
 export interface StoredOutputs {
@@ -86,6 +96,12 @@ export async function storeTrialOutputs(
         splits: outputs.report.confusion,
       }),
     },
+    ...outputs.gradCams.map((g) => ({
+      kind: 'gradcam' as const,
+      name: `gradcam/${g.name}`,
+      contentType: 'image/png',
+      bytes: g.pngBytes,
+    })),
   ];
   const artifacts = await Promise.all(
     files.map(async (f): Promise<ArtifactRef> => {

@@ -1,12 +1,13 @@
 // The model a trial trains: its architecture at the spec's size, seeded initial weights, and for a
-// pretrained arm the base weights of the weights source with the spec's transfer mode.
+// pretrained arm the base weights of the weights source with the spec's transfer mode. A classical
+// model (logistic regression, HOG + linear SVM) trains from scratch with the loss its registry entry names.
 import { modelFor } from '@medsweep/core/sweep';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Dataset, ModelInputSpec, Tf, TransferMode, TransferSummary } from '@medsweep/ml';
+import type { Dataset, ModelInputSpec, Tf, TrainingLoss, TransferMode, TransferSummary } from '@medsweep/ml';
 import {
   applyTransferMode,
   buildTrialClassifier,
-  getArchitecture,
+  getModelType,
   initializeWeights,
   InvalidTransferModeError,
   loadKerasWeights,
@@ -18,7 +19,12 @@ export interface TrialModel {
   model: tfjs.LayersModel;
   /** How images are fed to it: the recorded input of trial weights, ImageNet's for imported files. */
   input: ModelInputSpec;
-  transfer: TransferSummary;
+  /** What its layers train (CNNs only; a classical model trains every weight). */
+  transfer?: TransferSummary;
+  /** What train() minimises: a classical model's registry loss; undefined (cross-entropy) for a CNN. */
+  loss?: TrainingLoss;
+  /** The layer Grad-CAM explains (CNNs only). */
+  gradCamLayer?: string;
 }
 
 export interface BuildTrialModelArgs {
@@ -33,6 +39,8 @@ export interface BuildTrialModelArgs {
  * Builds and initialises the trial's model; dispose it when done. Initial weights are drawn from the
  * trial's seed; a pretrained arm then loads its file's base layers by name (the head keeps its seeded
  * values, whatever head the file has) and trains as spec.transfer says. Scratch trains every layer.
+ * A classical model takes the images scaled as its registry entry says and is never pretrained (the
+ * spec refuses pretrained arms for it; a weights file here is refused too).
  */
 export async function buildTrialModel({
   tf,
@@ -41,18 +49,22 @@ export async function buildTrialModel({
   weightsPath,
 }: BuildTrialModelArgs): Promise<TrialModel> {
   const { plan, spec } = trial;
-  const architecture = getArchitecture(plan.architecture);
+  const architecture = getModelType(plan.architecture);
+  if (architecture.kind === 'classical' && weightsPath !== undefined) {
+    throw new InvalidTransferModeError(
+      architecture.name,
+      'a classical model trains from scratch only; accepted arm: scratch',
+    );
+  }
   const { inputSize: size, widthMultiplier } = modelFor(spec, plan.architecture);
   // Trial outputs record their input; an imported file without a record is ImageNet weights.
   const recorded = weightsPath === undefined ? undefined : await readKerasWeightsInput(weightsPath);
   const imagenet = weightsPath !== undefined && recorded === undefined;
-  const input = inputFor(
-    architecture.imagenetPreprocessing,
-    dataset.manifest.image.channels,
-    size,
-    imagenet,
-    recorded,
-  );
+  const channels = dataset.manifest.image.channels;
+  const input: ModelInputSpec =
+    architecture.kind === 'classical'
+      ? { height: size, width: size, channels, preprocessing: architecture.preprocessing }
+      : inputFor(architecture.imagenetPreprocessing, channels, size, imagenet, recorded);
 
   const model = buildTrialClassifier({
     architecture: plan.architecture,
@@ -65,6 +77,7 @@ export async function buildTrialModel({
   });
   try {
     initializeWeights(tf, model, plan.seed);
+    if (architecture.kind === 'classical') return { model, input, loss: architecture.loss };
     let mode: TransferMode = { kind: 'full' };
     if (weightsPath !== undefined) {
       // The base as a model of its own, sharing the layers: loading into it sets exactly the base's
@@ -76,7 +89,12 @@ export async function buildTrialModel({
       await loadKerasWeights(base, weightsPath);
       mode = transferMode(spec.transfer, architecture.name);
     }
-    return { model, input, transfer: applyTransferMode(model, architecture.name, mode) };
+    return {
+      model,
+      input,
+      transfer: applyTransferMode(model, architecture.name, mode),
+      gradCamLayer: architecture.gradCamLayer,
+    };
   } catch (error) {
     model.dispose();
     throw error;

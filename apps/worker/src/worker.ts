@@ -9,7 +9,9 @@ import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
 import { recordOutcomeWith } from './activities/record-outcome.js';
 import { failingFast } from './activity-failure.js';
+import type { WorkerCapacity } from './identity.js';
 import { workerIdentity } from './identity.js';
+import { recordWorker } from './worker-registry.js';
 
 /** What trains on a train worker: the real tfjs trainer, or a synthetic one for orchestration benchmarks. */
 export type TrainerFactory = (deps: {
@@ -28,6 +30,8 @@ export interface StartWorkerArgs {
   backend?: string;
   /** Required on train queues. */
   trainer?: TrainerFactory;
+  /** What it trains on (default cpu), recorded in its identity with `concurrency` as its slots. */
+  hardware?: WorkerCapacity['hardware'];
 }
 
 export interface RunningWorker {
@@ -36,6 +40,9 @@ export interface RunningWorker {
   /** Closes the database pool and the Temporal connection once the worker has stopped. */
   close(): Promise<void>;
 }
+
+/** After the grace: time for cancelled activities to record themselves before the worker gives up. */
+const SHUTDOWN_FORCE_MARGIN_MS = 15_000;
 
 let runtimeInstalled = false;
 /** One Temporal runtime per process; its logger says only what needs attention. */
@@ -52,8 +59,12 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
     throw new RangeError(`--concurrency must be a whole number >= 1, got ${concurrency}`);
   }
   installRuntime();
-  const identity = workerIdentity(queue, backend);
+  const identity = workerIdentity(queue, backend, {
+    hardware: args.hardware ?? { accelerator: 'cpu' },
+    slots: concurrency,
+  });
   const db = createPrismaClient(config.databaseUrl);
+  await recordWorker(db, identity);
   const store = new ObjectStore(config.s3);
   const isControl = queue === TASK_QUEUES.control;
   if (!isControl && !args.trainer) throw new TypeError(`a ${queue} worker needs a trainer`);
@@ -84,8 +95,10 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
           },
         }
       : {}),
-    // A stopping train worker gives its running segment this long to reach a checkpoint and report.
-    shutdownGraceTime: '20 seconds',
+    // A stopping train worker gives its running segment this long to reach a checkpoint and hand back;
+    // past the force time run() rejects, so a stuck process still exits (before its pod is killed).
+    shutdownGraceTime: config.workerShutdownGraceMs,
+    shutdownForceTime: config.workerShutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS,
   });
   return {
     worker,

@@ -4,6 +4,7 @@ import { isListening, waitFor } from './net.js';
 import { logFile, runningPid, startProcess, stopProcess, tailLog } from './processes.js';
 import { allServices, serviceDir } from './services.js';
 import type { ServiceSpec } from './services.js';
+import { stopLocalWeb } from './web.js';
 import { stopLocalWorkers } from './workers.js';
 
 export interface ServiceStatus {
@@ -82,9 +83,10 @@ async function stopOne(config: MedsweepConfig, svc: ServiceSpec, log: Log): Prom
   log(`${svc.label}: ${stopped ? `stopped (pid ${pid})` : 'not running'}`);
 }
 
-/** Stops workers first (they need the servers to hand their trials back), then the servers. */
+/** Stops the dashboard and workers first (workers need the servers to hand their trials back), then the servers. */
 export async function stackDown(config: MedsweepConfig, log: Log = console.log): Promise<void> {
-  const workers = await stopLocalWorkers(config);
+  const [web, workers] = await Promise.all([stopLocalWeb(config), stopLocalWorkers(config)]);
+  if (web) log('dashboard: stopped');
   if (workers.length > 0) log(`workers: stopped ${workers.join(', ')}`);
   await Promise.all(
     allServices(config)

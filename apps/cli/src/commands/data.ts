@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
+import { sha256Hex } from '@medsweep/core';
 import { appendAuditEvent } from '@medsweep/db';
 import {
   importDatasetTo,
@@ -9,7 +10,7 @@ import {
   MEDMNIST_DATASETS,
   selectBackend,
 } from '@medsweep/ml';
-import { ObjectBlobStore, ObjectStore, sha256Hex } from '@medsweep/storage';
+import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
 

@@ -11,6 +11,7 @@ import { withContext } from '../context.js';
 import { importDataset, registerTrialWeights, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
+import { startDashboard } from './web.js';
 
 const PRETRAIN_SPEC = 'examples/pneumonia-pretrain.yaml';
 const MAIN_SPEC = 'examples/breastmnist-transfer.yaml';
@@ -65,7 +66,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'the main job: local stack, workers, BreastMNIST import, a scratch-vs-transfer sweep of five CNNs, the leaderboard',
+      'the main job: local stack, workers, BreastMNIST import, a scratch-vs-transfer sweep of five CNNs, the leaderboard, the dashboard left running',
     )
     .option('--train-workers <n>', 'train worker processes (one trial slot each)', '2')
     .action(async (opts: { trainWorkers: string }) => {
@@ -123,7 +124,11 @@ export function registerDemoCommand(program: Command): void {
         step('leaderboard (test split; model selection on validation)');
         console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'auc' }, 'markdown'));
         console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'acc' }, 'markdown'));
+
+        step('dashboard (left running with the results)');
+        const dashboard = await startDashboard(ctx, main.project);
         console.log(`\ndemo finished in ${((Date.now() - started) / 60_000).toFixed(1)} min. Still running:`);
+        console.log(`  dashboard    ${dashboard}/sweeps/${sweepId}/leaderboard`);
         console.log(`  Temporal UI  http://${config.temporal.host}:${config.temporal.uiPort}`);
         console.log(
           `  MinIO        ${config.s3.endpoint} (console http://127.0.0.1:${config.s3.consolePort})`,

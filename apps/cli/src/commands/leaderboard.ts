@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, exportLeaderboard, exportScratchVsTransfer } from '@medsweep/core';
+import { EXPORT_FORMATS, exportLeaderboard, exportPaperTable, exportScratchVsTransfer } from '@medsweep/core';
 import type { ExportFormat } from '@medsweep/core';
-import { leaderboard, scratchVsTransferTable } from '@medsweep/db';
+import { leaderboard, paperTable, scratchVsTransferTable } from '@medsweep/db';
 import type { MetricRef } from '@medsweep/db';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
@@ -20,6 +20,17 @@ function exportFormat(text: string): ExportFormat {
     throw new RangeError(`--format must be one of ${EXPORT_FORMATS.join(', ')}; got ${text}`);
   }
   return text as ExportFormat;
+}
+
+/** What `report` prints: the leaderboard with the scratch-vs-transfer table, or the paper's Table 1. */
+const REPORT_TABLES = ['leaderboard', 'paper'] as const;
+type ReportTable = (typeof REPORT_TABLES)[number];
+
+function reportTable(text: string): ReportTable {
+  if (!(REPORT_TABLES as readonly string[]).includes(text)) {
+    throw new RangeError(`--table must be one of ${REPORT_TABLES.join(', ')}; got ${text}`);
+  }
+  return text as ReportTable;
 }
 
 /**
@@ -51,27 +62,61 @@ export async function renderSweepTables(
   ].join('');
 }
 
+/**
+ * The paper's Table 1: one row per model and initialisation, test ACC, precision, recall, F1 and AUC as
+ * mean ± std over seeds, each arm's configuration chosen on `selectBy`. LaTeX comes as a captioned table
+ * environment and Markdown under a heading, ready to paste; CSV is the bare file.
+ */
+async function renderPaperTable(
+  ctx: CliContext,
+  sweepId: string,
+  selectBy: MetricRef,
+  format: ExportFormat,
+): Promise<string> {
+  const table = await paperTable(ctx.db, { scope: { sweepId }, selectBy });
+  const caption =
+    'Test metrics per model and initialisation, mean ± std over n seeds ' +
+    `(configuration chosen on ${selectBy.split} ${selectBy.name})`;
+  if (format === 'latex') return exportPaperTable(table, format, { caption, label: 'tab:paper' });
+  const body = exportPaperTable(table, format);
+  return format === 'markdown' ? `### ${caption}\n\n${body}` : body;
+}
+
 export function registerLeaderboardCommand(program: Command): void {
   program
     .command('leaderboard <sweepId>')
     .alias('report')
-    .description('ranked configurations with confidence intervals and the scratch-vs-transfer table')
-    .option('--metric <split:name>', 'final metric to rank by', 'test:auc')
+    .description(
+      "ranked configurations with confidence intervals and the scratch-vs-transfer table, or the paper's Table 1",
+    )
+    .option(
+      '--metric <split:name>',
+      'final metric to rank by; configurations are chosen on its val split (both tables)',
+      'test:auc',
+    )
+    .option('--table <table>', `what to print: ${REPORT_TABLES.join(', ')}`, 'leaderboard')
     .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')}`, 'markdown')
     .option('--json', 'raw rows as JSON')
-    .action(async (sweepId: string, opts: { metric: string; format: string; json?: boolean }) => {
-      const metric = metricRef(opts.metric);
-      await withContext(async (ctx) => {
-        if (opts.json) {
-          const scope = { sweepId };
-          const board = await leaderboard(ctx.db, { scope, metric, limit: 500 });
-          const table = await scratchVsTransferTable(ctx.db, {
-            scope,
-            metric,
-            selectBy: { split: 'val', name: metric.name },
-          });
-          console.log(JSON.stringify({ leaderboard: board, scratchVsTransfer: table }));
-        } else console.log(await renderSweepTables(ctx, sweepId, metric, exportFormat(opts.format)));
-      });
-    });
+    .action(
+      async (sweepId: string, opts: { metric: string; table: string; format: string; json?: boolean }) => {
+        const metric = metricRef(opts.metric);
+        const table = reportTable(opts.table);
+        const format = exportFormat(opts.format);
+        const scope = { sweepId };
+        const selectBy: MetricRef = { split: 'val', name: metric.name };
+        await withContext(async (ctx) => {
+          if (table === 'paper') {
+            console.log(
+              opts.json
+                ? JSON.stringify(await paperTable(ctx.db, { scope, selectBy }))
+                : await renderPaperTable(ctx, sweepId, selectBy, format),
+            );
+          } else if (opts.json) {
+            const board = await leaderboard(ctx.db, { scope, metric, limit: 500 });
+            const arms = await scratchVsTransferTable(ctx.db, { scope, metric, selectBy });
+            console.log(JSON.stringify({ leaderboard: board, scratchVsTransfer: arms }));
+          } else console.log(await renderSweepTables(ctx, sweepId, metric, format));
+        });
+      },
+    );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@medsweep/config';
-import { stackDown, stackStatus, stackUp } from '@medsweep/stack';
+import { localWeb, stackDown, stackStatus, stackUp } from '@medsweep/stack';
 import { EXIT } from '../output.js';
 
 export function registerStackCommands(program: Command): void {
@@ -24,15 +24,22 @@ export function registerStackCommands(program: Command): void {
     .description('what runs, on which ports, and whether it is healthy (exit 1 if any is not)')
     .option('--json', 'one JSON array on stdout')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await stackStatus(loadConfig());
-      if (opts.json) console.log(JSON.stringify(rows));
-      else
+      const config = loadConfig();
+      const rows = await stackStatus(config);
+      // The dashboard is optional (started by `medsweep web start` or the demo): shown, never required.
+      const web = localWeb(config);
+      if (opts.json) console.log(JSON.stringify({ services: rows, dashboard: web }));
+      else {
         for (const r of rows) {
           const who = r.managed ? (r.pid ? `pid ${r.pid}` : 'stopped') : 'external';
           console.log(
             `${r.healthy ? 'OK  ' : 'DOWN'} ${r.label.padEnd(16)} ${who.padEnd(10)} ${r.endpoints.join(', ').padEnd(46)} ${r.detail}`,
           );
         }
+        console.log(
+          `     ${'dashboard'.padEnd(16)} ${(web.pid ? `pid ${web.pid}` : 'stopped').padEnd(10)} ${web.url}`,
+        );
+      }
       if (!rows.every((r) => r.healthy)) process.exitCode = EXIT.checkFailed;
     });
   program

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineageLink, LineageRecord, LineageVerification } from '@medsweep/core';
-import { canonicalHash, finalMetricsHash, LINEAGE_LINKS } from '@medsweep/core';
+import { canonicalHash, finalMetricsHash, LINEAGE_LINKS, sha256Hex } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
   appendAuditEvent,
@@ -26,7 +26,7 @@ import {
   predictSplit,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
-import { ObjectBlobStore, ObjectNotFoundError, sha256Hex } from '@medsweep/storage';
+import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
 import type { ReevaluationConfig } from './trial-config.js';
 import { reevaluationConfig } from './trial-config.js';
 

@@ -1,6 +1,7 @@
 import type { DoctorActivities, WorkerIdentity } from '@medsweep/workflows';
 import type { ObjectStore } from '@medsweep/storage';
 import type { Db } from '@medsweep/db';
+import { recordWorker } from '../worker-registry.js';
 
 export interface DoctorDeps {
   store: ObjectStore;
@@ -22,28 +23,13 @@ export function createDoctorActivities({ store, db, worker }: DoctorDeps): Docto
       const s3Ms = performance.now() - s3Start;
 
       const dbStart = performance.now();
-      const row = await db.worker.upsert({
-        where: { identity: worker.identity },
-        create: {
-          identity: worker.identity,
-          host: worker.host,
-          queue: worker.queue,
-          backend: worker.backend ?? null,
-          lastSeenAt: new Date(),
-        },
-        update: {
-          host: worker.host,
-          queue: worker.queue,
-          backend: worker.backend ?? null,
-          lastSeenAt: new Date(),
-        },
-      });
+      const workerRowId = await recordWorker(db, worker);
       const [version] = await db.$queryRaw<{ server_version: string }[]>`show server_version`;
       return {
         worker,
         s3: { uri: stored.uri, sha256: stored.sha256, roundTripMs: Math.round(s3Ms) },
         db: {
-          workerRowId: String(row.id),
+          workerRowId,
           serverVersion: version?.server_version ?? 'unknown',
           roundTripMs: Math.round(performance.now() - dbStart),
         },

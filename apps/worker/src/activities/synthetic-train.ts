@@ -9,6 +9,8 @@ import type { Db } from '@medsweep/db';
 import { ingestEpochMetrics } from '@medsweep/db';
 import type { TrainActivities, TrialEvaluation, TrialInput } from '@medsweep/workflows';
 import { codeVersion } from '../code-version.js';
+import { TrialHandedBackError } from '../errors.js';
+import type { WorkerShutdown } from '../shutdown.js';
 import { primaryMetric, trialConfigHash } from '../trial-config.js';
 
 export interface SyntheticTrainDeps {
@@ -16,6 +18,8 @@ export interface SyntheticTrainDeps {
   durationMs: number;
   /** When given, each segment's synthetic learning curve is written like a real one. */
   db?: Db;
+  /** The worker's stop request: a stopping worker hands its segments back, like the real trainer. */
+  stopping?: { shutdown: WorkerShutdown; identity: string };
 }
 
 /** Longest sleep between two heartbeats. */
@@ -32,7 +36,11 @@ export function syntheticAuc(trialKey: string, epoch: number): number {
   return Math.min(0.999, 0.5 + (ceiling - 0.5) * (1 - Math.exp(-(epoch + 1) / 3)) + noise);
 }
 
-export function createSyntheticTrainActivities({ durationMs, db }: SyntheticTrainDeps): TrainActivities {
+export function createSyntheticTrainActivities({
+  durationMs,
+  db,
+  stopping,
+}: SyntheticTrainDeps): TrainActivities {
   if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
     throw new RangeError(`--synthetic-ms must be a number of milliseconds >= 0, got ${durationMs}`);
   }
@@ -40,6 +48,9 @@ export function createSyntheticTrainActivities({ durationMs, db }: SyntheticTrai
     async trainSegment({ trial, trialId, untilEpoch, evaluate }) {
       const context = Context.current();
       for (let slept = 0; slept < durationMs; slept += HEARTBEAT_EVERY_MS) {
+        // No checkpoints: a stopping worker hands the segment back to be redone from its start.
+        if (stopping?.shutdown.requested)
+          throw new TrialHandedBackError(trial.trialKey, 0, stopping.identity);
         context.heartbeat({ phase: 'train', epoch: untilEpoch - 1, synthetic: true });
         // Rejects with the cancellation as soon as the segment is cancelled.
         await context.sleep(Math.min(HEARTBEAT_EVERY_MS, durationMs - slept));

@@ -124,7 +124,25 @@ describe('trainSegment on the real stack', () => {
 
     // Every artifact is in S3 with the reported hash, and the lineage hashes are those of the artifacts.
     const artifacts = Object.fromEntries(evaluation.artifacts.map((a) => [a.kind, a]));
-    expect(Object.keys(artifacts).sort()).toEqual(['confusion', 'curves', 'predictions', 'roc', 'weights']);
+    expect(Object.keys(artifacts).sort()).toEqual([
+      'confusion',
+      'curves',
+      'gradcam',
+      'predictions',
+      'roc',
+      'weights',
+    ]);
+    // Grad-CAM PNGs of the first test images, at the model's input size.
+    const gradCams = evaluation.artifacts.filter((a) => a.kind === 'gradcam');
+    expect(gradCams.map((a) => [keyOf(a.uri), a.contentType])).toEqual(
+      [0, 1, 2, 3].map((i) => [`trials/${fixture.sweepId}/0/gradcam/test-${i}.png`, 'image/png']),
+    );
+    const png = await fixture.store.get(keyOf(gradCams[0]!.uri), gradCams[0]!.sha256);
+    const decoded = (
+      backend.tf as unknown as { node: { decodePng(bytes: Uint8Array): ReturnType<typeof backend.tf.zeros> } }
+    ).node.decodePng(png);
+    expect(decoded.shape).toEqual([32, 32, 3]);
+    decoded.dispose();
     for (const artifact of evaluation.artifacts) {
       expect(artifact.uri.startsWith(`s3://${fixture.store.bucket}/trials/${fixture.sweepId}/0/`)).toBe(true);
       const bytes = await fixture.store.get(keyOf(artifact.uri), artifact.sha256);
@@ -339,6 +357,36 @@ describe('trainSegment on the real stack', () => {
         imagenet.dispose();
         tuned.dispose();
       }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('trains a classical model (HOG + linear SVM) through the same pipeline, without Grad-CAM', async () => {
+    const spec = { ...TINY_SPEC, architectures: ['hog-linear-svm' as const] };
+    const { trial, trialId: id } = await registerTrial(fixture, { index: 6, spec });
+    const result = await (await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })).run;
+    const evaluation = result.evaluation as TrialEvaluation;
+    expect(metric(evaluation, 'test', 'auc')).toBeGreaterThan(0.7);
+    expect(evaluation.artifacts.map((a) => a.kind).sort()).toEqual([
+      'confusion',
+      'curves',
+      'predictions',
+      'roc',
+      'weights',
+    ]);
+    // TINY_SPEC narrows the CNNs to 1/8; the SVM has no width, and its input is the [0, 1] image.
+    const scratch = await mkdtemp(join(tmpdir(), 'medsweep-classical-'));
+    try {
+      const out = join(scratch, 'out.h5');
+      const weightsOut = evaluation.artifacts.find((a) => a.kind === 'weights')!;
+      await writeFile(out, await fixture.store.get(keyOf(weightsOut.uri), weightsOut.sha256));
+      expect(await readKerasWeightsInput(out)).toEqual({
+        height: 32,
+        width: 32,
+        channels: 1,
+        preprocessing: 'unit',
+      });
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '@temporalio/activity';
-import { Context as ActivityContext } from '@temporalio/activity';
+import { Context as ActivityContext, CancelledFailure } from '@temporalio/activity';
 import type * as tfjs from '@tensorflow/tfjs';
 import { accuracy, auc, finalMetricsHash } from '@medsweep/core';
 import type { TaskType } from '@medsweep/core';
@@ -20,7 +20,14 @@ import type {
   TrainResult,
   ValidationMetric,
 } from '@medsweep/ml';
-import { evaluatePredictions, operatingPointRule, predictSplit, saveKerasWeights, train } from '@medsweep/ml';
+import {
+  evaluatePredictions,
+  exportGradCams,
+  operatingPointRule,
+  predictSplit,
+  saveKerasWeights,
+  train,
+} from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type {
   SegmentResult,
@@ -37,6 +44,8 @@ import { codeVersion } from '../code-version.js';
 import { ContentCache } from '../content-cache.js';
 import { fetchDataset } from '../datasets.js';
 import { MissingWeightsError, SegmentRangeError } from '../errors.js';
+import { HandBackPolicy } from '../hand-back.js';
+import type { WorkerShutdown } from '../shutdown.js';
 import { TrainHeartbeater, checkpointFromHeartbeat } from '../train-heartbeat.js';
 import { artifactPrefix, storeTrialOutputs } from '../trial-artifacts.js';
 import type { PrimaryMetric } from '../trial-config.js';
@@ -60,6 +69,8 @@ export interface TrainActivityDeps {
   backend: BackendInfo;
   identity: WorkerIdentity;
   trainer?: Trainer;
+  /** The worker's stop request: a stopping worker hands its trials back at a checkpoint. */
+  shutdown?: WorkerShutdown;
 }
 
 /** Builds the train queue's activities from their dependencies. */
@@ -96,23 +107,43 @@ export function createTrainActivities(deps: TrainActivityDeps): TrainActivities 
         await closeAttempt(deps.db, input.trialId, attempt, 'completed');
         return result;
       } catch (error) {
-        const cancelled = context.cancellationSignal.aborted;
+        const aborted = context.cancellationSignal.aborted;
+        // The worker stopped before the segment handed back: Temporal fails this attempt and retries it.
+        const cutOff = aborted && isWorkerShutdown(context);
+        const cancelled = aborted && !cutOff;
+        const message = cutOff
+          ? `worker ${deps.identity.identity} shut down before the segment reached a checkpoint; retried from the last one`
+          : error instanceof Error
+            ? error.message
+            : String(error);
         await closeAttempt(
           deps.db,
           input.trialId,
           attempt,
           cancelled ? 'cancelled' : 'failed',
-          cancelled ? undefined : error instanceof Error ? error.message : String(error),
+          cancelled ? undefined : message,
         ).catch((closeError: unknown) =>
           context.log.warn('could not close the trial attempt record', { error: String(closeError) }),
         );
         // Cancellation wins over whatever it interrupted, so Temporal records the segment as cancelled.
-        throw cancelled ? (context.cancellationSignal.reason as unknown) : toActivityFailure(error);
+        throw aborted ? (context.cancellationSignal.reason as unknown) : toActivityFailure(error);
       } finally {
         heartbeater.stop();
       }
     },
   };
+}
+
+/**
+ * Whether the activity was cancelled because its worker is shutting down (the grace ran out). The SDK
+ * says so in the cancellation details or, for its own shutdown, only in the reason's message.
+ */
+function isWorkerShutdown(context: Context): boolean {
+  const reason: unknown = context.cancellationSignal.reason;
+  return (
+    context.cancellationDetails?.workerShutdown === true ||
+    (reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN')
+  );
 }
 
 /** What one segment works with, resolved once. */
@@ -122,6 +153,8 @@ interface SegmentRun extends TrainActivityDeps {
   context: Context;
   heartbeater: TrainHeartbeater;
   code: CodeVersion;
+  /** Set once training starts on a worker that can be stopped. */
+  handBack?: HandBackPolicy;
 }
 
 async function runSegment(
@@ -132,20 +165,25 @@ async function runSegment(
   const { tf } = run.backend;
   const signal = run.context.cancellationSignal;
   const maxEpochs = spec.budget.maxEpochs;
+  const resumeFrom = checkpointFromHeartbeat(run.context.info.heartbeatDetails);
+  const handBack = run.shutdown
+    ? new HandBackPolicy(run.shutdown, trial.trialKey, run.identity.identity)
+    : undefined;
+  handBack?.beforeStart(resumeFrom?.epoch ?? 0);
   const settings = trainingSettings(trial);
   const dataset = await fetchDataset(run.store, run.cache, trial.dataset);
   signal.throwIfAborted();
   const weightsPath = await initialWeights(run, trial);
   signal.throwIfAborted();
 
-  const { model, input } = await buildTrialModel({ tf, trial, dataset, weightsPath });
+  const { model, input, loss, gradCamLayer } = await buildTrialModel({ tf, trial, dataset, weightsPath });
   try {
     const metric = primaryMetric(spec);
     const scorer = validationScorer(metric, dataset.manifest.task);
     const checkpoints = new S3CheckpointStore(
       run.store,
       checkpointPrefix(trial.sweepId, plan.index),
-      checkpointFromHeartbeat(run.context.info.heartbeatDetails),
+      resumeFrom,
     );
     const result = await run.trainer({
       tf,
@@ -155,6 +193,7 @@ async function runSegment(
       numClasses: dataset.manifest.numClasses,
       input,
       ...settings,
+      ...(loss ? { loss } : {}),
       validationMetric: scorer,
       // The schedule spans the whole budget; this call ends at the segment's rung.
       epochs: maxEpochs,
@@ -162,7 +201,15 @@ async function runSegment(
       seed: plan.seed,
       checkpoints,
       signal,
-      onProgress: (progress) => reportProgress(run, trialId, maxEpochs, checkpoints, scorer, progress),
+      onProgress: (progress) =>
+        reportProgress(
+          { ...run, ...(handBack ? { handBack } : {}) },
+          trialId,
+          { epochs: maxEpochs, untilEpoch },
+          checkpoints,
+          scorer,
+          progress,
+        ),
     });
     // Backfills epochs whose rows a killed attempt checkpointed but never wrote.
     await recordEpochMetrics(run.db, trialId, historyRows(result.history, scorer.name));
@@ -184,6 +231,7 @@ async function runSegment(
       evaluation: await evaluateTrial(run, trial, {
         model,
         input,
+        ...(gradCamLayer ? { gradCamLayer } : {}),
         dataset,
         result,
         settings,
@@ -238,11 +286,14 @@ function validationScorer(
   return scorer;
 }
 
-/** Heartbeats every batch; after every epoch (its checkpoint saved) announces the checkpoint and writes its rows. */
+/**
+ * Heartbeats every batch; after every epoch (its checkpoint saved) announces the checkpoint and writes
+ * its rows. On a stopping worker, hands the trial back (throws) where the HandBackPolicy says.
+ */
 async function reportProgress(
   run: SegmentRun,
   trialId: string,
-  epochs: number,
+  { epochs, untilEpoch }: { epochs: number; untilEpoch: number },
   checkpoints: S3CheckpointStore,
   scorer: { last: Record<string, number> },
   progress: TrainProgress,
@@ -258,6 +309,7 @@ async function reportProgress(
       loss: progress.loss,
       metrics: progress.metrics,
     });
+    run.handBack?.afterBatch(progress.batch, progress.batches, checkpoints.latest?.epoch ?? 0);
     return;
   }
   const validation = Object.entries(scorer.last).map(([name, value]) => [`val_${name}`, value] as const);
@@ -271,6 +323,7 @@ async function reportProgress(
   const valLoss = progress.metrics['val_loss'];
   if (valLoss !== undefined) rows.push({ epoch, split: 'val', name: 'loss', value: valLoss });
   await recordEpochMetrics(run.db, trialId, rows);
+  run.handBack?.afterEpoch(checkpoints.latest?.epoch ?? epoch + 1, epoch + 1 >= untilEpoch);
 }
 
 /** The rows of every epoch of a run's history. */
@@ -292,6 +345,8 @@ function historyRows(history: readonly EpochRecord[], metricName: string): Epoch
 interface TrainedModel {
   model: tfjs.LayersModel;
   input: ModelInputSpec;
+  /** The layer Grad-CAM explains; undefined for a classical model, which gets no Grad-CAM. */
+  gradCamLayer?: string;
   dataset: Dataset;
   result: TrainResult;
   settings: TrainingSettings;
@@ -300,9 +355,13 @@ interface TrainedModel {
   scorer: string;
 }
 
+/** Test images a CNN trial exports Grad-CAM PNGs of, from the first of the split. */
+export const GRADCAM_TEST_IMAGES = 4;
+
 /**
  * Evaluates the selected model (train() leaves the best validation epoch's weights in it) on val and
- * test, stores weights, predictions and curves, and returns the record with its lineage.
+ * test, stores weights, predictions, curves and (CNNs) Grad-CAM PNGs, and returns the record with its
+ * lineage.
  */
 async function evaluateTrial(
   run: SegmentRun,
@@ -318,6 +377,17 @@ async function evaluateTrial(
     test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, batchSize),
   };
   const report = evaluatePredictions(predictions, task, operatingPointRule(trial.spec.evaluation));
+  const gradCams = trained.gradCamLayer
+    ? await exportGradCams({
+        tf,
+        model,
+        layerName: trained.gradCamLayer,
+        split: dataset.splits.test,
+        input,
+        count: GRADCAM_TEST_IMAGES,
+        namePrefix: 'test',
+      })
+    : [];
 
   const scratch = await mkdtemp(join(tmpdir(), 'medsweep-trial-'));
   try {
@@ -334,6 +404,7 @@ async function evaluateTrial(
       historyMetric: `val_${trained.scorer}`,
       bestEpoch: best.epoch,
       report,
+      gradCams,
     });
     const primaryName = trained.metric.slice('val_'.length);
     const primary = report.finalMetrics.find((m) => m.split === 'val' && m.name === primaryName);

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MedsweepConfig } from '@medsweep/config';
+import { repoRoot } from '@medsweep/config';
+import { MissingBinaryError, PortInUseError, ServiceUnhealthyError } from './errors.js';
+import { isListening, waitFor } from './net.js';
+import { logFile, runningPid, startProcess, stopProcess, tailLog } from './processes.js';
+
+const webDir = (config: MedsweepConfig) => join(config.stackDir, 'web');
+const WEB_HOST = '127.0.0.1';
+
+export interface LocalWeb {
+  url: string;
+  pid: number;
+  log: string;
+  started: boolean;
+}
+
+/** Answers once the dashboard serves its login page (the one page that needs no session). */
+async function webHealth(url: string): Promise<true | string> {
+  const res = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5_000) });
+  return res.ok ? true : `GET /login answered ${res.status}`;
+}
+
+/**
+ * Starts the built dashboard (`next start` of apps/web) in the background on MEDSWEEP_WEB_PORT, once per
+ * stack, with the same settings as this process, and waits until it serves pages.
+ */
+export async function startLocalWeb(config: MedsweepConfig): Promise<LocalWeb> {
+  const dir = webDir(config);
+  const url = `http://${WEB_HOST}:${config.webPort}`;
+  const existing = runningPid(dir);
+  let pid = existing;
+  if (pid === undefined) {
+    const app = join(repoRoot(), 'apps', 'web');
+    if (!existsSync(join(app, '.next', 'BUILD_ID')))
+      throw new MissingBinaryError('dashboard', `${join(app, '.next')} (run npm run build)`);
+    if (await isListening(WEB_HOST, config.webPort))
+      throw new PortInUseError('dashboard', `${WEB_HOST}:${config.webPort}`, 'MEDSWEEP_WEB_PORT');
+    const next = join(repoRoot(), 'node_modules', 'next', 'dist', 'bin', 'next');
+    pid = startProcess({
+      dir,
+      command: process.execPath,
+      args: [next, 'start', app, '--port', String(config.webPort), '--hostname', WEB_HOST],
+    });
+  }
+  const ok = await waitFor(() => webHealth(url), 60_000, 500);
+  if (ok !== true) {
+    const tail = tailLog(dir);
+    throw new ServiceUnhealthyError(
+      'dashboard',
+      `not serving: ${ok}${tail ? `\n${tail}` : ''}`,
+      logFile(dir),
+    );
+  }
+  return { url, pid, log: logFile(dir), started: existing === undefined };
+}
+
+/** Stops the background dashboard; true when one was running. */
+export function stopLocalWeb(config: MedsweepConfig): Promise<boolean> {
+  return stopProcess(webDir(config), 'SIGTERM', 10_000);
+}
+
+/** The background dashboard's address and pid, when it runs. */
+export function localWeb(config: MedsweepConfig): { url: string; pid?: number; log: string } {
+  const pid = runningPid(webDir(config));
+  return {
+    url: `http://${WEB_HOST}:${config.webPort}`,
+    ...(pid !== undefined ? { pid } : {}),
+    log: logFile(webDir(config)),
+  };
+}
