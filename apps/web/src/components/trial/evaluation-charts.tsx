@@ -1,0 +1,81 @@
+'use client';
+// ROC curves, confusion matrices and reliability diagrams of the test (and validation) split, computed by
+// the API from the trial's stored predictions. Trials without predictions (still running, synthetic)
+// say so instead.
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { errorMessage } from '../../lib/api-error';
+import { formatMetric } from '../../lib/format';
+import { useTRPC } from '../../trpc/client';
+import { ConfusionMatrix } from '../charts/confusion-matrix';
+import { LineChart } from '../charts/line-chart';
+
+export function EvaluationCharts({ trialId }: { trialId: string }) {
+  const trpc = useTRPC();
+  const [split, setSplit] = useState<'test' | 'val'>('test');
+  const evaluation = useQuery(trpc.trials.evaluation.queryOptions({ trialId }, { staleTime: Infinity }));
+  if (evaluation.isPending) return <p className="muted">Loading evaluation…</p>;
+  if (evaluation.isError) {
+    return (
+      <p className="notice error" role="alert">
+        {errorMessage(evaluation.error)}
+      </p>
+    );
+  }
+  if (evaluation.data === null) {
+    return (
+      <p className="notice" data-testid="evaluation-empty">
+        No stored predictions for this trial, so no ROC curve, confusion matrix or calibration plot.
+      </p>
+    );
+  }
+  const data = evaluation.data.splits[split];
+  const classCount = data.confusion.length;
+  return (
+    <div data-testid="evaluation">
+      <div className="toolbar" role="radiogroup" aria-label="Split">
+        {(['test', 'val'] as const).map((s) => (
+          <label key={s} style={{ flexDirection: 'row', alignItems: 'center' }}>
+            <input type="radio" name="split" value={s} checked={split === s} onChange={() => setSplit(s)} />{' '}
+            {s}
+          </label>
+        ))}
+      </div>
+      <div className="grid-2">
+        <LineChart
+          title={`ROC (${split})`}
+          xLabel="false positive rate"
+          yLabel="true positive rate"
+          series={data.roc.map((r) => ({ label: r.problem, x: r.fpr, y: r.tpr }))}
+          xDomain={[0, 1]}
+          yDomain={[0, 1]}
+          diagonal
+          testId="roc-chart"
+        />
+        <ConfusionMatrix
+          title={`Confusion matrix (${split})`}
+          classNames={Array.from({ length: classCount }, (_, i) => `class ${i}`)}
+          matrix={data.confusion}
+          testId="confusion-matrix"
+        />
+        <LineChart
+          title={`Calibration (${split}), ECE ${formatMetric(data.expectedCalibrationError)}`}
+          xLabel="mean predicted probability"
+          yLabel="observed frequency"
+          series={[
+            {
+              label: 'model',
+              x: data.calibration.filter((b) => b.count > 0).map((b) => b.meanConfidence ?? Number.NaN),
+              y: data.calibration.filter((b) => b.count > 0).map((b) => b.observedFrequency ?? Number.NaN),
+              markers: true,
+            },
+          ]}
+          xDomain={[0, 1]}
+          yDomain={[0, 1]}
+          diagonal
+          testId="calibration-chart"
+        />
+      </div>
+    </div>
+  );
+}
