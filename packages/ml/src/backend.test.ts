@@ -87,7 +87,7 @@ describe('selectBackend', () => {
       if (pkg === '@tensorflow/tfjs-node-gpu') throw missing;
       throw new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: x. ');
     };
-    const error = (await selectBackend({ load, gpuPresent: () => true }).catch(
+    const error = (await selectBackend({ load, gpuPresent: () => true, gpuBuildPresent: () => true }).catch(
       (e: unknown) => e,
     )) as NativeBackendUnavailableError;
     expect(error.attempts).toEqual([
@@ -98,6 +98,25 @@ describe('selectBackend', () => {
         detail: 'The Node.js native addon module (tfjs_binding.node) can not be found at path: x',
       },
     ]);
+  });
+
+  it('on a GPU host without the GPU build, says how to build it and uses the native CPU backend', async () => {
+    const loaded: BackendPackage[] = [];
+    const info = await selectBackend({
+      load: async (pkg) => {
+        loaded.push(pkg);
+        return import(pkg);
+      },
+      gpuPresent: () => true,
+      gpuBuildPresent: () => false,
+    });
+    expect(loaded).toEqual(['@tensorflow/tfjs-node']);
+    expect(info).toMatchObject({ package: '@tensorflow/tfjs-node', gpu: false });
+    expect(info.attempts[0]).toEqual({
+      package: '@tensorflow/tfjs-node-gpu',
+      outcome: 'skipped',
+      detail: 'no GPU build: run `bash infra/native-tf-gpu.sh`',
+    });
   });
 
   it('falls back to the pure-JS cpu backend only with allowSlowBackend', async () => {

@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
+import { listNvidiaGpus } from './gpu-devices.js';
 
 /** The tfjs namespace; every package below re-exports the same @tensorflow/tfjs API. */
 export type Tf = typeof tfjs;
@@ -20,12 +23,17 @@ export interface SelectBackendArgs {
    * of throwing NativeBackendUnavailableError. Only for tiny workloads: it is 10-100x slower.
    */
   allowSlowBackend?: boolean;
-  /** Try @tensorflow/tfjs-node-gpu first when a GPU is present (default true). */
+  /** Try @tensorflow/tfjs-node-gpu first when a GPU is present and its build exists (default true). */
   preferGpu?: boolean;
   /** Loads a package; defaults to dynamic import(). Tests inject failures through it. */
   load?: (pkg: BackendPackage) => Promise<unknown>;
-  /** Whether a GPU device exists; defaults to looking for the NVIDIA control device. */
+  /** Whether this host has an NVIDIA GPU; defaults to asking nvidia-smi. */
   gpuPresent?: () => boolean;
+  /**
+   * Whether @tensorflow/tfjs-node-gpu has its native addon (built by infra/native-tf-gpu.sh against the
+   * CUDA TensorFlow wheel); defaults to looking for the addon file in the installed package.
+   */
+  gpuBuildPresent?: () => boolean;
 }
 
 export interface BackendInfo {
@@ -54,29 +62,46 @@ interface NativeKernelBackend {
 
 const defaultLoad = (pkg: BackendPackage): Promise<unknown> => import(pkg);
 
-// The control device exists whenever the NVIDIA driver is loaded; without it the GPU package would
-// only load CUDA libraries for nothing (or fail to).
-const defaultGpuPresent = (): boolean => existsSync('/dev/nvidiactl');
+// Without a GPU the GPU package would only load CUDA libraries for nothing (or fail to).
+const defaultGpuPresent = (): boolean => listNvidiaGpus().length > 0;
+
+/** The published package carries no usable addon; infra/native-tf-gpu.sh puts one in lib/napi-v<N>/. */
+function defaultGpuBuildPresent(): boolean {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu/package.json'));
+  } catch {
+    return false;
+  }
+  const lib = join(dir, 'lib');
+  return (
+    existsSync(lib) &&
+    readdirSync(lib).some(
+      (napi) => napi.startsWith('napi-v') && existsSync(join(lib, napi, 'tfjs_binding.node')),
+    )
+  );
+}
+
+/** Where a GPU host without the GPU addon gets one. */
+const GPU_BUILD_HINT = 'no GPU build: run `bash infra/native-tf-gpu.sh`';
 
 /**
- * Picks the fastest usable TensorFlow.js backend and makes it the active one: tfjs-node-gpu when it
- * is installed and a GPU is present, else tfjs-node (libtensorflow on the CPU). Without either, it
- * throws NativeBackendUnavailableError unless allowSlowBackend is set.
+ * Picks the fastest usable TensorFlow.js backend and makes it the active one: tfjs-node-gpu when
+ * nvidia-smi lists a GPU and the GPU build of its addon exists, else tfjs-node (libtensorflow on the
+ * CPU). Without either, it throws NativeBackendUnavailableError unless allowSlowBackend is set.
  */
 export async function selectBackend(options: SelectBackendArgs = {}): Promise<BackendInfo> {
   const load = options.load ?? defaultLoad;
   const attempts: BackendAttempt[] = [];
   let lastError: unknown;
 
-  const gpuPresent = (options.gpuPresent ?? defaultGpuPresent)();
   const natives: BackendPackage[] = ['@tensorflow/tfjs-node'];
-  if (options.preferGpu === false) {
-    attempts.push({ package: '@tensorflow/tfjs-node-gpu', outcome: 'skipped', detail: 'preferGpu: false' });
-  } else if (!gpuPresent) {
-    attempts.push({ package: '@tensorflow/tfjs-node-gpu', outcome: 'skipped', detail: 'no GPU device' });
-  } else {
-    natives.unshift('@tensorflow/tfjs-node-gpu');
-  }
+  const skipGpu = (detail: string) =>
+    attempts.push({ package: '@tensorflow/tfjs-node-gpu', outcome: 'skipped', detail });
+  if (options.preferGpu === false) skipGpu('preferGpu: false');
+  else if (!(options.gpuPresent ?? defaultGpuPresent)()) skipGpu('no GPU device');
+  else if (!(options.gpuBuildPresent ?? defaultGpuBuildPresent)()) skipGpu(GPU_BUILD_HINT);
+  else natives.unshift('@tensorflow/tfjs-node-gpu');
 
   for (const pkg of natives) {
     try {

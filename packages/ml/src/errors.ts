@@ -520,3 +520,35 @@ export class TrainedWeightsInputMissingError extends Error {
     this.name = 'TrainedWeightsInputMissingError';
   }
 }
+
+/**
+ * Thrown by gradCam(), renderGradCamPng() and exportGradCams() when what they are asked to explain or
+ * draw does not fit: a layer the model lacks or that is not a convolutional feature map, an image of
+ * another shape than the model's input, a class index out of range, a heatmap of another size.
+ */
+export class GradCamConfigError extends Error {
+  constructor(
+    /** The argument, e.g. "layerName" or "classIndex". */
+    readonly setting: string,
+    readonly received: unknown,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`grad-cam: ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
+    this.name = 'GradCamConfigError';
+  }
+}
+
+/**
+ * Thrown by renderGradCamPng() when the active tfjs backend has no native PNG encoder
+ * (tf.node.encodePng exists only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ */
+export class PngEncoderUnavailableError extends Error {
+  constructor(readonly backend: string) {
+    super(
+      `writing a PNG needs tf.node.encodePng from the native tfjs-node backend, but the active backend is '${backend}'; ` +
+        'fix: npm run setup, then npm run check:backend',
+    );
+    this.name = 'PngEncoderUnavailableError';
+  }
+}

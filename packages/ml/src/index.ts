@@ -1,6 +1,8 @@
 export { selectBackend, describeBackend } from './backend.js';
 export type { BackendAttempt, BackendInfo, BackendPackage, SelectBackendArgs, Tf } from './backend.js';
 export { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
+export { listNvidiaGpus } from './gpu-devices.js';
+export type { NvidiaGpu, NvidiaSmi } from './gpu-devices.js';
 export * from './data/index.js';
 export * from './training/index.js';
 export {
@@ -25,6 +27,7 @@ export {
 export * from './models/index.js';
 export * from './weights/index.js';
 export * from './evaluation/index.js';
+export * from './saliency/index.js';
 export {
   InvalidArchitectureArgsError,
   UnknownArchitectureError,
@@ -38,5 +41,7 @@ export {
   WeightsShapeMismatchError,
   PredictionsDocumentError,
   TrainedWeightsInputMissingError,
+  GradCamConfigError,
+  PngEncoderUnavailableError,
 } from './errors.js';
 export type { ArchitectureArgProblem } from './errors.js';

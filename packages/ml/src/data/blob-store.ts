@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobIntegrityError, BlobNotFoundError } from '../errors.js';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '@medsweep/core';
 
 /**
  * Where dataset blobs are written. Names are content-derived (see dataset-manifest.ts), so writing

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DatasetManifestError } from '../errors.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sha256Hex } from '@medsweep/core';
 import { MAX_CLASSES } from './image-split.js';
 
 export const DATASET_FORMAT = 'medsweep.dataset/1';

@@ -1,6 +1,6 @@
 import { DatasetManifestError } from '../errors.js';
 import type { BlobSink, BlobSource } from './blob-store.js';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '@medsweep/core';
 import type { DatasetManifest, DatasetSplitEntry } from './dataset-manifest.js';
 import {
   DATASET_FORMAT,

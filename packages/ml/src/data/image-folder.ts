@@ -4,7 +4,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../backend.js';
 import { ImageDecoderUnavailableError, ImageFolderLayoutError, UnreadableImageError } from '../errors.js';
 import type { BlobSink } from './blob-store.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sha256Hex } from '@medsweep/core';
 import type { DatasetManifest } from './dataset-manifest.js';
 import { writeDataset } from './dataset-store.js';
 import type { ImageSplit, SplitName } from './image-split.js';

@@ -28,4 +28,3 @@ export { epochOrder, batchesOf, sequentialOrder } from './batch-plan.js';
 export { deriveSeed, rngFor, shuffledIndices } from './seed-streams.js';
 export type { SeedStream } from './seed-streams.js';
 export { ensureNativeTransformKernel } from './native-transform-kernel.js';
-export { canonicalJson } from './canonical-json.js';

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
 import { DatasetShapeError, NpyFormatError, NpzMissingArraysError } from '../errors.js';
 import type { BlobSink } from './blob-store.js';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '@medsweep/core';
 import type { DatasetManifest } from './dataset-manifest.js';
 import { writeDataset } from './dataset-store.js';
 import type { ImageSplit, SplitName } from './image-split.js';

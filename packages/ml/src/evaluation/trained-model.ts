@@ -4,18 +4,18 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { TrainedWeightsInputMissingError } from '../errors.js';
-import { getArchitecture } from '../models/registry.js';
+import { getModelType } from '../models/registry.js';
 import { loadKerasWeights } from '../weights/load-keras-weights.js';
 import { readKerasWeightsInput } from '../weights/save-keras-weights.js';
 
 export interface TrialClassifierArgs {
-  /** Architecture registry name, e.g. `vgg16`. */
+  /** Model registry name: a CNN, e.g. `vgg16`, or a classical model, e.g. `logistic-regression`. */
   architecture: string;
   /** Square input size in pixels (the trial's model.inputSize). */
   inputSize: number;
-  /** The trial's model.widthMultiplier. */
+  /** The trial's model.widthMultiplier (1 for a classical model, which refuses any other). */
   widthMultiplier: number;
-  /** The trial's dropout parameter, when it sets one; else the architecture's own. */
+  /** The trial's dropout parameter, when it sets one; else the architecture's own (classical models: none). */
   dropout?: number;
   numClasses: number;
   /** How images are fed; its channels are the model's input channels. */
@@ -26,7 +26,7 @@ export interface TrialClassifierArgs {
 
 /** The trial's classifier with fresh (unseeded) weights; dispose it when done. */
 export function buildTrialClassifier(args: TrialClassifierArgs): tfjs.LayersModel {
-  return getArchitecture(args.architecture).build({
+  return getModelType(args.architecture).build({
     inputSize: args.inputSize,
     channels: args.input.channels,
     numClasses: args.numClasses,

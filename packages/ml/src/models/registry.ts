@@ -1,6 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Preprocessing } from '../data/preprocess.js';
 import { UnknownArchitectureError } from '../errors.js';
+import type { TrainingLoss } from '../training/loss.js';
 import type { ArchitectureArgs } from './architecture-args.js';
+import type { ClassicalModelArgs } from './classical/classical-args.js';
+import { SVM_MARGIN_LAYER, hogLinearSvm } from './classical/hog-linear-svm.js';
+import { logisticRegression } from './classical/logistic-regression.js';
 import { DENSENET121_BLOCKS, densenet121 } from './densenet.js';
 import { EFFICIENTNET_STAGES, efficientnetb0 } from './efficientnet.js';
 import { RESNET50_STAGES, resnet50 } from './resnet.js';
@@ -33,7 +38,9 @@ export interface ImagenetWeightsFile {
   md5: string;
 }
 
+/** A CNN: ImageNet weights exist for it, its width scales, and Grad-CAM explains it. */
 export interface ArchitectureSpec {
+  kind: 'cnn';
   name: ArchitectureName;
   family: 'vgg' | 'resnet' | 'densenet' | 'efficientnet' | 'squeezenet';
   build: (args: ArchitectureArgs) => tf.LayersModel;
@@ -45,8 +52,13 @@ export interface ArchitectureSpec {
    * layers with weights outside them are the classification head.
    */
   blocks: readonly TransferBlock[];
-  /** The layer whose output is the base's last feature map (the model's output without head; Grad-CAM's target). */
+  /** The layer whose output is the base's last feature map (the model's output without head). */
   featureLayer: string;
+  /**
+   * The last convolutional feature map, which Grad-CAM weighs by its gradients: featureLayer, except
+   * VGG16's last convolution before its final pooling (twice the resolution, as the Grad-CAM paper's conv5_3).
+   */
+  gradCamLayer: string;
 }
 
 const KERAS_APPLICATIONS = 'https://storage.googleapis.com/tensorflow/keras-applications';
@@ -58,6 +70,7 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1
 
 export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>> = {
   vgg16: {
+    kind: 'cnn',
     name: 'vgg16',
     family: 'vgg',
     build: vgg16,
@@ -69,8 +82,10 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>>
     },
     blocks: VGG16_BLOCKS.map((_, i) => block(`block${i + 1}`)),
     featureLayer: 'block5_pool',
+    gradCamLayer: 'block5_conv3',
   },
   resnet50: {
+    kind: 'cnn',
     name: 'resnet50',
     family: 'resnet',
     build: resnet50,
@@ -85,8 +100,10 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>>
       ...RESNET50_STAGES.flatMap((stage) => range(stage.blocks).map((b) => block(`${stage.name}_block${b}`))),
     ],
     featureLayer: 'conv5_block3_out',
+    gradCamLayer: 'conv5_block3_out',
   },
   densenet121: {
+    kind: 'cnn',
     name: 'densenet121',
     family: 'densenet',
     build: densenet121,
@@ -105,8 +122,10 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>>
       { name: 'top', layerPrefixes: ['bn'] },
     ],
     featureLayer: 'relu',
+    gradCamLayer: 'relu',
   },
   efficientnetb0: {
+    kind: 'cnn',
     name: 'efficientnetb0',
     family: 'efficientnet',
     build: efficientnetb0,
@@ -124,8 +143,10 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>>
       { name: 'top', layerPrefixes: ['top_conv', 'top_bn'] },
     ],
     featureLayer: 'top_activation',
+    gradCamLayer: 'top_activation',
   },
   squeezenet1_1: {
+    kind: 'cnn',
     name: 'squeezenet1_1',
     family: 'squeezenet',
     build: squeezenet11,
@@ -137,15 +158,68 @@ export const ARCHITECTURES: Readonly<Record<ArchitectureName, ArchitectureSpec>>
     },
     blocks: [block('conv1'), ...SQUEEZENET11_FIRES.map((fire) => block(fire.name))],
     featureLayer: 'fire9/concat',
+    gradCamLayer: 'fire9/concat',
   },
 };
 
 export const ARCHITECTURE_NAMES = Object.keys(ARCHITECTURES) as ArchitectureName[];
 
-/** The spec of a named architecture, e.g. from a sweep spec; throws UnknownArchitectureError. */
+/** The spec of a named CNN; throws UnknownArchitectureError (getModelType() also knows classical models). */
 export function getArchitecture(name: string): ArchitectureSpec {
   if (!Object.hasOwn(ARCHITECTURES, name)) throw new UnknownArchitectureError(name, ARCHITECTURE_NAMES);
   return ARCHITECTURES[name as ArchitectureName];
+}
+
+export type ClassicalModelName = 'logistic-regression' | 'hog-linear-svm';
+
+/**
+ * A classical baseline (the paper's "traditional methods"): a linear classifier on pixels or on
+ * hand-made features, trained from scratch by the same trainer as the CNNs. No ImageNet weights, no
+ * width multiplier, no Grad-CAM.
+ */
+export interface ClassicalModelSpec {
+  kind: 'classical';
+  name: ClassicalModelName;
+  build: (args: ClassicalModelArgs) => tf.LayersModel;
+  /** How its input pixels are scaled. */
+  preprocessing: Preprocessing;
+  /** What train() minimises for it. */
+  loss: TrainingLoss;
+}
+
+export const CLASSICAL_MODELS: Readonly<Record<ClassicalModelName, ClassicalModelSpec>> = {
+  'logistic-regression': {
+    kind: 'classical',
+    name: 'logistic-regression',
+    build: logisticRegression,
+    preprocessing: 'unit',
+    loss: { kind: 'cross-entropy' },
+  },
+  'hog-linear-svm': {
+    kind: 'classical',
+    name: 'hog-linear-svm',
+    build: hogLinearSvm,
+    // HOG is computed from the [0, 1] image, as scikit-image's of an image scaled to [0, 1].
+    preprocessing: 'unit',
+    loss: { kind: 'squared-hinge', marginLayer: SVM_MARGIN_LAYER },
+  },
+};
+
+/** Every model a sweep spec's `architectures` may name: a CNN or a classical baseline. */
+export type ModelTypeName = ArchitectureName | ClassicalModelName;
+export type ModelTypeSpec = ArchitectureSpec | ClassicalModelSpec;
+
+export const MODEL_TYPES: Readonly<Record<ModelTypeName, ModelTypeSpec>> = {
+  ...ARCHITECTURES,
+  ...CLASSICAL_MODELS,
+};
+
+export const MODEL_TYPE_NAMES = Object.keys(MODEL_TYPES) as ModelTypeName[];
+
+/** The spec of a named CNN or classical model, e.g. from a sweep spec; throws UnknownArchitectureError. */
+export function getModelType(name: string): ModelTypeSpec {
+  if (!Object.hasOwn(MODEL_TYPES, name)) throw new UnknownArchitectureError(name, MODEL_TYPE_NAMES);
+  return MODEL_TYPES[name as ModelTypeName];
 }
 
 /** The block of `spec` a layer belongs to, or undefined for a layer outside the base (the head, inputs). */

@@ -1,16 +1,16 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { auc } from '@medsweep/core';
+import { auc, canonicalJson, sha256Hex } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import type { AugmentationArgs } from '../data/augmentation.js';
 import { batchesOf, epochOrder } from '../data/batch-plan.js';
-import { canonicalJson, sha256Hex } from '../data/canonical-json.js';
 import { taskOf } from '../data/dataset-manifest.js';
 import type { ImageSplit } from '../data/image-split.js';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch, buildLabelBatch, validateInputSpec } from '../data/preprocess.js';
 import { CheckpointMismatchError, TrainConfigError, TrainingDivergedError } from '../errors.js';
 import type { CheckpointStore, EpochRecord, TrainingCheckpoint } from './checkpoint.js';
+import type { TrainingLoss } from './loss.js';
 import { balancedClassWeights, weightedLoss } from './loss.js';
 import type { LrSchedule } from './lr-schedule.js';
 import { learningRateAt, validateSchedule } from './lr-schedule.js';
@@ -63,6 +63,12 @@ export interface TrainArgs {
   schedule?: LrSchedule;
   /** Loss weight per class (index = class), or 'balanced' (n / (k * n_c)); default all 1. */
   classWeights?: readonly number[] | 'balanced';
+  /**
+   * What each step minimises (default cross-entropy of the model's output), plus the penalties of
+   * the model's weight regularizers (e.g. a Dense layer's kernelRegularizer), as Keras' fit adds them.
+   * The validation loss is always the cross-entropy of the model's output scores.
+   */
+  loss?: TrainingLoss;
   /** Default: AUC as MedMNIST defines it (@medsweep/core), for the dataset's task. */
   validationMetric?: ValidationMetric;
   /** Stop when the validation metric has not improved by more than minDelta for `patience` epochs. */
@@ -122,6 +128,8 @@ interface Run {
   settings: Record<string, unknown>;
   metric: ValidationMetric;
   classWeights: readonly number[] | undefined;
+  /** The model whose output the loss scores: the model itself, or a view of it ending at the margin layer. */
+  lossModel: tfjs.LayersModel;
   /** Leaf layers, for per-step dropout seeds. */
   layers: tfjs.layers.Layer[];
   state: RunState;
@@ -153,6 +161,7 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
         args.classWeights === 'balanced'
           ? balancedClassWeights(args.train.labels, numClasses)
           : args.classWeights,
+      lossModel: lossModelOf(args),
       layers: leafLayers(model),
       state: await resume(args, settings, optimizer),
     };
@@ -193,7 +202,7 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
     lr = learningRateAt(args.schedule ?? { kind: 'constant' }, args.optimizer.learningRate, position);
     setLearningRate(optimizer, lr);
     seedDropoutLayers(run.layers, args.seed, epoch, batch);
-    const loss = trainStep(args, optimizer, indices, epoch, run.classWeights);
+    const loss = trainStep(run, indices, epoch);
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, batch, loss, lr);
     lossSum += loss * indices.length;
     seen += indices.length;
@@ -237,13 +246,11 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
   });
 }
 
-/** One optimizer step on the samples `indices`; returns the batch loss. */
+/** One optimizer step on the samples `indices`; returns the batch loss (regularizer penalties included). */
 function trainStep(
-  args: TrainArgs,
-  optimizer: tfjs.Optimizer,
+  { args, optimizer, classWeights, lossModel }: Run,
   indices: Int32Array,
   epoch: number,
-  classWeights: readonly number[] | undefined,
 ): number {
   const { tf, model, train } = args;
   const augmentation = args.augmentation ? { args: args.augmentation, seed: args.seed, epoch } : undefined;
@@ -255,7 +262,12 @@ function trainStep(
   const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
   try {
     const loss = optimizer.minimize(
-      () => weightedLoss(tf, model.apply(x, { training: true }) as tfjs.Tensor, y, args.numClasses, weights),
+      () => {
+        const outputs = lossModel.apply(x, { training: true }) as tfjs.Tensor;
+        const objective = weightedLoss(tf, outputs, y, args.numClasses, weights, args.loss);
+        const penalties = model.calculateLosses();
+        return penalties.length === 0 ? objective : (tf.addN([objective, ...penalties]) as tfjs.Scalar);
+      },
       true,
       variables,
     );
@@ -267,6 +279,15 @@ function trainStep(
   } finally {
     tf.dispose([x, y, ...(weights ? [weights] : [])]);
   }
+}
+
+/**
+ * The model the loss scores: for squared-hinge, a view of `model` from its input to the margin layer
+ * (sharing its layers, so never disposed on its own); else the model itself.
+ */
+function lossModelOf({ tf, model, loss }: TrainArgs): tfjs.LayersModel {
+  if (loss?.kind !== 'squared-hinge') return model;
+  return tf.model({ inputs: model.inputs, outputs: model.getLayer(loss.marginLayer).output });
 }
 
 /** Updates best-epoch bookkeeping and the early-stopping counter after a validation score. */
@@ -345,8 +366,9 @@ async function resume(
 function runSettings(args: TrainArgs): Record<string, unknown> {
   const split = (s: ImageSplit | undefined) =>
     s && { count: s.count, images: sha256Hex(s.images), labels: sha256Hex(s.labels) };
+  // Through JSON and back: settings left undefined are dropped, exactly as a stored checkpoint has them.
   return JSON.parse(
-    canonicalJson({
+    JSON.stringify({
       seed: args.seed,
       epochs: args.epochs,
       batchSize: args.batchSize,
@@ -356,6 +378,7 @@ function runSettings(args: TrainArgs): Record<string, unknown> {
       optimizer: args.optimizer,
       schedule: args.schedule ?? { kind: 'constant' },
       classWeights: args.classWeights,
+      loss: args.loss,
       validationMetric: args.validationMetric?.name ?? 'auc',
       earlyStopping: args.earlyStopping,
       restoreBestWeights: args.restoreBestWeights,
@@ -437,5 +460,17 @@ function validate(args: TrainArgs): void {
   const outputs = args.model.outputs[0]?.shape.at(-1);
   if (outputs !== args.numClasses && !(outputs === 1 && args.numClasses === 2)) {
     throw new TrainConfigError('numClasses', args.numClasses, `the model's ${outputs} output column(s)`);
+  }
+  if (args.loss?.kind === 'squared-hinge') {
+    const { marginLayer } = args.loss;
+    const layer = args.model.layers.find((l) => l.name === marginLayer);
+    const margins = layer?.outputShape.at(-1);
+    if (margins !== outputs) {
+      throw new TrainConfigError(
+        'loss.marginLayer',
+        marginLayer,
+        `a layer of model ${args.model.name} with ${outputs} output column(s), one margin per output`,
+      );
+    }
   }
 }
