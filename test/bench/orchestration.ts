@@ -1,9 +1,10 @@
-// npm run bench:orchestration — orchestration throughput on the real stack, with the synthetic trainer
-// (no TensorFlow: each segment returns at once), so it measures Temporal + workflows + Postgres only.
-// Prints a table and, last, one JSON line:
-// {"trials", "trialsPerSecond", "overheadMsP50", "overheadMsP95", "duplicates"}.
-// Overhead per trial = training start (the train activity begins) − the moment the sweep started the
-// trial's workflow, i.e. the scheduling cost of a trial once a slot is free.
+// npm run bench:orchestration — orchestration on the real stack with the synthetic trainer (no TensorFlow:
+// each segment returns at once), so it measures Temporal + workflows + Postgres only. Two sweeps:
+// `--trials` (1,000) with `--parallel` (64) slots busy gives throughput; `--latency-trials` (100) two at a
+// time gives the scheduling overhead per trial = training start (the train activity begins) − the moment
+// the sweep started the trial's workflow. Prints a table and, last, one JSON line:
+// {"trials", "trialsPerSecond", "overheadMsP50", "overheadMsP95", "saturatedOverheadMsP50",
+//  "saturatedOverheadMsP95", "duplicates"}.
 import { createHash, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -19,10 +20,12 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '1000' },
     parallel: { type: 'string', default: '64' },
+    'latency-trials': { type: 'string', default: '100' },
   },
 });
 const trials = Number(values.trials);
 const parallel = Number(values.parallel);
+const latencyTrials = Number(values['latency-trials']);
 const queue = 'train-bench';
 const config = loadConfig();
 const db = createPrismaClient(config.databaseUrl);
@@ -64,36 +67,53 @@ const train = await createWorker({
 });
 const running = [control.worker.run(), train.worker.run()];
 
-const spec = parseSweepSpec({
-  name: 'orchestration benchmark',
-  project,
-  dataset: 'synthetic',
-  architectures: ['vgg16'],
-  arms: ['scratch'],
-  search: {
-    strategy: 'random',
-    samples: trials,
-    space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
-  },
-  seeds: [0],
-  budget: { maxTrials: trials, maxParallel: parallel, maxEpochs: 1 },
-  resources: { queue, gpus: 0 },
-});
-const started = Date.now();
-const { sweepId } = await submitSweep({ db, temporal }, spec, 'bench');
-const summary: SweepSummary = await temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
-const seconds = (Date.now() - started) / 1000;
+/** One sweep of `n` synthetic trials, `inParallel` at a time: its rate, per-trial overheads and duplicates. */
+async function runSweep(n: number, inParallel: number) {
+  const spec = parseSweepSpec({
+    name: `orchestration benchmark (${n} trials, ${inParallel} in parallel)`,
+    project,
+    dataset: 'synthetic',
+    architectures: ['vgg16'],
+    arms: ['scratch'],
+    search: {
+      strategy: 'random',
+      samples: n,
+      space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
+    },
+    seeds: [0],
+    budget: { maxTrials: n, maxParallel: inParallel, maxEpochs: 1 },
+    resources: { queue, gpus: 0 },
+  });
+  const started = Date.now();
+  const { sweepId } = await submitSweep({ db, temporal }, spec, 'bench');
+  const summary: SweepSummary = await temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
+  const seconds = (Date.now() - started) / 1000;
 
-const overheads: number[] = [];
-for await (const w of temporal.workflow.list({ query: `WorkflowId STARTS_WITH "trial-${sweepId}-"` })) {
-  const index = Number(w.workflowId.split('-').pop());
-  const start = trainingStart.get(`${sweepId}:${index}`);
-  if (start !== undefined) overheads.push(start - w.startTime.getTime());
+  const overheads: number[] = [];
+  for await (const w of temporal.workflow.list({ query: `WorkflowId STARTS_WITH "trial-${sweepId}-"` })) {
+    const index = Number(w.workflowId.split('-').pop());
+    const start = trainingStart.get(`${sweepId}:${index}`);
+    if (start !== undefined) overheads.push(start - w.startTime.getTime());
+  }
+  overheads.sort((a, b) => a - b);
+  const pct = (q: number) =>
+    overheads[Math.min(overheads.length - 1, Math.floor(q * overheads.length))] ?? NaN;
+  const rows = await db.trial.groupBy({ by: ['index'], where: { sweepId }, _count: true });
+  return {
+    recorded: rows.length,
+    duplicates: rows.reduce((d, r) => d + (r._count - 1), 0),
+    completed: summary.counts.completed,
+    seconds,
+    trialsPerSecond: Number((summary.counts.completed / seconds).toFixed(2)),
+    p50: pct(0.5),
+    p95: pct(0.95),
+  };
 }
-overheads.sort((a, b) => a - b);
-const pct = (q: number) => overheads[Math.min(overheads.length - 1, Math.floor(q * overheads.length))] ?? NaN;
-const rows = await db.trial.groupBy({ by: ['index'], where: { sweepId }, _count: true });
-const duplicates = rows.reduce((n, r) => n + (r._count - 1), 0);
+
+// Throughput with every slot busy; scheduling overhead with the system not saturated (a trial's latency
+// at full load is mostly queueing behind the other slots' work, which says nothing about scheduling).
+const load = await runSweep(trials, parallel);
+const light = await runSweep(latencyTrials, 2);
 
 control.worker.shutdown();
 train.worker.shutdown();
@@ -101,19 +121,20 @@ await Promise.allSettled(running);
 await Promise.allSettled([control.close(), train.close(), connection.close(), db.$disconnect()]);
 
 const result = {
-  trials: rows.length,
-  trialsPerSecond: Number((summary.counts.completed / seconds).toFixed(2)),
-  overheadMsP50: pct(0.5),
-  overheadMsP95: pct(0.95),
-  duplicates,
+  trials: load.recorded,
+  trialsPerSecond: load.trialsPerSecond,
+  overheadMsP50: light.p50,
+  overheadMsP95: light.p95,
+  saturatedOverheadMsP50: load.p50,
+  saturatedOverheadMsP95: load.p95,
+  duplicates: load.duplicates + light.duplicates,
 };
 console.log(`| measure | value |\n| --- | --- |`);
-console.log(`| trials recorded (expected ${trials}) | ${result.trials} |`);
-console.log(
-  `| completed | ${summary.counts.completed} in ${seconds.toFixed(1)} s, ${parallel} in parallel |`,
-);
-console.log(`| trials/s | ${result.trialsPerSecond} |`);
-console.log(`| overhead p50 / p95 (ms) | ${result.overheadMsP50} / ${result.overheadMsP95} |`);
-console.log(`| duplicates | ${duplicates} |`);
+console.log(`| trials recorded (expected ${trials}) | ${load.recorded} |`);
+console.log(`| completed | ${load.completed} in ${load.seconds.toFixed(1)} s, ${parallel} in parallel |`);
+console.log(`| trials/s | ${load.trialsPerSecond} |`);
+console.log(`| overhead p50 / p95 (ms), ${latencyTrials} trials 2 at a time | ${light.p50} / ${light.p95} |`);
+console.log(`| overhead p50 / p95 (ms), all ${parallel} slots busy | ${load.p50} / ${load.p95} |`);
+console.log(`| duplicates | ${result.duplicates} |`);
 console.log(JSON.stringify(result));
-if (result.trials !== trials || duplicates !== 0) process.exit(1);
+if (load.recorded !== trials || light.recorded !== latencyTrials || result.duplicates !== 0) process.exit(1);
