@@ -217,7 +217,8 @@ export function registerDataCommands(program: Command): void {
     .description('upload a Keras .h5 weights file and register it, e.g. --name imagenet/squeezenet1_1')
     .requiredOption('--name <ref/architecture>', 'weights source name: <ref>/<architecture>')
     .option('--project <slug>', 'project', 'default')
-    .action(async (file: string, opts: { name: string; project: string }) => {
+    .option('--json', 'print {"name", "sha256", "created"} as JSON')
+    .action(async (file: string, opts: { name: string; project: string; json?: boolean }) => {
       const architecture = opts.name.split('/')[1];
       if (!architecture)
         throw new RangeError(
@@ -231,7 +232,9 @@ export function registerDataCommands(program: Command): void {
           project: opts.project,
         });
         console.log(
-          `weights ${opts.name} (sha256 ${r.sha256}) ${r.created ? 'registered' : 'already registered'}`,
+          opts.json
+            ? JSON.stringify({ name: opts.name, sha256: r.sha256, created: r.created })
+            : `weights ${opts.name} (sha256 ${r.sha256}) ${r.created ? 'registered' : 'already registered'}`,
         );
       });
     });
@@ -239,11 +242,14 @@ export function registerDataCommands(program: Command): void {
     .command('from-trial <trialId>')
     .description("register a completed trial's output weights, e.g. --name pneumonia/vgg16")
     .requiredOption('--name <ref/architecture>', 'weights source name')
-    .action(async (trialId: string, opts: { name: string }) => {
+    .option('--json', 'print {"name", "trialId", "created"} as JSON')
+    .action(async (trialId: string, opts: { name: string; json?: boolean }) => {
       await withContext(async (ctx) => {
         const r = await registerTrialWeights(ctx, { trialId, name: opts.name });
         console.log(
-          `weights ${opts.name} ${r.created ? 'registered' : 'already registered'} from trial ${trialId}`,
+          opts.json
+            ? JSON.stringify({ name: opts.name, trialId, created: r.created })
+            : `weights ${opts.name} ${r.created ? 'registered' : 'already registered'} from trial ${trialId}`,
         );
       });
     });

@@ -22,7 +22,7 @@ export function registerStackCommands(program: Command): void {
   stack
     .command('status')
     .description('what runs, on which ports, and whether it is healthy (exit 1 if any is not)')
-    .option('--json', 'one JSON array on stdout')
+    .option('--json', 'one JSON object {services, dashboard} on stdout')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
       const rows = await stackStatus(config);
@@ -45,9 +45,14 @@ export function registerStackCommands(program: Command): void {
   program
     .command('migrate')
     .description('apply pending database migrations (offline, from packages/db/prisma/migrations)')
-    .action(async () => {
+    .option('--json', 'print {"applied", "alreadyApplied"} as JSON')
+    .action(async (opts: { json?: boolean }) => {
       const { applyMigrations } = await import('@medsweep/db');
       const { applied, alreadyApplied } = await applyMigrations(loadConfig().databaseUrl);
+      if (opts.json) {
+        console.log(JSON.stringify({ applied, alreadyApplied }));
+        return;
+      }
       console.log(
         `migrations: ${applied.length} applied${applied.length ? ` (${applied.join(', ')})` : ''}, ${alreadyApplied.length} already applied`,
       );

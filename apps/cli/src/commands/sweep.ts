@@ -146,10 +146,13 @@ export function registerSweepCommands(program: Command): void {
     sweep
       .command(`${name} <sweepId>`)
       .description(description)
-      .action(async (sweepId: string) => {
+      .option('--json', 'print {"sweepId", "requested"} as JSON')
+      .action(async (sweepId: string, opts: { json?: boolean }) => {
         await withContext(async (ctx) => {
           await fn(ctx, sweepId, ctx.actor);
-          console.log(`sweep ${sweepId}: ${name} requested`);
+          console.log(
+            opts.json ? JSON.stringify({ sweepId, requested: name }) : `sweep ${sweepId}: ${name} requested`,
+          );
         });
       });
   act(
