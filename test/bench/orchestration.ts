@@ -5,7 +5,7 @@
 // the sweep started the trial's workflow. Prints a table and, last, one JSON line:
 // {"trials", "trialsPerSecond", "overheadMsP50", "overheadMsP95", "saturatedOverheadMsP50",
 //  "saturatedOverheadMsP95", "duplicates"}.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { submitSweep } from '@medsweep/api';
@@ -15,6 +15,7 @@ import { createPrismaClient } from '@medsweep/db';
 import { createSyntheticTrainActivities, createWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { SweepSummary, TrainActivities } from '@medsweep/workflows';
+import { createSyntheticProject } from '../integration/support/synthetic-project.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,20 +34,7 @@ const connection = await Connection.connect({ address: config.temporal.address }
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
 const project = `bench-${randomUUID().slice(0, 8)}`;
-const p = await db.project.create({ data: { slug: project, name: project } });
-await db.dataset.create({
-  data: {
-    projectId: p.id,
-    name: 'synthetic',
-    contentHash: createHash('sha256').update(project).digest('hex'),
-    manifestUri: 's3://none/none.json',
-    splits: {},
-    numClasses: 2,
-    task: 'binary-class',
-    licence: 'n/a',
-    source: 'bench',
-  },
-});
+await createSyntheticProject(db, project, 'bench');
 
 // Training start per trial, observed where the trainer begins.
 const trainingStart = new Map<string, number>();

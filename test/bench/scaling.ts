@@ -8,7 +8,7 @@
 // Prints a table and, last, one JSON line:
 // {"segmentMs", "slotsPerWorker", "runs": [{"workers", "trials", "seconds", "trialsPerSecond",
 //   "idealTrialsPerSecond", "efficiency", "duplicates", "eventsPerTrial", "workflowTasksPerTrial"}]}.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { submitSweep } from '@medsweep/api';
@@ -19,6 +19,7 @@ import { createWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
 import { startWorkerProcess } from '../integration/support/worker-process.js';
+import { createSyntheticProject } from '../integration/support/synthetic-project.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,20 +41,7 @@ const connection = await Connection.connect({ address: config.temporal.address }
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
 const project = `scaling-${tag}`;
-const p = await db.project.create({ data: { slug: project, name: project } });
-await db.dataset.create({
-  data: {
-    projectId: p.id,
-    name: 'synthetic',
-    contentHash: createHash('sha256').update(project).digest('hex'),
-    manifestUri: 's3://none/none.json',
-    splits: {},
-    numClasses: 2,
-    task: 'binary-class',
-    licence: 'n/a',
-    source: 'bench',
-  },
-});
+await createSyntheticProject(db, project, 'bench');
 // The control plane runs here, large enough never to be the limit of the fleet sizes measured.
 const control = await createWorker({ config, queue: TASK_QUEUES.control, concurrency: 50 });
 const controlRun = control.worker.run();

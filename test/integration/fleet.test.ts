@@ -3,7 +3,7 @@
 // trials to the CPU and to the GPU pool, and, mid-sweep, one train worker and one control worker killed
 // with SIGKILL and one GPU worker stopped with SIGTERM. Nothing may be lost or done twice: every trial is
 // recorded exactly once, on a worker of the pool its resources name.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitSweep } from '@medsweep/api';
@@ -15,6 +15,7 @@ import { sweepWorkflowId, TASK_QUEUES, trialWorkflowId } from '@medsweep/workflo
 import type { SweepSummary } from '@medsweep/workflows';
 import { startWorkerProcess } from './support/worker-process.js';
 import type { WorkerProcess } from './support/worker-process.js';
+import { createSyntheticProject } from './support/synthetic-project.js';
 
 const config = loadConfig();
 const tag = randomUUID().slice(0, 8);
@@ -93,20 +94,7 @@ async function trainHistory(sweepId: string, index: number) {
 }
 
 beforeAll(async () => {
-  const p = await db.project.create({ data: { slug: project, name: project } });
-  await db.dataset.create({
-    data: {
-      projectId: p.id,
-      name: 'synthetic',
-      contentHash: createHash('sha256').update(project).digest('hex'),
-      manifestUri: 's3://none/none.json',
-      splits: {},
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'n/a',
-      source: 'test',
-    },
-  });
+  await createSyntheticProject(db, project, 'test');
   connection = await Connection.connect({ address: config.temporal.address });
   temporal = new Client({ connection, namespace: config.temporal.namespace });
   const env = { MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelSweep, pauseSweep, submitSweep, sweepProgress, UnknownDatasetError } from '@medsweep/api';
@@ -11,6 +11,7 @@ import { createWorker, createSyntheticTrainActivities } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
+import { createSyntheticProject } from './support/synthetic-project.js';
 
 // Orchestration on the real Temporal server and Postgres, with the synthetic trainer (fixed-duration,
 // deterministic metric) so the test measures workflows, not TensorFlow.
@@ -43,24 +44,11 @@ async function result(sweepId: string): Promise<SweepSummary> {
 }
 
 beforeAll(async () => {
-  const p = await db.project.create({ data: { slug: project, name: project } });
-  await db.dataset.create({
-    data: {
-      projectId: p.id,
-      name: 'synthetic',
-      contentHash: createHash('sha256').update(randomUUID()).digest('hex'),
-      manifestUri: 's3://none/none.json',
-      splits: {},
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'n/a',
-      source: 'test',
-    },
-  });
+  const projectId = await createSyntheticProject(db, project, 'test');
   for (const arch of ['vgg16', 'resnet50', 'densenet121']) {
     await db.weightsSource.create({
       data: {
-        projectId: p.id,
+        projectId,
         name: `imagenet/${arch}`,
         kind: 'file',
         uri: `s3://none/${arch}.h5`,

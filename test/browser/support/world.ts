@@ -3,7 +3,7 @@
 // another suite's workflows, nor theirs this one's), a project with a synthetic dataset and weights, users
 // of each role, and in-process workers with the synthetic trainer (storing predictions and Grad-CAM
 // images like the real one, see trainer-with-outputs.ts).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createUser } from '@medsweep/api';
 import { configFromEnv } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
@@ -17,6 +17,7 @@ import { TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import Long from 'long';
 import { createTrainerWithOutputs } from './trainer-with-outputs.js';
+import { createSyntheticProject } from '../../integration/support/synthetic-project.js';
 
 /** The namespace browser tests run workflows in; registered once on the stack's Temporal, then reused. */
 export const BROWSER_TEST_NAMESPACE = 'medsweep-browser-test';
@@ -108,24 +109,11 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
   const db = createPrismaClient(databaseUrl);
 
   const project = `web-${randomUUID().slice(0, 8)}`;
-  const p = await db.project.create({ data: { slug: project, name: `Browser test ${project}` } });
-  await db.dataset.create({
-    data: {
-      projectId: p.id,
-      name: 'synthetic',
-      contentHash: createHash('sha256').update(randomUUID()).digest('hex'),
-      manifestUri: 's3://none/none.json',
-      splits: {},
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'n/a',
-      source: 'browser test',
-    },
-  });
+  const projectId = await createSyntheticProject(db, project, 'browser test', `Browser test ${project}`);
   for (const arch of ['vgg16', 'resnet50']) {
     await db.weightsSource.create({
       data: {
-        projectId: p.id,
+        projectId,
         name: `imagenet/${arch}`,
         kind: 'file',
         uri: `s3://none/${arch}.h5`,
@@ -143,7 +131,7 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
       password: PASSWORD,
       displayName: `Test ${role}`,
       actor: 'system:browser-test',
-      memberships: [{ projectId: p.id, role }],
+      memberships: [{ projectId, role }],
     });
     users[role] = { email, password: PASSWORD, role };
   }
