@@ -22,6 +22,7 @@ import {
   UnknownArchitectureError,
   UnreadableImageError,
   UnseedableModelError,
+  UnsupportedHyperparameterError,
   WeightsCountMismatchError,
   WeightsFileCorruptError,
   WeightsFileNotHdf5Error,
@@ -63,6 +64,7 @@ const PERMANENT: readonly (abstract new (...args: never[]) => Error)[] = [
   InvalidTransferModeError,
   TrainConfigError,
   UnseedableModelError,
+  UnsupportedHyperparameterError,
   // A seeded run diverges the same way every time.
   TrainingDivergedError,
   // A checkpoint of a different configuration, or one that does not decode.

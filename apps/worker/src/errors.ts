@@ -50,18 +50,6 @@ export class UnsupportedWeightsError extends WorkerError {
   }
 }
 
-/** Thrown when a trial sets a hyperparameter to a value the trainer cannot honour. */
-export class UnsupportedHyperparameterError extends WorkerError {
-  constructor(
-    readonly trialKey: string,
-    readonly parameter: string,
-    readonly received: unknown,
-    readonly accepted: string,
-  ) {
-    super(`trial ${trialKey}: params.${parameter} = ${JSON.stringify(received)}; accepted: ${accepted}`);
-  }
-}
-
 /** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
 export class SegmentRangeError extends WorkerError {
   constructor(

@@ -32,9 +32,18 @@ const { values, positionals } = parseArgs({
   options: { 'out-dir': { type: 'string', default: 'docs/results' } },
 });
 
+/** Hyperparameters a spec run here must search: the runner states them instead of taking protocol defaults. */
+const REQUIRED_SEARCH_PARAMS = ['lr', 'batchSize', 'optimizer'] as const;
+
 /** Reads and validates a spec the runner can run; every spec is checked before any trains. */
 async function readSpec(specPath: string): Promise<SweepSpec> {
   const spec = parseSweepSpecText(await readFile(specPath, 'utf8'), specPath);
+  const missing = REQUIRED_SEARCH_PARAMS.filter((name) => !(name in spec.search.space));
+  if (missing.length > 0) {
+    throw new Error(
+      `${specPath}: search.space lacks ${missing.join(', ')}; the runner needs ${REQUIRED_SEARCH_PARAMS.join(', ')} in it, so no protocol default hides in a result`,
+    );
+  }
   if (spec.earlyStopping.kind !== 'none') {
     throw new Error(
       `${specPath}: earlyStopping.kind is ${spec.earlyStopping.kind}; the runner trains every trial to the end, so accepted: none`,

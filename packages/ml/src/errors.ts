@@ -552,3 +552,21 @@ export class PngEncoderUnavailableError extends Error {
     this.name = 'PngEncoderUnavailableError';
   }
 }
+
+// ---- sweep trials (src/trial) ----
+
+/**
+ * Thrown by trialTrainingSettings() when a trial sets a hyperparameter to a value the trainer cannot
+ * honour: a value of the wrong type, an optimizer other than adam or sgd, or a non-zero weight decay.
+ */
+export class UnsupportedHyperparameterError extends Error {
+  constructor(
+    readonly trialKey: string,
+    readonly parameter: string,
+    readonly received: unknown,
+    readonly accepted: string,
+  ) {
+    super(`trial ${trialKey}: params.${parameter} = ${JSON.stringify(received)}; accepted: ${accepted}`);
+    this.name = 'UnsupportedHyperparameterError';
+  }
+}

@@ -28,6 +28,7 @@ export * from './models/index.js';
 export * from './weights/index.js';
 export * from './evaluation/index.js';
 export * from './saliency/index.js';
+export * from './trial/index.js';
 export {
   InvalidArchitectureArgsError,
   UnknownArchitectureError,
@@ -43,5 +44,6 @@ export {
   TrainedWeightsInputMissingError,
   GradCamConfigError,
   PngEncoderUnavailableError,
+  UnsupportedHyperparameterError,
 } from './errors.js';
 export type { ArchitectureArgProblem } from './errors.js';

@@ -18,15 +18,18 @@ import type {
   ModelInputSpec,
   TrainProgress,
   TrainResult,
+  TrialTrainingSettings,
   ValidationMetric,
 } from '@medsweep/ml';
 import {
+  buildTrialModel,
   evaluatePredictions,
   exportGradCams,
   operatingPointRule,
   predictSplit,
   saveKerasWeights,
   train,
+  trialTrainingSettings,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type {
@@ -50,11 +53,8 @@ import { TrainHeartbeater, checkpointFromHeartbeat } from '../train-heartbeat.js
 import { artifactPrefix, storeTrialOutputs } from '../trial-artifacts.js';
 import type { PrimaryMetric } from '../trial-config.js';
 import { primaryMetric, trialConfigHash } from '../trial-config.js';
-import { buildTrialModel } from '../trial-model.js';
 import type { EpochPoint } from '../trial-records.js';
 import { closeAttempt, openAttempt, recordEpochMetrics, trialAttemptNumber } from '../trial-records.js';
-import type { TrainingSettings } from '../training-settings.js';
-import { trainingSettings } from '../training-settings.js';
 import { fetchWeights } from '../weights.js';
 
 /** The training loop: @medsweep/ml's train(); tests may wrap it to observe a run. */
@@ -170,7 +170,7 @@ async function runSegment(
     ? new HandBackPolicy(run.shutdown, trial.trialKey, run.identity.identity)
     : undefined;
   handBack?.beforeStart(resumeFrom?.epoch ?? 0);
-  const settings = trainingSettings(trial);
+  const settings = trialTrainingSettings(trial);
   const dataset = await fetchDataset(run.store, run.cache, trial.dataset);
   signal.throwIfAborted();
   const weightsPath = await initialWeights(run, trial);
@@ -195,8 +195,7 @@ async function runSegment(
       ...settings,
       ...(loss ? { loss } : {}),
       validationMetric: scorer,
-      // The schedule spans the whole budget; this call ends at the segment's rung.
-      epochs: maxEpochs,
+      // settings.epochs is the whole budget, which the schedule spans; this call ends at the segment's rung.
       stopAfterEpoch: untilEpoch,
       seed: plan.seed,
       checkpoints,
@@ -349,7 +348,7 @@ interface TrainedModel {
   gradCamLayer?: string;
   dataset: Dataset;
   result: TrainResult;
-  settings: TrainingSettings;
+  settings: TrialTrainingSettings;
   metric: PrimaryMetric;
   /** Name of the validation metric in the run's history. */
   scorer: string;

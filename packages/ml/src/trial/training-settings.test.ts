@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseSweepSpec } from '@medsweep/core/sweep';
 import type { SweepSpecInput } from '@medsweep/core/sweep';
-import type { TrialInput } from '@medsweep/workflows';
-import { UnsupportedHyperparameterError } from './errors.js';
-import { trainingSettings } from './training-settings.js';
+import { UnsupportedHyperparameterError } from '../errors.js';
+import type { SweepTrial } from './sweep-trial.js';
+import { trialTrainingSettings } from './training-settings.js';
 
 const BASE: SweepSpecInput = {
   name: 'settings',
@@ -19,35 +19,26 @@ function trial(
   params: Record<string, number | string>,
   arm = 'scratch',
   spec: Partial<SweepSpecInput> = {},
-): TrialInput {
+): SweepTrial {
   return {
-    sweepId: 's',
-    sweepWorkflowId: 'sweep-s',
     trialKey: 's:0',
     plan: { index: 0, architecture: 'vgg16', arm, params, seed: 1, configIndex: 0 },
     spec: parseSweepSpec({ ...BASE, ...spec }),
-    dataset: {
-      id: 'd',
-      manifestUri: 's3://b/datasets/x.json',
-      manifestSha256: 'a'.repeat(64),
-      numClasses: 2,
-      task: 'binary-class',
-    },
-    rungs: [],
   };
 }
 
-describe('trainingSettings', () => {
+describe('trialTrainingSettings', () => {
   it('follows the MedMNIST protocol where the search space is silent', () => {
-    expect(trainingSettings(trial({}))).toEqual({
+    expect(trialTrainingSettings(trial({}))).toEqual({
       optimizer: { kind: 'adam', learningRate: 1e-3 },
       batchSize: 128,
       schedule: { kind: 'constant' },
+      epochs: 100,
     });
   });
 
   it("maps the spec's schedule, augmentation, class weights and patience", () => {
-    const settings = trainingSettings(
+    const settings = trialTrainingSettings(
       trial({ lr: 0.1, optimizer: 'sgd', momentum: 0.9, batchSize: 32 }, 'scratch', {
         training: {
           schedule: { kind: 'step', milestones: [50, 75], gamma: 0.1 },
@@ -61,12 +52,13 @@ describe('trainingSettings', () => {
       optimizer: { kind: 'sgd', learningRate: 0.1, momentum: 0.9 },
       batchSize: 32,
       schedule: { kind: 'step', milestones: [50, 75], gamma: 0.1 },
+      epochs: 100,
       augmentation: { rotationDegrees: 10, horizontalFlip: true, verticalFlip: false, zoomRange: [0.9, 1.1] },
       classWeights: 'balanced',
       earlyStopping: { patience: 5 },
     });
     expect(
-      trainingSettings(trial({}, 'scratch', { training: { schedule: { kind: 'sgdr', period: 10 } } }))
+      trialTrainingSettings(trial({}, 'scratch', { training: { schedule: { kind: 'sgdr', period: 10 } } }))
         .schedule,
     ).toEqual({ kind: 'sgdr', firstPeriodEpochs: 10, periodMultiplier: 2, minLearningRate: 0 });
   });
@@ -74,15 +66,17 @@ describe('trainingSettings', () => {
   it("scales a pretrained arm's learning rate by the transfer multiplier", () => {
     const spec = { transfer: { mode: 'fine-tune-top' as const, blocks: 2, lrMultiplier: 0.1 } };
     expect(
-      trainingSettings(trial({ lr: 0.01 }, 'pretrained:imagenet', spec)).optimizer.learningRate,
+      trialTrainingSettings(trial({ lr: 0.01 }, 'pretrained:imagenet', spec)).optimizer.learningRate,
     ).toBeCloseTo(0.001, 12);
-    expect(trainingSettings(trial({ lr: 0.01 }, 'scratch', spec)).optimizer.learningRate).toBe(0.01);
+    expect(trialTrainingSettings(trial({ lr: 0.01 }, 'scratch', spec)).optimizer.learningRate).toBe(0.01);
   });
 
   it('refuses weight decay and mistyped values instead of ignoring them', () => {
-    expect(() => trainingSettings(trial({ weightDecay: 1e-4 }))).toThrow(UnsupportedHyperparameterError);
-    expect(() => trainingSettings(trial({ weightDecay: 0 }))).not.toThrow();
-    expect(() => trainingSettings(trial({ lr: 'fast' }))).toThrow('params.lr = "fast"; accepted: a number');
-    expect(() => trainingSettings(trial({ optimizer: 'rmsprop' }))).toThrow(/adam or sgd/);
+    expect(() => trialTrainingSettings(trial({ weightDecay: 1e-4 }))).toThrow(UnsupportedHyperparameterError);
+    expect(() => trialTrainingSettings(trial({ weightDecay: 0 }))).not.toThrow();
+    expect(() => trialTrainingSettings(trial({ lr: 'fast' }))).toThrow(
+      'params.lr = "fast"; accepted: a number',
+    );
+    expect(() => trialTrainingSettings(trial({ optimizer: 'rmsprop' }))).toThrow(/adam or sgd/);
   });
 });

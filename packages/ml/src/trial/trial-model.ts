@@ -1,19 +1,22 @@
 // The model a trial trains: its architecture at the spec's size, seeded initial weights, and for a
-// pretrained arm the base weights of the weights source with the spec's transfer mode. A classical
+// pretrained arm the base weights of a local weights file with the spec's transfer mode. A classical
 // model (logistic regression, HOG + linear SVM) trains from scratch with the loss its registry entry names.
 import { modelFor } from '@medsweep/core/sweep';
+import type { SweepSpec } from '@medsweep/core/sweep';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Dataset, ModelInputSpec, Tf, TrainingLoss, TransferMode, TransferSummary } from '@medsweep/ml';
-import {
-  applyTransferMode,
-  buildTrialClassifier,
-  getModelType,
-  initializeWeights,
-  InvalidTransferModeError,
-  loadKerasWeights,
-  readKerasWeightsInput,
-} from '@medsweep/ml';
-import type { TrialInput } from '@medsweep/workflows';
+import type { Tf } from '../backend.js';
+import type { Dataset } from '../data/dataset-store.js';
+import type { ModelInputSpec } from '../data/preprocess.js';
+import { InvalidTransferModeError } from '../errors.js';
+import { buildTrialClassifier } from '../evaluation/trained-model.js';
+import { getModelType } from '../models/registry.js';
+import type { TransferMode, TransferSummary } from '../models/transfer.js';
+import { applyTransferMode } from '../models/transfer.js';
+import { initializeWeights } from '../training/initialize-weights.js';
+import type { TrainingLoss } from '../training/loss.js';
+import { loadKerasWeights } from '../weights/load-keras-weights.js';
+import { readKerasWeightsInput } from '../weights/save-keras-weights.js';
+import type { SweepTrial } from './sweep-trial.js';
 
 export interface TrialModel {
   model: tfjs.LayersModel;
@@ -29,9 +32,12 @@ export interface TrialModel {
 
 export interface BuildTrialModelArgs {
   tf: Tf;
-  trial: TrialInput;
+  trial: Pick<SweepTrial, 'spec' | 'plan'>;
   dataset: Dataset;
-  /** Local path of the pretrained arm's weights; undefined for scratch. */
+  /**
+   * Local path of the pretrained arm's Keras HDF5 weights (an imported file, or an earlier trial's
+   * output weights, which record their input); undefined for scratch. Callers fetch it.
+   */
   weightsPath?: string;
 }
 
@@ -128,7 +134,7 @@ function inputFor(
   };
 }
 
-function transferMode(transfer: TrialInput['spec']['transfer'], architecture: string): TransferMode {
+function transferMode(transfer: SweepSpec['transfer'], architecture: string): TransferMode {
   switch (transfer.mode) {
     case 'frozen':
       return { kind: 'frozen' };

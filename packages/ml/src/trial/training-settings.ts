@@ -1,36 +1,40 @@
-// How a trial's sampled hyperparameters and the sweep's training section become the trainer's settings.
-import type { AugmentationArgs, LrSchedule, OptimizerArgs, TrainArgs } from '@medsweep/ml';
-import type { TrialInput } from '@medsweep/workflows';
-import { UnsupportedHyperparameterError } from './errors.js';
+// How a trial's sampled hyperparameters and its sweep's training section become the trainer's settings.
+import type { SweepSpec } from '@medsweep/core/sweep';
+import type { AugmentationArgs } from '../data/augmentation.js';
+import { UnsupportedHyperparameterError } from '../errors.js';
+import type { LrSchedule } from '../training/lr-schedule.js';
+import type { OptimizerArgs } from '../training/optimizer.js';
+import type { TrainArgs } from '../training/trainer.js';
+import type { SweepTrial } from './sweep-trial.js';
 
 /** Settings of the MedMNIST benchmark protocol, for hyperparameters a search space leaves out. */
 export const PROTOCOL_DEFAULTS = { lr: 1e-3, batchSize: 128, optimizer: 'adam' } as const;
 
-export type TrainingSettings = Pick<
+export type TrialTrainingSettings = Pick<
   TrainArgs,
-  'optimizer' | 'batchSize' | 'schedule' | 'augmentation' | 'classWeights' | 'earlyStopping'
+  'optimizer' | 'batchSize' | 'schedule' | 'augmentation' | 'classWeights' | 'earlyStopping' | 'epochs'
 >;
 
 /**
- * The trainer settings of a trial. The learning rate of a pretrained arm is scaled by
- * spec.transfer.lrMultiplier (fine-tuning uses a lower rate); momentum applies to SGD only. Throws
- * UnsupportedHyperparameterError for a parameter of the wrong type, and for weight decay, which the
- * trainer does not implement (a sampled value must never be ignored silently).
+ * The trainer settings of a trial, trained for budget.maxEpochs (the schedule spans the whole budget).
+ * The learning rate of a pretrained arm is scaled by spec.transfer.lrMultiplier (fine-tuning uses a
+ * lower rate); momentum applies to SGD only. Throws UnsupportedHyperparameterError for a parameter of
+ * the wrong type, and for weight decay, which the trainer does not implement (a sampled value must
+ * never be ignored silently).
  */
-export function trainingSettings(trial: TrialInput): TrainingSettings {
-  const { plan, spec } = trial;
+export function trialTrainingSettings({ trialKey, spec, plan }: SweepTrial): TrialTrainingSettings {
   const params = plan.params;
   const number = (name: string, fallback?: number): number | undefined => {
     const value = params[name] ?? fallback;
     if (value !== undefined && typeof value !== 'number') {
-      throw new UnsupportedHyperparameterError(trial.trialKey, name, value, 'a number');
+      throw new UnsupportedHyperparameterError(trialKey, name, value, 'a number');
     }
     return value;
   };
   const weightDecay = number('weightDecay');
   if (weightDecay !== undefined && weightDecay !== 0) {
     throw new UnsupportedHyperparameterError(
-      trial.trialKey,
+      trialKey,
       'weightDecay',
       weightDecay,
       '0 (the trainer has no weight decay)',
@@ -38,7 +42,7 @@ export function trainingSettings(trial: TrialInput): TrainingSettings {
   }
   const kind = params['optimizer'] ?? PROTOCOL_DEFAULTS.optimizer;
   if (kind !== 'adam' && kind !== 'sgd') {
-    throw new UnsupportedHyperparameterError(trial.trialKey, 'optimizer', kind, 'adam or sgd');
+    throw new UnsupportedHyperparameterError(trialKey, 'optimizer', kind, 'adam or sgd');
   }
   const multiplier = plan.arm === 'scratch' ? 1 : spec.transfer.lrMultiplier;
   const learningRate = (number('lr', PROTOCOL_DEFAULTS.lr) as number) * multiplier;
@@ -54,13 +58,14 @@ export function trainingSettings(trial: TrialInput): TrainingSettings {
     optimizer,
     batchSize: number('batchSize', PROTOCOL_DEFAULTS.batchSize) as number,
     schedule: scheduleOf(training.schedule),
+    epochs: spec.budget.maxEpochs,
     ...(augmentation ? { augmentation } : {}),
     ...(training.classWeights === 'balanced' ? { classWeights: 'balanced' as const } : {}),
     ...(patience === undefined ? {} : { earlyStopping: { patience } }),
   };
 }
 
-function scheduleOf(schedule: TrialInput['spec']['training']['schedule']): LrSchedule {
+function scheduleOf(schedule: SweepSpec['training']['schedule']): LrSchedule {
   switch (schedule.kind) {
     case 'constant':
       return { kind: 'constant' };
@@ -84,7 +89,7 @@ function scheduleOf(schedule: TrialInput['spec']['training']['schedule']): LrSch
 }
 
 /** The spec's augmentation, or undefined when it changes nothing. `scale` s zooms within [1 - s, 1 + s]. */
-function augmentationOf(a: TrialInput['spec']['training']['augmentation']): AugmentationArgs | undefined {
+function augmentationOf(a: SweepSpec['training']['augmentation']): AugmentationArgs | undefined {
   if (a.rotationDegrees === 0 && !a.horizontalFlip && !a.verticalFlip && a.scale === 0) return undefined;
   return {
     rotationDegrees: a.rotationDegrees,
