@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MedsweepConfig } from '@medsweep/config';
-import { repoRoot } from '@medsweep/config';
+import { DEV_SESSION_SECRET, repoRoot } from '@medsweep/config';
 import { MissingBinaryError, PortInUseError, ServiceUnhealthyError } from './errors.js';
 import { isListening, waitFor } from './net.js';
 import { logFile, runningPid, startProcess, stopProcess, tailLog } from './processes.js';
@@ -14,6 +15,19 @@ export interface LocalWeb {
   pid: number;
   log: string;
   started: boolean;
+}
+
+/**
+ * `next start` runs in production mode, which refuses the public development session secret: the local
+ * stack gets its own random one, kept owner-readable beside its data so sessions survive a restart.
+ */
+function localSessionSecret(dir: string): string {
+  const file = join(dir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 /** Answers once the dashboard serves its login page (the one page that needs no session). */
@@ -42,6 +56,15 @@ export async function startLocalWeb(config: MedsweepConfig): Promise<LocalWeb> {
       dir,
       command: process.execPath,
       args: [next, 'start', app, '--port', String(config.webPort), '--hostname', WEB_HOST],
+      env: {
+        // An explicitly configured secret wins; the local one only fills the gap.
+        MEDSWEEP_SESSION_SECRET:
+          config.auth.sessionSecret === DEV_SESSION_SECRET
+            ? localSessionSecret(dir)
+            : config.auth.sessionSecret,
+        // Plain http on the loopback interface only: a Secure cookie would never be sent back.
+        MEDSWEEP_COOKIE_SECURE: 'false',
+      },
     });
   }
   const ok = await waitFor(() => webHealth(url), 60_000, 500);
