@@ -10,14 +10,20 @@ export function registerStackCommands(program: Command): void {
   stack
     .command('up')
     .description('install-free start of every managed service, wait until healthy, create bucket, migrate')
-    .action(async () => {
-      await stackUp(loadConfig());
+    .option('--json', 'print {"steps": [...]} (what was started or found running) as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const steps: string[] = [];
+      await stackUp(loadConfig(), opts.json ? (line) => steps.push(line) : console.log);
+      if (opts.json) console.log(JSON.stringify({ steps }));
     });
   stack
     .command('down')
     .description('stop every service this stack started')
-    .action(async () => {
-      await stackDown(loadConfig());
+    .option('--json', 'print {"steps": [...]} (what was stopped) as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const steps: string[] = [];
+      await stackDown(loadConfig(), opts.json ? (line) => steps.push(line) : console.log);
+      if (opts.json) console.log(JSON.stringify({ steps }));
     });
   stack
     .command('status')

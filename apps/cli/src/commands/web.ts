@@ -75,9 +75,13 @@ async function ensureLocalAccounts(ctx: CliContext, projectSlug: string): Promis
  * Starts the dashboard in the background (once per stack) with sign-ins for every role on the project,
  * and prints where to open it.
  */
-export async function startDashboard(ctx: CliContext, projectSlug: string): Promise<string> {
+export async function startDashboard(ctx: CliContext, projectSlug: string, json = false): Promise<string> {
   const accounts = await ensureLocalAccounts(ctx, projectSlug);
   const web = await startLocalWeb(ctx.config);
+  if (json) {
+    console.log(JSON.stringify({ ...web, project: projectSlug, accounts }));
+    return web.url;
+  }
   console.log(
     `dashboard: ${web.started ? 'started' : 'already running'} at ${web.url} (pid ${web.pid}, log ${web.log})`,
   );
@@ -95,15 +99,20 @@ export function registerWebCommands(program: Command): void {
     .command('start')
     .description('start the built dashboard in the background, with one sign-in per role on the project')
     .option('--project <slug>', 'project the local sign-ins are members of', 'demo')
-    .action(async (opts: { project: string }) => {
+    .option('--json', 'print {"url", "pid", "log", "started", "project", "accounts"} as JSON')
+    .action(async (opts: { project: string; json?: boolean }) => {
       await withContext(async (ctx) => {
-        await startDashboard(ctx, opts.project);
+        await startDashboard(ctx, opts.project, opts.json);
       });
     });
   web
     .command('stop')
     .description('stop the background dashboard')
-    .action(async () => {
-      console.log(`dashboard: ${(await stopLocalWeb(loadConfig())) ? 'stopped' : 'not running'}`);
+    .option('--json', 'print {"stopped": boolean} as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stopped = await stopLocalWeb(loadConfig());
+      console.log(
+        opts.json ? JSON.stringify({ stopped }) : `dashboard: ${stopped ? 'stopped' : 'not running'}`,
+      );
     });
 }
