@@ -133,7 +133,7 @@ export function registerDemoCommand(program: Command): void {
         console.log(
           `  MinIO        ${config.s3.endpoint} (console http://127.0.0.1:${config.s3.consolePort})`,
         );
-        console.log(`  workers      .stack/workers/*/server.log`);
+        console.log(`  workers      ${join(config.stackDir, 'workers', '*', 'server.log')}`);
         console.log(
           `  more         medsweep leaderboard ${sweepId} --format latex | medsweep sweep list | npm run stack:down`,
         );
