@@ -8,14 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { submitSweep } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
-import { parseSweepSpec } from '@medsweep/core';
 import { createPrismaClient } from '@medsweep/db';
 import { createSyntheticTrainActivities, createWorker } from '@medsweep/worker';
-import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
-import type { SweepSummary, TrainActivities } from '@medsweep/workflows';
+import { TASK_QUEUES } from '@medsweep/workflows';
+import type { TrainActivities } from '@medsweep/workflows';
 import { createSyntheticProject } from '../integration/support/synthetic-project.js';
+import { percentiles } from './support/percentiles.js';
+import { runSyntheticSweep } from './support/synthetic-sweep.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,44 +57,29 @@ const running = [control.worker.run(), train.worker.run()];
 
 /** One sweep of `n` synthetic trials, `inParallel` at a time: its rate, per-trial overheads and duplicates. */
 async function runSweep(n: number, inParallel: number) {
-  const spec = parseSweepSpec({
-    name: `orchestration benchmark (${n} trials, ${inParallel} in parallel)`,
-    project,
-    dataset: 'synthetic',
-    architectures: ['vgg16'],
-    arms: ['scratch'],
-    search: {
-      strategy: 'random',
-      samples: n,
-      space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
+  const run = await runSyntheticSweep(
+    { db, temporal },
+    {
+      name: `orchestration benchmark (${n} trials, ${inParallel} in parallel)`,
+      project,
+      queue,
+      trials: n,
+      parallel: inParallel,
     },
-    seeds: [0],
-    budget: { maxTrials: n, maxParallel: inParallel, maxEpochs: 1 },
-    resources: { queue, gpus: 0 },
-  });
-  const started = Date.now();
-  const { sweepId } = await submitSweep({ db, temporal }, spec, 'bench');
-  const summary: SweepSummary = await temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
-  const seconds = (Date.now() - started) / 1000;
-
+  );
   const overheads: number[] = [];
-  for await (const w of temporal.workflow.list({ query: `WorkflowId STARTS_WITH "trial-${sweepId}-"` })) {
+  for await (const w of temporal.workflow.list({ query: `WorkflowId STARTS_WITH "trial-${run.sweepId}-"` })) {
     const index = Number(w.workflowId.split('-').pop());
-    const start = trainingStart.get(`${sweepId}:${index}`);
+    const start = trainingStart.get(`${run.sweepId}:${index}`);
     if (start !== undefined) overheads.push(start - w.startTime.getTime());
   }
-  overheads.sort((a, b) => a - b);
-  const pct = (q: number) =>
-    overheads[Math.min(overheads.length - 1, Math.floor(q * overheads.length))] ?? NaN;
-  const rows = await db.trial.groupBy({ by: ['index'], where: { sweepId }, _count: true });
+  const { p50, p95 } = percentiles(overheads);
   return {
-    recorded: rows.length,
-    duplicates: rows.reduce((d, r) => d + (r._count - 1), 0),
-    completed: summary.counts.completed,
-    seconds,
-    trialsPerSecond: Number((summary.counts.completed / seconds).toFixed(2)),
-    p50: pct(0.5),
-    p95: pct(0.95),
+    ...run,
+    completed: run.summary.counts.completed,
+    trialsPerSecond: Number((run.summary.counts.completed / run.seconds).toFixed(2)),
+    p50,
+    p95,
   };
 }
 

@@ -11,15 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { submitSweep } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
-import { parseSweepSpec } from '@medsweep/core';
 import { createPrismaClient } from '@medsweep/db';
 import { createWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
-import type { SweepSummary } from '@medsweep/workflows';
 import { startWorkerProcess } from '../integration/support/worker-process.js';
 import { createSyntheticProject } from '../integration/support/synthetic-project.js';
+import { runSyntheticSweep } from './support/synthetic-sweep.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,37 +78,21 @@ async function measure(workers: number): Promise<Run> {
   try {
     const parallel = workers * slots;
     const trials = parallel * waves;
-    const spec = parseSweepSpec({
-      name: `scaling ${workers} worker(s)`,
-      project,
-      dataset: 'synthetic',
-      architectures: ['vgg16'],
-      arms: ['scratch'],
-      search: {
-        strategy: 'random',
-        samples: trials,
-        space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
-      },
-      seeds: [0],
-      budget: { maxTrials: trials, maxParallel: parallel, maxEpochs: 1 },
-      resources: { queue, gpus: 0 },
-    });
-    const started = Date.now();
-    const { sweepId } = await submitSweep({ db, temporal }, spec, 'bench');
-    const summary: SweepSummary = await temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
-    const seconds = (Date.now() - started) / 1000;
-    const rows = await db.trial.groupBy({ by: ['index'], where: { sweepId }, _count: true });
+    const { sweepId, summary, seconds, recorded, duplicates } = await runSyntheticSweep(
+      { db, temporal },
+      { name: `scaling ${workers} worker(s)`, project, queue, trials, parallel },
+    );
     const idealTrialsPerSecond = parallel / (segmentMs / 1000);
     const trialsPerSecond = summary.counts.completed / seconds;
     const load = await historyLoad(sweepId);
     return {
       workers,
-      trials: rows.length,
+      trials: recorded,
       seconds: round(seconds),
       trialsPerSecond: round(trialsPerSecond),
       idealTrialsPerSecond: round(idealTrialsPerSecond),
       efficiency: round(trialsPerSecond / idealTrialsPerSecond),
-      duplicates: rows.reduce((n, r) => n + (r._count - 1), 0),
+      duplicates,
       eventsPerTrial: round(load.events / trials),
       workflowTasksPerTrial: round(load.workflowTasks / trials),
     };
