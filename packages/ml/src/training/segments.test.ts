@@ -6,9 +6,8 @@ import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
 import { TrainConfigError } from '../errors.js';
 import { LocalDirectoryCheckpointStore } from './checkpoint.js';
-import { flatWeights, maxWeightDifference, tinyModel, tinyTrainArgs } from './test-support/tiny-run.js';
+import { maxWeightDifference, trainTiny } from './test-support/tiny-run.js';
 import type { TrainArgs } from './trainer.js';
-import { train } from './trainer.js';
 
 let tf: Tf;
 let scratch: string;
@@ -19,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function run(overrides: Partial<TrainArgs> = {}, modelSeed = 5) {
-  const model = tinyModel(tf, modelSeed);
-  try {
-    const result = await train({ ...tinyTrainArgs(tf, model), ...overrides });
-    return { result, weights: flatWeights(model) };
-  } finally {
-    model.dispose();
-  }
-}
+const run = (overrides: Partial<TrainArgs> = {}, modelSeed = 5) => trainTiny(tf, overrides, modelSeed);
 
 describe('train in segments (stopAfterEpoch)', () => {
   it('stops at each segment end and, resumed segment by segment, ends as one uninterrupted run', async () => {

@@ -6,7 +6,13 @@ import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
 import { CheckpointMismatchError, TrainConfigError, UnseedableModelError } from '../errors.js';
 import { LocalDirectoryCheckpointStore } from './checkpoint.js';
-import { flatWeights, maxWeightDifference, tinyModel, tinyTrainArgs } from './test-support/tiny-run.js';
+import {
+  flatWeights,
+  maxWeightDifference,
+  tinyModel,
+  tinyTrainArgs,
+  trainTiny,
+} from './test-support/tiny-run.js';
 import type { TrainArgs, TrainProgress } from './trainer.js';
 import { train } from './trainer.js';
 
@@ -19,16 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-/** Trains a fresh tiny model and returns its final weights and result, freeing the model. */
-async function run(overrides: Partial<TrainArgs> = {}, modelSeed = 5) {
-  const model = tinyModel(tf, modelSeed);
-  try {
-    const result = await train({ ...tinyTrainArgs(tf, model), ...overrides });
-    return { result, weights: flatWeights(model) };
-  } finally {
-    model.dispose();
-  }
-}
+const run = (overrides: Partial<TrainArgs> = {}, modelSeed = 5) => trainTiny(tf, overrides, modelSeed);
 
 describe('train', () => {
   it('repeats exactly: same seeds, same final weights and history', async () => {

@@ -10,6 +10,7 @@ import { MEDMNIST_DATASETS, readMedmnistNpz } from '../../data/medmnist.js';
 import type { ModelInputSpec } from '../../data/preprocess.js';
 import { initializeWeights } from '../initialize-weights.js';
 import type { TrainArgs } from '../trainer.js';
+import { train } from '../trainer.js';
 
 export const BREAST_NPZ = join(loadConfig().dataDir, 'medmnist', 'breastmnist.npz');
 
@@ -81,6 +82,17 @@ export function tinyTrainArgs(tf: Tf, model: tfjs.LayersModel): TrainArgs {
     classWeights: 'balanced',
     seed: 11,
   };
+}
+
+/** Trains a fresh tiny model (tinyTrainArgs plus `overrides`) and returns its result and final weights, freeing the model. */
+export async function trainTiny(tf: Tf, overrides: Partial<TrainArgs> = {}, modelSeed = 5) {
+  const model = tinyModel(tf, modelSeed);
+  try {
+    const result = await train({ ...tinyTrainArgs(tf, model), ...overrides });
+    return { result, weights: flatWeights(model) };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Every weight value of a model, flattened in model.weights order. */
