@@ -3,7 +3,7 @@ import type { MedsweepConfig } from '@medsweep/config';
 import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
-import { TASK_QUEUES, workflowsPath } from '@medsweep/workflows';
+import { TASK_QUEUES, workflowsPath, workflowsResolveConditions } from '@medsweep/workflows';
 import type { TrainActivities, WorkerIdentity } from '@medsweep/workflows';
 import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
@@ -86,12 +86,11 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
       ? {
           workflowsPath: workflowsPath(),
           maxConcurrentWorkflowTaskExecutions: 20,
-          // From a source checkout (tests, tsx) the bundle takes workspace packages' TypeScript sources.
           bundlerOptions: {
-            webpackConfigHook: (webpack) =>
-              workflowsPath().endsWith('.ts')
-                ? { ...webpack, resolve: { ...webpack.resolve, conditionNames: ['@medsweep/source', '...'] } }
-                : webpack,
+            webpackConfigHook: (webpack) => ({
+              ...webpack,
+              resolve: { ...webpack.resolve, conditionNames: workflowsResolveConditions() },
+            }),
           },
         }
       : {}),

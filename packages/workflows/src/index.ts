@@ -8,7 +8,7 @@ export {
 } from './task-queues.js';
 export type { TaskQueue } from './task-queues.js';
 export type * from './activities.js';
-export { workflowsPath } from './paths.js';
+export { workflowsPath, workflowsResolveConditions } from './paths.js';
 export {
   pauseSignal,
   resumeSignal,

@@ -1,4 +1,4 @@
-import { DEFAULT_TRAIN_QUEUE, GPU_TRAIN_QUEUE, isTrainQueue } from '@medsweep/core/sweep';
+import { DEFAULT_TRAIN_QUEUE, GPU_TRAIN_QUEUE, isTrainQueue } from '@medsweep/core/planning';
 
 /**
  * Task queues: `train` runs heavy trial segments (one per GPU/CPU slot; `train-<kind>` queues route by

@@ -4,8 +4,9 @@
 import { Rng } from '../random.js';
 import { gridPoint, gridSize, sampleAssignment } from './space.js';
 import type { Assignment } from './space.js';
-import { isClassicalModel } from './spec.js';
-import type { ArchitectureName, SweepSpec } from './spec.js';
+import { isClassicalModel } from './model-names.js';
+import type { ArchitectureName } from './model-names.js';
+import type { SweepSpec } from './spec.js';
 import { proposeTpe } from './tpe.js';
 
 export interface TrialPlan {

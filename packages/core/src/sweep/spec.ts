@@ -1,29 +1,17 @@
 // The sweep spec: what a user writes (YAML or JSON) to ask for a study. Validated in one place so every
 // entry point (CLI, API, workflow) rejects the same mistakes with the same path-named messages.
 import { z } from 'zod';
+import { ARCHITECTURE_NAMES, CNN_ARCHITECTURE_NAMES, isClassicalModel } from './model-names.js';
+import type { ArchitectureName } from './model-names.js';
 import { acceleratorOfQueue, TRAIN_QUEUE_PATTERN, trainQueueFor } from './resources.js';
 
-/** CNN architectures the training engine builds (packages/ml ARCHITECTURES keys). */
-export const CNN_ARCHITECTURE_NAMES = [
-  'vgg16',
-  'resnet50',
-  'densenet121',
-  'efficientnetb0',
-  'squeezenet1_1',
-] as const;
-/**
- * Classical baselines, the paper's "traditional methods" row (packages/ml CLASSICAL_MODELS keys): linear
- * models trained from scratch only, with no width to scale and no dropout.
- */
-export const CLASSICAL_MODEL_NAMES = ['logistic-regression', 'hog-linear-svm'] as const;
-/** What a spec's `architectures` may list: every model type packages/ml builds (its MODEL_TYPES keys). */
-export const ARCHITECTURE_NAMES = [...CNN_ARCHITECTURE_NAMES, ...CLASSICAL_MODEL_NAMES] as const;
-export type ArchitectureName = (typeof ARCHITECTURE_NAMES)[number];
-export type ClassicalModelName = (typeof CLASSICAL_MODEL_NAMES)[number];
-
-export function isClassicalModel(name: string): name is ClassicalModelName {
-  return (CLASSICAL_MODEL_NAMES as readonly string[]).includes(name);
-}
+export {
+  ARCHITECTURE_NAMES,
+  CLASSICAL_MODEL_NAMES,
+  CNN_ARCHITECTURE_NAMES,
+  isClassicalModel,
+} from './model-names.js';
+export type { ArchitectureName, ClassicalModelName } from './model-names.js';
 
 /** Hyperparameters a trial understands; each has the range it accepts. */
 export const HYPERPARAMETERS = {

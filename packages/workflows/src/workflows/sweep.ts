@@ -19,8 +19,8 @@ import {
   nextTrial,
   recordTrialValue,
   totalTrials,
-} from '@medsweep/core/sweep';
-import type { PlannerState, TrialPlan } from '@medsweep/core/sweep';
+} from '@medsweep/core/planning';
+import type { PlannerState, TrialPlan } from '@medsweep/core/planning';
 import type { ControlActivities, SweepInput, TrialInput } from '../activities.js';
 import { TASK_QUEUES, trialKeyOf, trialWorkflowId } from '../task-queues.js';
 import {
