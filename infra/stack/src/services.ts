@@ -143,6 +143,17 @@ export function temporalService(config: MedsweepConfig): ServiceSpec {
           'journal_mode=wal',
           '--sqlite-pragma',
           'synchronous=normal',
+          // One node serves every task queue, so one partition per queue: with the default four, a task
+          // written to a partition whose pollers are elsewhere waits to be forwarded.
+          '--dynamic-config-value',
+          'matching.numTaskqueueReadPartitions=1',
+          '--dynamic-config-value',
+          'matching.numTaskqueueWritePartitions=1',
+          // Tasks (a trial's workflow tasks, its activities, child starts) reach matching through the
+          // history transfer queue, which is read at most 20 times a second by default: about 45 ms of
+          // waiting before each of a trial's workflow tasks. Reads happen when tasks are written.
+          '--dynamic-config-value',
+          'history.transferProcessorMaxPollRPS=1000',
           '--namespace',
           namespace,
           '--ui-disable-news-fetch',
