@@ -28,7 +28,9 @@ export function createControlActivities({ db, recordOutcome }: ControlDeps): Con
         transferMode: plan.arm === 'scratch' ? 'full' : trial.spec.transfer.mode,
         config: resolvedTrialConfig(trial),
         seed: plan.seed,
+        startedAt: new Date(),
       });
+      // A row someone else created as pending (an import, an earlier version) starts now.
       if (row.status === 'pending') {
         await db.trial.updateMany({
           where: { id: row.id, status: 'pending' },

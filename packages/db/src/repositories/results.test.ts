@@ -72,6 +72,18 @@ describe('upsertTrial', () => {
     expect(await db.trial.count({ where: { trialKey: 'upsert-0' } })).toBe(1);
   });
 
+  it('creates a trial its workflow starts as running in the same statement; a retry keeps the start', async () => {
+    const startedAt = new Date('2026-01-02T03:04:05Z');
+    const started = { ...input(), trialKey: 'upsert-running', index: 102, startedAt };
+    const first = await upsertTrial(db, started);
+    expect(first).toMatchObject({ created: true, trial: { status: 'running', startedAt } });
+    const retry = await upsertTrial(db, { ...started, startedAt: new Date() });
+    expect(retry).toMatchObject({ created: false, trial: { id: first.trial.id, startedAt } });
+    expect((await upsertTrial(db, { ...input(), trialKey: 'upsert-pending', index: 103 })).trial.status).toBe(
+      'pending',
+    );
+  });
+
   it('puts repeats of a configuration in one group, whatever their seed', async () => {
     const { trial: other } = await upsertTrial(db, { ...input(), trialKey: 'upsert-1', index: 101, seed: 8 });
     const { trial: first } = await upsertTrial(db, input());

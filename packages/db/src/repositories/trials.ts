@@ -21,6 +21,8 @@ export interface UpsertTrialInput {
   /** The resolved hyper-parameters. The seed is added under `seed` if absent, and must match if present. */
   config: JsonObject;
   seed: number;
+  /** Create the row as running since this time instead of pending (a workflow registering the trial it starts). */
+  startedAt?: Date;
 }
 
 export interface UpsertTrialResult {
@@ -62,7 +64,7 @@ function resolvedConfig(input: UpsertTrialInput): JsonObject {
 }
 
 /**
- * Creates the trial (status pending) or returns the existing one with the same (sweepId, trialKey). The
+ * Creates the trial (status pending, or running from `startedAt`) or returns the existing one with the same (sweepId, trialKey). The
  * stored config always carries the seed; configHash and groupKey are computed here (core's configHash
  * and configurationGroupKey), so every writer derives them the same way. Throws TrialConflictError when
  * the key (or the index) is taken by a trial with a different definition.
@@ -83,8 +85,13 @@ export async function upsertTrial(db: DbClient, input: UpsertTrialInput): Promis
     groupKey: configurationGroupKey({ ...input, config }),
     seed: input.seed,
   };
-  // ON CONFLICT DO NOTHING on either unique key: concurrent retries never fail, exactly one inserts.
-  const { count } = await db.trial.createMany({ data: [data], skipDuplicates: true });
+  // ON CONFLICT DO NOTHING on either unique key: concurrent retries never fail, exactly one inserts. The
+  // first write (the common case) is one statement: the insert returns the row.
+  const [inserted] = await db.trial.createManyAndReturn({
+    data: [{ ...data, ...(input.startedAt ? { status: 'running', startedAt: input.startedAt } : {}) }],
+    skipDuplicates: true,
+  });
+  if (inserted) return { trial: inserted, created: true };
   const existing = await db.trial.findUnique({
     where: { sweepId_trialKey: { sweepId: input.sweepId, trialKey: input.trialKey } },
   });
@@ -106,5 +113,5 @@ export async function upsertTrial(db: DbClient, input: UpsertTrialInput): Promis
       throw new TrialConflictError(input.sweepId, input.trialKey, field, existing[field], data[field]);
     }
   }
-  return { trial: existing, created: count === 1 };
+  return { trial: existing, created: false };
 }
