@@ -52,6 +52,20 @@ export class InvalidCredentialsError extends Error {
   }
 }
 
+/** Thrown by login while an email has had too many failed sign-ins recently; says when to try again. */
+export class TooManyLoginAttemptsError extends Error {
+  constructor(
+    readonly failures: number,
+    readonly windowMinutes: number,
+    readonly retryAt: Date,
+  ) {
+    super(
+      `too many failed sign-ins for this email (${failures} in ${windowMinutes} minutes): try again after ${retryAt.toISOString()}`,
+    );
+    this.name = 'TooManyLoginAttemptsError';
+  }
+}
+
 /** Thrown when a call names a project (by slug or id) that does not exist. */
 export class ProjectNotFoundError extends Error {
   constructor(readonly project: string) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import { ObjectStore } from '@medsweep/storage';
 import { createApiToken } from './auth/api-tokens.js';
+import { assertLoginAllowed, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from './auth/login-attempts.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { handleTrpcRequest } from './http.js';
 import { INTERNAL_ERROR_MESSAGE } from './trpc.js';
@@ -126,6 +127,40 @@ describe('browser sessions over HTTP', () => {
     const unknown = await failure(api.auth.login({ email: 'nobody@example.test', password: PASSWORD }));
     expect([wrong.code, wrong.message]).toEqual(['UNAUTHORIZED', 'email or password is wrong']);
     expect([unknown.code, unknown.message]).toEqual([wrong.code, wrong.message]);
+  });
+
+  it('audits failed sign-ins and, after too many for an email, refuses it unchecked (HTTP 429)', async () => {
+    const email = 'locked-out@example.test';
+    await (await w.as('admin', 'session')).api.admin.createUser({ email, password: PASSWORD });
+    const { api } = await w.anonymous();
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) {
+      expect((await failure(api.auth.login({ email, password: `wrong ${i}` }))).code).toBe('UNAUTHORIZED');
+    }
+    // Now even the right password is refused, whatever the email's case, until the window has passed.
+    const refused = await failure(api.auth.login({ email: email.toUpperCase(), password: PASSWORD }));
+    expect(refused.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.message).toMatch(
+      /^too many failed sign-ins for this email \(10 in 15 minutes\): try again after \d{4}-\d\d-\d\dT/,
+    );
+    const overHttp = await http('auth.login', { method: 'POST', input: { email, password: PASSWORD } });
+    expect(overHttp.status).toBe(429);
+    // Each failure is audited once; refused attempts are not (no flooding the chain).
+    const audited = await w.db.auditEvent.findMany({
+      where: { action: 'auth.login_failed', subjectId: email },
+    });
+    expect(audited).toHaveLength(LOGIN_FAILURE_LIMIT);
+    expect(audited.every((e) => e.actor === 'anonymous' && e.subjectType === 'login')).toBe(true);
+    expect(audited[0]?.payload).toMatchObject({ knownUser: true });
+    await expect(
+      assertLoginAllowed(w.db, email, new Date(Date.now() + LOGIN_FAILURE_WINDOW_MS + 1000)),
+    ).resolves.toBeUndefined();
+    // Unknown emails are audited and counted alike; other accounts are unaffected.
+    await failure(api.auth.login({ email: 'nobody-here@example.test', password: PASSWORD }));
+    const unknown = await w.db.auditEvent.findFirstOrThrow({
+      where: { subjectId: 'nobody-here@example.test' },
+    });
+    expect(unknown.payload).toEqual({ knownUser: false });
+    await expect(api.auth.login({ email: w.users.viewer.email, password: PASSWORD })).resolves.toBeTruthy();
   });
 
   it('stores only an argon2id hash of passwords and sha256 hashes of session and token secrets', async () => {

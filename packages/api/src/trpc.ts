@@ -28,6 +28,7 @@ import {
   ArtifactNotFoundError,
   DatasetNotFoundError,
   InvalidCredentialsError,
+  TooManyLoginAttemptsError,
   LastAdminError,
   NotAuthenticatedError,
   NotSweepOwnerError,
@@ -139,6 +140,7 @@ const t = initTRPC.context<Context>().create({
 const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TRPC_ERROR_CODE_KEY][] = [
   [NotAuthenticatedError, 'UNAUTHORIZED'],
   [InvalidCredentialsError, 'UNAUTHORIZED'],
+  [TooManyLoginAttemptsError, 'TOO_MANY_REQUESTS'],
   [AccessDeniedError, 'FORBIDDEN'],
   [NotSweepOwnerError, 'FORBIDDEN'],
   [ProjectNotFoundError, 'NOT_FOUND'],

@@ -3,6 +3,7 @@
 import { appendAuditEvent } from '@medsweep/db';
 import { z } from 'zod';
 import { verifyPassword } from '../auth/passwords.js';
+import { assertLoginAllowed, recordFailedLogin } from '../auth/login-attempts.js';
 import { actorOf } from '../auth/principal.js';
 import { endSession, startSession } from '../auth/session.js';
 import { InvalidCredentialsError } from '../errors.js';
@@ -10,13 +11,19 @@ import { email } from '../inputs.js';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
 
 export const authRouter = router({
-  /** Checks email and password and sets the session cookie. Unknown email and wrong password look alike. */
+  /**
+   * Checks email and password and sets the session cookie. Unknown email and wrong password look alike; both
+   * are audited, and an email with too many recent failures is refused without checking (TOO_MANY_REQUESTS).
+   */
   login: publicProcedure
     // The password is only checked against its hash here: length limits only bound the hashing work.
     .input(z.strictObject({ email, password: z.string().min(1).max(256, 'must be at most 256 characters') }))
     .mutation(async ({ ctx, input }) => {
-      const user = await ctx.db.user.findUnique({ where: { email: input.email.toLowerCase() } });
+      const email = input.email.toLowerCase();
+      await assertLoginAllowed(ctx.db, email);
+      const user = await ctx.db.user.findUnique({ where: { email } });
       if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || user === null) {
+        await recordFailedLogin(ctx.db, email, user?.id ?? null);
         throw new InvalidCredentialsError();
       }
       const session = await startSession(ctx.db, user.id, ctx.headers, ctx.resHeaders, ctx.session);
