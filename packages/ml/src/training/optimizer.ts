@@ -23,12 +23,87 @@ export function validateOptimizer(args: OptimizerArgs): void {
 
 export function createOptimizer(tf: Tf, args: OptimizerArgs): tfjs.Optimizer {
   if (args.kind === 'adam') {
-    return tf.train.adam(args.learningRate, args.beta1 ?? 0.9, args.beta2 ?? 0.999, args.epsilon ?? 1e-7);
+    return groupedAdam(tf, args.learningRate, args.beta1 ?? 0.9, args.beta2 ?? 0.999, args.epsilon ?? 1e-7);
   }
   const momentum = args.momentum ?? 0;
   return momentum > 0
     ? tf.train.momentum(args.learningRate, momentum, args.nesterov ?? false)
     : tf.train.sgd(args.learningRate);
+}
+
+/** The fields of tfjs's AdamOptimizer that its applyGradients uses (private in its typings). */
+interface AdamSlots {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tfjs.Variable;
+  accBeta2: tfjs.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tfjs.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tfjs.Variable }[];
+}
+
+/**
+ * tfjs's Adam with one change: all rank-1 variables (batch-norm scales and offsets, biases: most of a
+ * CNN's variables but few of its weights) are updated together, as one set of ops on their concatenation,
+ * instead of 14 ops each. On DenseNet121 that is ~3,400 fewer native op calls per step. The arithmetic is
+ * tfjs's, element for element, so results are bit-identical (see the test), and the slots (m and v per
+ * variable, in variable order) are tfjs's own, so checkpoints are unchanged.
+ */
+function groupedAdam(tf: Tf, learningRate: number, beta1: number, beta2: number, epsilon: number) {
+  class GroupedAdam extends tf.AdamOptimizer {
+    override applyGradients(variableGradients: Parameters<tfjs.Optimizer['applyGradients']>[0]): void {
+      const adam = this as unknown as AdamSlots;
+      const names = Array.isArray(variableGradients)
+        ? variableGradients.map((v) => v.name)
+        : Object.keys(variableGradients);
+      tf.tidy(() => {
+        const oneMinusAccBeta1 = tf.sub(1, adam.accBeta1);
+        const oneMinusAccBeta2 = tf.sub(1, adam.accBeta2);
+        /** Adam's update of (m, v, value) by gradient g, as tfjs writes it. */
+        const step = (m: tfjs.Tensor, v: tfjs.Tensor, value: tfjs.Tensor, g: tfjs.Tensor) => {
+          const newM = tf.add(tf.mul(m, adam.beta1), tf.mul(g, 1 - adam.beta1));
+          const newV = tf.add(tf.mul(v, adam.beta2), tf.mul(tf.square(g), 1 - adam.beta2));
+          const correctedM = tf.div(newM, oneMinusAccBeta1);
+          const correctedV = tf.div(newV, oneMinusAccBeta2);
+          const update = tf.div(correctedM, tf.add(tf.sqrt(correctedV), adam.epsilon));
+          return [newM, newV, tf.add(tf.mul(update, -adam.learningRate), value)] as const;
+        };
+        const vectors: { slots: tfjs.Variable[]; gradient: tfjs.Tensor }[] = [];
+        names.forEach((name, i) => {
+          const value = tf.engine().registeredVariables[name] as tfjs.Variable;
+          const m = (adam.accumulatedFirstMoment[i] ??= slotFor(tf, value, `${name}/m`)).variable;
+          const v = (adam.accumulatedSecondMoment[i] ??= slotFor(tf, value, `${name}/v`)).variable;
+          const gradient = Array.isArray(variableGradients)
+            ? variableGradients[i]?.tensor
+            : variableGradients[name];
+          if (gradient == null) return;
+          if (value.rank === 1) {
+            vectors.push({ slots: [m, v, value], gradient });
+            return;
+          }
+          step(m, v, value, gradient).forEach((next, k) => [m, v, value][k]?.assign(next));
+        });
+        if (vectors.length > 0) {
+          const sizes = vectors.map((x) => x.gradient.size);
+          const joined = (k: number) => tf.concat(vectors.map((x) => x.slots[k] as tfjs.Tensor));
+          const next = step(joined(0), joined(1), joined(2), tf.concat(vectors.map((x) => x.gradient)));
+          next.forEach((all, k) =>
+            tf.split(all, sizes).forEach((part, j) => vectors[j]?.slots[k]?.assign(part)),
+          );
+        }
+        adam.accBeta1.assign(tf.mul(adam.accBeta1, adam.beta1));
+        adam.accBeta2.assign(tf.mul(adam.accBeta2, adam.beta2));
+      });
+      this.incrementIterations();
+    }
+  }
+  return new GroupedAdam(learningRate, beta1, beta2, epsilon);
+}
+
+/** A zero slot variable (Adam's m or v) shaped like `value`, named as tfjs names it. */
+function slotFor(tf: Tf, value: tfjs.Variable, originalName: string) {
+  return { originalName, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
 }
 
 /**
