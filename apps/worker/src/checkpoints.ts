@@ -1,7 +1,9 @@
 // A trial's training checkpoints in S3, so a retry on any worker resumes where the last attempt stopped.
 // Keys are fixed by the trial, not by the attempt or worker: checkpoints/<sweepId>/<trialIndex>/
 // epoch-NNNN.ckpt, plus latest.json naming the newest one (written after it, so it never names a
-// checkpoint that is not there).
+// checkpoint that is not there). Only the newest `keep` epochs stay: a checkpoint carries the run's whole
+// state (best weights included), so older ones are never read again, and at ~3x the model's size per
+// epoch they would otherwise grow without bound.
 import type { CheckpointStore, TrainingCheckpoint } from '@medsweep/ml';
 import { decodeCheckpoint, encodeCheckpoint } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
@@ -20,6 +22,8 @@ export interface CheckpointLocation {
 export const checkpointPrefix = (sweepId: string, trialIndex: number): string =>
   `checkpoints/${sweepId}/${trialIndex}`;
 
+const EPOCH_KEY = /\/epoch-(\d+)\.ckpt$/;
+
 export class S3CheckpointStore implements CheckpointStore {
   /** The checkpoint saved or loaded last; undefined before the first. */
   latest: CheckpointLocation | undefined;
@@ -32,6 +36,8 @@ export class S3CheckpointStore implements CheckpointStore {
     readonly store: ObjectStore,
     readonly prefix: string,
     readonly hint?: CheckpointLocation,
+    // Two: a retry may still be reading the one before the newest, which its heartbeat named.
+    readonly keep = 2,
   ) {}
 
   async save(checkpoint: TrainingCheckpoint): Promise<void> {
@@ -44,6 +50,16 @@ export class S3CheckpointStore implements CheckpointStore {
       'application/json',
     );
     this.latest = location;
+    await this.removeStale();
+  }
+
+  /** Deletes all but the newest `keep` epoch checkpoints of the trial. */
+  private async removeStale(): Promise<void> {
+    const epochs = (await this.store.list(`${this.prefix}/epoch-`))
+      .map((key) => ({ key, epoch: Number(EPOCH_KEY.exec(key)?.[1] ?? NaN) }))
+      .filter((c) => Number.isInteger(c.epoch))
+      .sort((a, b) => a.epoch - b.epoch);
+    for (const stale of epochs.slice(0, -this.keep)) await this.store.delete(stale.key);
   }
 
   async loadLatest(): Promise<TrainingCheckpoint | undefined> {

@@ -26,6 +26,18 @@ describe('ObjectStore on MinIO', () => {
     expect(await store.exists(`${key}.missing`)).toBe(false);
   });
 
+  it('lists keys under a prefix across pages and deletes objects idempotently', async () => {
+    const prefix = `tests/${randomUUID()}/`;
+    const keys = Array.from({ length: 3 }, (_, i) => `${prefix}${i}.bin`);
+    await Promise.all(keys.map((key) => store.put(key, new Uint8Array([1]))));
+    await store.put(`${prefix.slice(0, -1)}-sibling.bin`, new Uint8Array([2]));
+    expect(await store.list(prefix)).toEqual(keys);
+    await store.delete(keys[1] as string);
+    await store.delete(keys[1] as string);
+    expect(await store.list(prefix)).toEqual([keys[0], keys[2]]);
+    expect(await store.list(`tests/${randomUUID()}/`)).toEqual([]);
+  });
+
   it('refuses bytes that were changed behind its back', async () => {
     const key = `tests/${randomUUID()}.bin`;
     const stored = await store.put(key, new TextEncoder().encode('original'));

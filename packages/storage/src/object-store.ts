@@ -1,8 +1,10 @@
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -132,6 +134,33 @@ export class ObjectStore {
       if (actual !== expectedSha256) throw new ObjectIntegrityError(key, expectedSha256, actual);
     }
     return bytes;
+  }
+
+  /** Every key that starts with `prefix`, in key order. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (e) {
+      throw classify(this.settings, e);
+    }
+    return keys;
+  }
+
+  /** Removes an object; removing one that is not there is not an error (S3 deletes are idempotent). */
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (e) {
+      throw classify(this.settings, e);
+    }
   }
 
   async exists(key: string): Promise<boolean> {

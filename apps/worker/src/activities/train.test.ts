@@ -103,6 +103,12 @@ describe('trainSegment on the real stack', () => {
       stoppedEarly: false,
       checkpointUri: `s3://${fixture.store.bucket}/checkpoints/${fixture.sweepId}/0/epoch-0003.ckpt`,
     });
+    // Only the newest two epoch checkpoints are kept.
+    expect(await fixture.store.list(`checkpoints/${fixture.sweepId}/0/`)).toEqual(
+      ['epoch-0002.ckpt', 'epoch-0003.ckpt', 'latest.json'].map(
+        (f) => `checkpoints/${fixture.sweepId}/0/${f}`,
+      ),
+    );
     const evaluation = first.evaluation as TrialEvaluation;
     const testAuc = metric(evaluation, 'test', 'auc') as number;
     expect(testAuc).toBeGreaterThan(0.5);
