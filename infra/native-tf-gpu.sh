@@ -22,23 +22,17 @@
 set -euo pipefail
 
 readonly TF_WHEEL_VERSION=2.21.0
-# tfjs-node's build finds libtensorflow through this name (its 2.9.1 download would create it).
-readonly TFJS_LIB_MARKER=libtensorflow.so.2.9.1
-readonly PKG=@tensorflow/tfjs-node-gpu
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${MEDSWEEP_CACHE:-$HOME/.cache/medsweep}"
 VENV="$CACHE/venv-gpu"
 MODE="${MEDSWEEP_GPU_BUILD:-auto}"
 PYTHON="${MEDSWEEP_PYTHON:-python3}"
-START_S="${EPOCHREALTIME:-$SECONDS}"
-
-log() { printf '[native-tf-gpu] %s\n' "$*"; }
-die() {
-  printf '[native-tf-gpu] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-elapsed() { awk -v a="$START_S" -v b="${EPOCHREALTIME:-$SECONDS}" 'BEGIN { printf "%.1fs", b - a }'; }
+TAG=native-tf-gpu
+PKG=@tensorflow/tfjs-node-gpu
+CACHE_NAME=tfjs-node-gpu
+# shellcheck source=infra/native-addon-lib.sh
+source "$ROOT/infra/native-addon-lib.sh"
 
 case "$MODE" in
   auto | force | off) ;;
@@ -59,154 +53,45 @@ fi
 command -v node > /dev/null || die "node is not on PATH"
 cd "$ROOT"
 
-# --- Probe: one node process loads the GPU package --------------------------------------------------
-# Prints "<package dir>\t<TF version>\t<gpu|cpu>" and exits 0 when the addon loads; exits 2 when the
-# package is not installed; otherwise prints the load error (first line) and exits 1.
-probe() {
-  TF_CPP_MIN_LOG_LEVEL=3 node -e '
-    const path = require("path");
-    let dir;
-    try {
-      dir = path.dirname(require.resolve(process.argv[1] + "/package.json",
-        { paths: [path.resolve("packages/ml"), process.cwd()] }));
-    } catch { process.exit(2); }
-    process.stdout.write(dir + "\t");
-    try {
-      const tf = require(dir);
-      if (tf.getBackend() !== "tensorflow") throw new Error("backend is " + tf.getBackend());
-      const kernel = tf.backend();
-      console.log(kernel.binding.TF_Version + "\t" + (kernel.isUsingGpuDevice ? "gpu" : "cpu"));
-    } catch (e) {
-      console.log(String(e && e.message || e).split("\n")[0]);
-      process.exit(1);
-    }' "$PKG" 2> /dev/null
-}
-
 # Loads: on a GPU machine only when TensorFlow places ops on the GPU; without one (force) when it loads.
 loads_as_wanted() {
   [[ $PROBE_RC -eq 0 ]] || return 1
-  [[ -z "$GPU_NAME" ]] || [[ "${PROBE_OUT##*$'\t'}" == gpu ]]
-}
-
-run_probe() {
-  set +e
-  PROBE_OUT="$(probe)"
-  PROBE_RC=$?
-  set -e
-  PROBE_MSG="${PROBE_OUT#*$'\t'}"
+  [[ -z "$GPU_NAME" ]] || [[ "$PROBE_DEVICE" == gpu ]]
 }
 
 run_probe
-[[ $PROBE_RC -eq 2 ]] && die "$PKG is not installed: run 'npm install' at the repo root first"
-TFJS_DIR="${PROBE_OUT%%$'\t'*}"
 if loads_as_wanted; then
-  log "ok: GPU addon already loads (libtensorflow ${PROBE_MSG%%$'\t'*}, ${GPU_NAME:-no GPU here})"
+  log "ok: GPU addon already loads (libtensorflow $PROBE_VERSION, ${GPU_NAME:-no GPU here})"
   exit 0
 fi
-[[ -d "$TFJS_DIR" ]] || die "could not locate $PKG (probe said: $PROBE_OUT)"
 
-# --- Slow path, serialised like native-tf.sh ---------------------------------------------------------
-mkdir -p "$CACHE/logs" "$CACHE/tfjs-node-gpu"
-LOG="$CACHE/logs/native-tf-gpu-$(date +%Y%m%d-%H%M%S)-$$.log"
-find "$CACHE/logs" -name 'native-tf-gpu-*.log' -printf '%T@ %p\n' 2> /dev/null | sort -rn | tail -n +21 | cut -d' ' -f2- | xargs -r rm -f || true
-if command -v flock > /dev/null; then
-  exec 9> "$CACHE/tfjs-node-gpu/.lock"
-  flock -w 1800 9 || die "timed out waiting for another native-tf-gpu.sh run (lock $CACHE/tfjs-node-gpu/.lock)"
-fi
-
-IFS=$'\t' read -r TFJS_VERSION NODE_ABI NAPI_VERSION BINDING_PATH < <(
-  cd "$TFJS_DIR" && node -e '
-    const path = require("path");
-    const pkg = require("./package.json");
-    const binding = require("@mapbox/node-pre-gyp").find(path.resolve("package.json"));
-    console.log([pkg.version, process.versions.modules, process.versions.napi, binding].join("\t"));'
-) || die "could not read $PKG metadata in $TFJS_DIR"
-[[ -n "${BINDING_PATH:-}" ]] || die "node-pre-gyp could not compute the addon path in $TFJS_DIR"
-KEY="tfjs-node-gpu-$TFJS_VERSION-tensorflow-$TF_WHEEL_VERSION-cuda12-node-abi$NODE_ABI-napi$NAPI_VERSION-linux-x64"
-KEY_DIR="$CACHE/tfjs-node-gpu/$KEY"
-DEPS="$TFJS_DIR/deps"
-
-log_reason() {
-  local line
-  line="$(grep -E '^[A-Za-z.]*Error: |fatal error|error: |gyp ERR! stack Error|ERROR: ' "$LOG" 2> /dev/null | head -n 1 || true)"
-  [[ -n "$line" ]] || line="$(grep -iE 'error|fail' "$LOG" 2> /dev/null | tail -n 1 || true)"
-  printf '%s' "${line:0:200}"
-}
+start_slow_path
+read_package_facts
+KEY="tfjs-node-gpu-$TFJS_VERSION-tensorflow-$TF_WHEEL_VERSION-cuda12-node-abi$NODE_ABI-napi$NAPI_VERSION-$PLATFORM"
+KEY_DIR="$CACHE/$CACHE_NAME/$KEY"
 
 # --- Venv with tensorflow[and-cuda] (its own: tensorflow and tensorflow-cpu cannot share one) -------
 installed() { "$VENV/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$1" 2> /dev/null || true; }
 
 ensure_venv() {
   [[ "$(installed tensorflow)" == "$TF_WHEEL_VERSION" && -n "$(installed nvidia-cudnn-cu12)" ]] && return 0
-  if command -v flock > /dev/null; then
-    exec 8> "$CACHE/venv-gpu.lock"
-    flock -w 1800 8 || die "timed out waiting for $CACHE/venv-gpu.lock"
-  fi
-  if [[ ! -x "$VENV/bin/python" ]]; then
-    command -v "$PYTHON" > /dev/null || die "no python to create $VENV: install python3 or set MEDSWEEP_PYTHON"
-    log "creating venv $VENV"
-    "$PYTHON" -m venv "$VENV" >> "$LOG" 2>&1 || die "python -m venv $VENV failed (see $LOG)"
-  fi
+  create_venv
   log "installing tensorflow[and-cuda]==$TF_WHEEL_VERSION into $VENV (~4 GB with the CUDA libraries; a few minutes)"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q \
-    "tensorflow[and-cuda]==$TF_WHEEL_VERSION" >> "$LOG" 2>&1 ||
-    die "pip install tensorflow[and-cuda]==$TF_WHEEL_VERSION failed: $(log_reason) (log: $LOG)"
+  pip_install "tensorflow[and-cuda]==$TF_WHEEL_VERSION"
 }
-
-site_packages() { "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'; }
-
-# deps/ as binding.gyp expects it, pointing into the wheel (symlinks: the libraries are gigabytes), plus
-# deps/nvidia: the TF libraries' RUNPATH entries $ORIGIN/../nvidia/<lib>/lib resolve from deps/lib.
-link_wheel_deps() {
-  local site tf_pkg f
-  site="$(site_packages)"
-  tf_pkg="$site/tensorflow"
-  for f in include/tensorflow/c/c_api.h include/tensorflow/c/eager/c_api.h libtensorflow_cc.so.2 libtensorflow_framework.so.2; do
-    [[ -e "$tf_pkg/$f" ]] || die "the tensorflow wheel lacks $f (looked in $tf_pkg)"
-  done
-  [[ -d "$site/nvidia" ]] || die "the nvidia-*-cu12 wheels are missing from $site (pip install tensorflow[and-cuda])"
-  rm -rf "$DEPS"
-  mkdir -p "$DEPS/lib"
-  ln -s "$tf_pkg/include" "$DEPS/include"
-  ln -s "$site/nvidia" "$DEPS/nvidia"
-  ln -s "$tf_pkg/libtensorflow_cc.so.2" "$DEPS/lib/libtensorflow_cc.so.2"
-  ln -s "$tf_pkg/libtensorflow_framework.so.2" "$DEPS/lib/libtensorflow_framework.so.2"
-  ln -s libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so"
-  ln -s libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so"
-  ln -s libtensorflow_cc.so.2 "$DEPS/lib/$TFJS_LIB_MARKER"
-}
-
-clean_outputs() { rm -rf "$DEPS" "$TFJS_DIR/build" "$TFJS_DIR"/lib/napi-v*; }
 
 # The package's own install script always downloads (`install.js gpu download`), so node-pre-gyp is run
 # directly, building from source against deps/; it finds node-gyp inside npm beside the node binary.
 build_addon() {
-  if [[ -z "${npm_config_nodedir:-}" ]]; then
-    local prefix
-    prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
-    [[ -f "$prefix/include/node/node_api.h" ]] && export npm_config_nodedir="$prefix"
-  fi
-  local limit=()
-  command -v timeout > /dev/null && limit=(timeout 1800)
-  (cd "$TFJS_DIR" && ${limit[@]+"${limit[@]}"} "$ROOT/node_modules/.bin/node-pre-gyp" install --build-from-source) >> "$LOG" 2>&1
-}
-
-save_cache() {
-  local tmp="$KEY_DIR.tmp.$$"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  cp "$BINDING_PATH" "$tmp/tfjs_binding.node"
-  printf 'key=%s\nbinding=%s\nbuilt=%s\ngpu=%s\n' "$KEY" "${BINDING_PATH#"$TFJS_DIR"/}" "$(date -Is)" "${GPU_NAME:-none}" > "$tmp/manifest"
-  rm -rf "$KEY_DIR"
-  mv "$tmp" "$KEY_DIR"
+  use_local_node_headers
+  (cd "$TFJS_DIR" && run_logged "$ROOT/node_modules/.bin/node-pre-gyp" install --build-from-source)
 }
 
 # On a GPU machine: the addon loads but TensorFlow does not see the GPU. Says whether the CUDA libraries
 # or the driver are what is missing, and the LD_LIBRARY_PATH that would fix it.
 explain_no_gpu() {
-  local dirs
+  local dirs out
   dirs="$(find -L "$DEPS/nvidia" -maxdepth 2 -type d -name lib 2> /dev/null | sort | paste -sd:)"
-  local out
   out="$(LD_LIBRARY_PATH="$dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" probe || true)"
   if [[ "${out##*$'\t'}" == gpu ]]; then
     die "the addon uses the GPU only with LD_LIBRARY_PATH=$dirs: export it for GPU workers (log: $LOG)"
@@ -223,11 +108,11 @@ verify() {
 
 ensure_venv
 clean_outputs
-link_wheel_deps
+site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+[[ -d "$site/nvidia" ]] || die "the nvidia-*-cu12 wheels are missing from $site (pip install tensorflow[and-cuda])"
+link_wheel_deps "$site/nvidia"
 how="built against tensorflow $TF_WHEEL_VERSION (CUDA 12)"
-if [[ -f "$KEY_DIR/tfjs_binding.node" ]]; then
-  mkdir -p "$(dirname "$BINDING_PATH")"
-  cp "$KEY_DIR/tfjs_binding.node" "$BINDING_PATH"
+if restore_binding; then
   how="restored from cache ($KEY)"
   if ! verify; then
     log "cached addon does not load (${PROBE_MSG:0:160}); rebuilding"
@@ -239,6 +124,6 @@ if [[ ! -f "$KEY_DIR/tfjs_binding.node" ]]; then
   log "building the addon against tensorflow $TF_WHEEL_VERSION (~1 min; log: $LOG)"
   npm_config_build_from_source=true build_addon || die "building $PKG against the wheel failed: $(log_reason) (log: $LOG)"
   verify || die "addon built but does not load: ${PROBE_MSG:0:200} (log: $LOG)"
-  save_cache
+  save_cache "gpu=${GPU_NAME:-none}"
 fi
-log "ok: GPU addon loads (libtensorflow ${PROBE_MSG%%$'\t'*}, ${GPU_NAME:-no GPU here: built only}, $how, $(elapsed))"
+log "ok: GPU addon loads (libtensorflow $PROBE_VERSION, ${GPU_NAME:-no GPU here: built only}, $how, $(elapsed))"

@@ -22,22 +22,17 @@
 set -euo pipefail
 
 readonly TF_WHEEL_VERSION=2.21.0
-# tfjs-node's install.js skips its download only when this file exists (it hard-codes 2.9.1).
-readonly TFJS_LIB_MARKER=libtensorflow.so.2.9.1
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${MEDSWEEP_CACHE:-$HOME/.cache/medsweep}"
 VENV="$CACHE/venv"
 SOURCE="${MEDSWEEP_TF_SOURCE:-auto}"
 PYTHON="${MEDSWEEP_PYTHON:-python3}"
-START_S="${EPOCHREALTIME:-$SECONDS}"
-
-log() { printf '[native-tf] %s\n' "$*"; }
-die() {
-  printf '[native-tf] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-elapsed() { awk -v a="$START_S" -v b="${EPOCHREALTIME:-$SECONDS}" 'BEGIN { printf "%.1fs", b - a }'; }
+TAG=native-tf
+PKG=@tensorflow/tfjs-node
+CACHE_NAME=tfjs-node
+# shellcheck source=infra/native-addon-lib.sh
+source "$ROOT/infra/native-addon-lib.sh"
 
 case "$SOURCE" in
   auto | download | wheel) ;;
@@ -46,87 +41,24 @@ esac
 command -v node > /dev/null || die "node is not on PATH"
 cd "$ROOT"
 
-# --- Probe: one node process resolves the package and tries to load the addon --------------------
-# Prints "<tfjs-node dir>\t<TF version>" and exits 0 when the native backend works; exits 2 when the
-# package is not installed; otherwise prints the load error (first line) and exits 1.
-probe() {
-  TF_CPP_MIN_LOG_LEVEL=3 node -e '
-    const path = require("path");
-    let dir;
-    try {
-      dir = path.dirname(require.resolve("@tensorflow/tfjs-node/package.json",
-        { paths: [path.resolve("packages/ml"), process.cwd()] }));
-    } catch { process.exit(2); }
-    process.stdout.write(dir + "\t");
-    try {
-      const tf = require(dir);
-      if (tf.getBackend() !== "tensorflow") throw new Error("backend is " + tf.getBackend());
-      console.log(tf.backend().binding.TF_Version);
-    } catch (e) {
-      console.log(String(e && e.message || e).split("\n")[0]);
-      process.exit(1);
-    }' 2> /dev/null
-}
-
-set +e
-PROBE_OUT="$(probe)"
-PROBE_RC=$?
-set -e
-[[ $PROBE_RC -eq 2 ]] && die "@tensorflow/tfjs-node is not installed: run 'npm install' at the repo root first"
-TFJS_DIR="${PROBE_OUT%%$'\t'*}"
-PROBE_MSG="${PROBE_OUT#*$'\t'}"
+run_probe
 if [[ $PROBE_RC -eq 0 ]]; then
-  log "ok: native backend already loads (libtensorflow $PROBE_MSG)"
+  log "ok: native backend already loads (libtensorflow $PROBE_VERSION)"
   exit 0
 fi
-[[ -d "$TFJS_DIR" ]] || die "could not locate @tensorflow/tfjs-node (probe said: $PROBE_OUT)"
 log "native addon does not load yet: $(printf %s "${PROBE_MSG:0:160}" | sed "s/[[:space:].]*$//")"
 
-# --- Slow path: serialise concurrent runs (two clones sharing one cache, or parallel setups) ------
-mkdir -p "$CACHE/logs" "$CACHE/tfjs-node"
-LOG="$CACHE/logs/native-tf-$(date +%Y%m%d-%H%M%S)-$$.log"
-# Keep the 20 newest logs; one is written per slow-path run.
-find "$CACHE/logs" -name 'native-tf-*.log' -printf '%T@ %p\n' 2> /dev/null | sort -rn | tail -n +21 | cut -d' ' -f2- | xargs -r rm -f || true
-if command -v flock > /dev/null; then
-  exec 9> "$CACHE/tfjs-node/.lock"
-  flock -w 1800 9 || die "timed out waiting for another native-tf.sh run (lock $CACHE/tfjs-node/.lock)"
-fi
-
-# Facts the cache key and build depend on; computed once, by node itself.
-IFS=$'\t' read -r TFJS_VERSION NODE_ABI NAPI_VERSION PLATFORM BINDING_PATH < <(
-  cd "$TFJS_DIR" && node -e '
-    const path = require("path");
-    const pkg = require("./package.json");
-    const binding = require("@mapbox/node-pre-gyp").find(path.resolve("package.json"));
-    console.log([pkg.version, process.versions.modules, process.versions.napi,
-      process.platform + "-" + process.arch, binding].join("\t"));'
-) || die "could not read @tensorflow/tfjs-node metadata in $TFJS_DIR"
-[[ -n "${BINDING_PATH:-}" ]] || die "node-pre-gyp could not compute the addon path in $TFJS_DIR"
+start_slow_path
+read_package_facts
 KEY="tfjs-node-$TFJS_VERSION-tf-$TF_WHEEL_VERSION-node-abi$NODE_ABI-napi$NAPI_VERSION-$PLATFORM"
-KEY_DIR="$CACHE/tfjs-node/$KEY"
-DEPS="$TFJS_DIR/deps"
-
-# The most specific error line of the log (a JS/compiler/pip error rather than npm's wrapper lines),
-# so a failure says why without opening the file.
-log_reason() {
-  local line
-  line="$(grep -E '^[A-Za-z.]*Error: |fatal error|error: |gyp ERR! stack Error|ERROR: ' "$LOG" 2> /dev/null | grep -v '^npm ' | head -n 1 || true)"
-  [[ -n "$line" ]] || line="$(grep -iE 'error|fail' "$LOG" 2> /dev/null | grep -v 'complete log' | tail -n 1 || true)"
-  printf '%s' "${line:0:200}"
-}
+KEY_DIR="$CACHE/$CACHE_NAME/$KEY"
 
 # Checks the addon again after a build/restore; the runtime finds the libs via the addon's rpath
 # ($ORIGIN/../../deps/lib), so no LD_LIBRARY_PATH is needed.
 verify() {
-  set +e
-  PROBE_OUT="$(probe)"
-  PROBE_RC=$?
-  set -e
-  PROBE_MSG="${PROBE_OUT#*$'\t'}"
+  run_probe
   return $PROBE_RC
 }
-
-clean_outputs() { rm -rf "$DEPS" "$TFJS_DIR/build" "$TFJS_DIR"/lib/napi-v*; }
 
 # --- Venv with the tensorflow-cpu wheel ----------------------------------------------------------
 wheel_version() {
@@ -149,40 +81,9 @@ ensure_venv() {
   done
   have="$(wheel_version)"
   [[ "$have" == "$TF_WHEEL_VERSION" ]] && return 0
-  if command -v flock > /dev/null; then
-    exec 8> "$CACHE/venv.lock"
-    flock -w 1800 8 || die "timed out waiting for $CACHE/venv.lock"
-  fi
-  if [[ ! -x "$VENV/bin/python" ]]; then
-    command -v "$PYTHON" > /dev/null || die "no python to create $VENV: install python3 or set MEDSWEEP_PYTHON"
-    log "creating venv $VENV"
-    "$PYTHON" -m venv "$VENV" >> "$LOG" 2>&1 || die "python -m venv $VENV failed (see $LOG)"
-  fi
+  create_venv
   log "installing tensorflow-cpu==$TF_WHEEL_VERSION into $VENV (installed: ${have:-none}; ~1-3 min)"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q \
-    "tensorflow-cpu==$TF_WHEEL_VERSION" >> "$LOG" 2>&1 ||
-    die "pip install tensorflow-cpu==$TF_WHEEL_VERSION failed: $(log_reason) (log: $LOG)"
-}
-
-# Lays out deps/ the way binding.gyp and install.js expect, pointing into the wheel. Symlinks, not
-# copies: the wheel's libs are ~850 MB and its headers ~290 MB.
-link_wheel_deps() {
-  [[ "$(uname -s)" == Linux ]] || die "building against the tensorflow-cpu wheel is Linux-only; use MEDSWEEP_TF_SOURCE=download"
-  local tf_pkg
-  tf_pkg="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tensorflow"
-  local f
-  for f in include/tensorflow/c/c_api.h include/tensorflow/c/eager/c_api.h libtensorflow_cc.so.2 libtensorflow_framework.so.2; do
-    [[ -e "$tf_pkg/$f" ]] || die "the tensorflow-cpu wheel lacks $f (looked in $tf_pkg)"
-  done
-  rm -rf "$DEPS"
-  mkdir -p "$DEPS/lib"
-  ln -s "$tf_pkg/include" "$DEPS/include"
-  ln -s "$tf_pkg/libtensorflow_cc.so.2" "$DEPS/lib/libtensorflow_cc.so.2"
-  ln -s "$tf_pkg/libtensorflow_framework.so.2" "$DEPS/lib/libtensorflow_framework.so.2"
-  # -ltensorflow / -ltensorflow_framework at link time; the .so.2 sonames at run time.
-  ln -s libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so"
-  ln -s libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so"
-  ln -s libtensorflow_cc.so.2 "$DEPS/lib/$TFJS_LIB_MARKER"
+  pip_install "tensorflow-cpu==$TF_WHEEL_VERSION"
 }
 
 # Runs tfjs-node's own install script (install.js -> node-pre-gyp) through npm, which supplies
@@ -192,36 +93,16 @@ npm_rebuild() {
   local pkg_backup rc=0
   pkg_backup="$(mktemp)"
   cp "$TFJS_DIR/package.json" "$pkg_backup"
-  # Offline node-gyp must not try to download node headers: point it at the local ones.
-  if [[ -z "${npm_config_nodedir:-}" && "$(npm config get nodedir 2> /dev/null)" =~ ^(undefined|null|)$ ]]; then
-    local prefix
-    prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
-    [[ -f "$prefix/include/node/node_api.h" ]] && export npm_config_nodedir="$prefix"
-  fi
-  local limit=()
-  command -v timeout > /dev/null && limit=(timeout 1800)
-  (cd "$ROOT" && ${limit[@]+"${limit[@]}"} npm rebuild @tensorflow/tfjs-node --ignore-scripts=false --foreground-scripts --no-audit --no-fund) >> "$LOG" 2>&1 || rc=$?
+  use_local_node_headers
+  (cd "$ROOT" && run_logged npm rebuild "$PKG" --ignore-scripts=false --foreground-scripts --no-audit --no-fund) || rc=$?
   cp "$pkg_backup" "$TFJS_DIR/package.json"
   rm -f "$pkg_backup"
   if [[ $rc -eq 0 && ! -f "$BINDING_PATH" ]]; then
     # npm 11's allowScripts policy can skip the install script without failing the command.
-    log "npm rebuild produced no addon: is @tensorflow/tfjs-node denied in package.json 'allowScripts'?"
+    log "npm rebuild produced no addon: is $PKG denied in package.json 'allowScripts'?"
     return 1
   fi
   return $rc
-}
-
-save_cache() {
-  local tmp="$KEY_DIR.tmp.$$"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  cp "$BINDING_PATH" "$tmp/tfjs_binding.node"
-  # The deps/lib layout, for reference; restore re-creates it from the current venv, so a venv
-  # recreated under another python version still works.
-  cp -a "$DEPS/lib" "$tmp/deps-lib"
-  printf 'key=%s\nbinding=%s\nbuilt=%s\n' "$KEY" "${BINDING_PATH#"$TFJS_DIR"/}" "$(date -Is)" > "$tmp/manifest"
-  rm -rf "$KEY_DIR"
-  mv "$tmp" "$KEY_DIR"
 }
 
 restore_cache() {
@@ -230,8 +111,7 @@ restore_cache() {
   ensure_venv
   clean_outputs
   link_wheel_deps
-  mkdir -p "$(dirname "$BINDING_PATH")"
-  cp "$KEY_DIR/tfjs_binding.node" "$BINDING_PATH"
+  restore_binding
   if verify; then return 0; fi
   log "cached addon does not load (${PROBE_MSG:0:160}); rebuilding"
   rm -rf "$KEY_DIR"
@@ -267,7 +147,7 @@ build_from_download() {
 # --- Main -----------------------------------------------------------------------------------------
 # Another run may have finished the job while we waited for the lock.
 if verify; then
-  log "ok: native backend loads (libtensorflow $PROBE_MSG)"
+  log "ok: native backend loads (libtensorflow $PROBE_VERSION)"
   exit 0
 fi
 
@@ -291,4 +171,4 @@ else
   build_from_wheel
   how="built from the tensorflow-cpu wheel"
 fi
-log "ok: native backend loads (libtensorflow $PROBE_MSG, $how, $(elapsed))"
+log "ok: native backend loads (libtensorflow $PROBE_VERSION, $how, $(elapsed))"
