@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
+import { CLASS_NAMES } from './support/trainer-with-outputs.js';
 import { startWebApp } from './support/web-app.js';
 import type { WebApp } from './support/web-app.js';
 import { createWorld, SYNTHETIC_QUEUE } from './support/world.js';
@@ -267,6 +268,9 @@ describe('dashboard in a real browser', () => {
     expect(await lead.getByTestId('roc-chart').locator('path.series').count()).toBe(1);
     const cells = await lead.getByTestId('confusion-matrix').locator('rect').count();
     expect(cells).toBe(4);
+    // Rows and columns carry the dataset's class names, as the predictions recorded them.
+    const matrixText = await lead.getByTestId('confusion-matrix').textContent();
+    for (const name of CLASS_NAMES) expect(matrixText).toContain(name);
     expect(await lead.getByTestId('calibration-chart').locator('circle').count()).toBeGreaterThan(2);
     // The Grad-CAM image loads through its signed link.
     const image = lead.getByTestId('gradcam').locator('img');

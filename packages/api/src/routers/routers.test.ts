@@ -74,6 +74,8 @@ describe('trials', () => {
     const { api } = await w.as('viewer', 'session');
     const evaluation = await api.trials.evaluation({ trialId: w.results.trialIds[0] });
     expect(evaluation?.task).toBe('binary-class');
+    // Confusion matrix rows and columns are labelled with the dataset's class names.
+    expect(evaluation?.classNames).toEqual(['benign', 'malignant']);
     const test = evaluation!.splits.test;
     expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
     expect(test.roc[0]!.fpr.at(-1)).toBe(1);

@@ -72,6 +72,7 @@ export const trialsRouter = router({
     return {
       artifactId: artifact.id,
       task: dataset.task,
+      classNames: predictions.classNames,
       splits: evaluateSplits(predictions, taskOf(dataset.task)),
     };
   }),

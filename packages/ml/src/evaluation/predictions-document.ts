@@ -23,8 +23,11 @@ export interface PredictionsDocument {
   splits: Record<EvaluatedSplit, StoredSplitPredictions>;
 }
 
-/** Predictions as read back: the labels and scores of each split (the loss is not stored). */
-export type ReadPredictions = Record<EvaluatedSplit, Omit<SplitPredictions, 'loss'>>;
+/** Predictions as read back: the labels and scores of each split (the loss is not stored), and the class names. */
+export type ReadPredictions = Record<EvaluatedSplit, Omit<SplitPredictions, 'loss'>> & {
+  /** Label i's name, from the dataset's manifest. */
+  classNames: readonly string[];
+};
 
 /** The document the train activity stores for `predictions` (the last score column of a binary task is the positive class). */
 export function predictionsDocument(
@@ -82,5 +85,9 @@ export function parsePredictionsDocument(bytes: Uint8Array, source: string): Rea
     labels: Uint8Array.from(s.labels),
     scores: { values: Float32Array.from(s.scores), numColumns: s.numColumns },
   });
-  return { val: split(parsed.data.splits.val), test: split(parsed.data.splits.test) };
+  return {
+    val: split(parsed.data.splits.val),
+    test: split(parsed.data.splits.test),
+    classNames: parsed.data.classNames,
+  };
 }

@@ -30,7 +30,7 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
     );
   }
   const data = evaluation.data.splits[split];
-  const classCount = data.confusion.length;
+  const { classNames } = evaluation.data;
   return (
     <div data-testid="evaluation">
       <div className="toolbar" role="radiogroup" aria-label="Split">
@@ -54,7 +54,7 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
         />
         <ConfusionMatrix
           title={`Confusion matrix (${split})`}
-          classNames={Array.from({ length: classCount }, (_, i) => `class ${i}`)}
+          classNames={data.confusion.map((_, i) => classNames[i] ?? `class ${i}`)}
           matrix={data.confusion}
           testId="confusion-matrix"
         />
