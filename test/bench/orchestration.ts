@@ -1,8 +1,8 @@
 // npm run bench:orchestration — orchestration on the real stack with the synthetic trainer (no TensorFlow:
 // each segment returns at once), so it measures Temporal + workflows + Postgres only. Two sweeps:
 // `--trials` (1,000) with `--parallel` (64) slots busy gives throughput; `--latency-trials` (100) two at a
-// time gives the scheduling overhead per trial = training start (the train activity begins) − the moment
-// the sweep started the trial's workflow. Prints a table and, last, one JSON line:
+// time gives the scheduling overhead per trial = training start (the trainer begins, once the trial is
+// registered) − the moment the sweep started the trial's workflow. Prints a table and, last, one JSON line:
 // {"trials", "trialsPerSecond", "overheadMsP50", "overheadMsP95", "saturatedOverheadMsP50",
 //  "saturatedOverheadMsP95", "duplicates"}.
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ import { loadConfig } from '@medsweep/config';
 import { createPrismaClient } from '@medsweep/db';
 import { createSyntheticTrainActivities, createWorker } from '@medsweep/worker';
 import { TASK_QUEUES } from '@medsweep/workflows';
-import type { TrainActivities } from '@medsweep/workflows';
+import type { SegmentTrainer } from '@medsweep/workflows';
 import { createSyntheticProject } from '../integration/support/synthetic-project.js';
 import { percentiles } from './support/percentiles.js';
 import { runSyntheticSweep } from './support/synthetic-sweep.js';
@@ -36,10 +36,10 @@ const temporal = new Client({ connection, namespace: config.temporal.namespace }
 const project = `bench-${randomUUID().slice(0, 8)}`;
 await createSyntheticProject(db, project, 'bench');
 
-// Training start per trial, observed where the trainer begins.
+// Training start per trial, observed where the trainer begins (the worker has registered the trial by then).
 const trainingStart = new Map<string, number>();
 const synthetic = createSyntheticTrainActivities({ durationMs: 0 });
-const timed: TrainActivities = {
+const timed: SegmentTrainer = {
   async trainSegment(input) {
     if (!trainingStart.has(input.trial.trialKey)) trainingStart.set(input.trial.trialKey, Date.now());
     return synthetic.trainSegment(input);

@@ -146,8 +146,9 @@ beforeAll(async () => {
       backend: 'synthetic',
       trainer: () => createSyntheticTrainActivities({ durationMs: 3000 }),
     }),
-    startWorkerProcess(stack.env, trainArgs),
-    startWorkerProcess(stack.env, trainArgs),
+    // Every epoch's checkpoint stays, so the test can see that a resumed run did not write one again.
+    startWorkerProcess({ ...stack.env, MEDSWEEP_CHECKPOINTS_KEPT: '0' }, trainArgs),
+    startWorkerProcess({ ...stack.env, MEDSWEEP_CHECKPOINTS_KEPT: '0' }, trainArgs),
   ]);
   inProcess.push(control, synthetic);
   trainWorkers = processes;

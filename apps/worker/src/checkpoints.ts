@@ -1,7 +1,7 @@
 // A trial's training checkpoints in S3, so a retry on any worker resumes where the last attempt stopped.
 // Keys are fixed by the trial, not by the attempt or worker: checkpoints/<sweepId>/<trialIndex>/
 // epoch-NNNN.ckpt, plus latest.json naming the newest one (written after it, so it never names a
-// checkpoint that is not there). Only the newest `keep` epochs stay: a checkpoint carries the run's whole
+// checkpoint that is not there). Only the newest `keep` epochs stay (MEDSWEEP_CHECKPOINTS_KEPT): a checkpoint carries the run's whole
 // state (best weights included), so older ones are never read again, and at ~3x the model's size per
 // epoch they would otherwise grow without bound.
 import type { CheckpointStore, TrainingCheckpoint } from '@medsweep/ml';
@@ -36,7 +36,8 @@ export class S3CheckpointStore implements CheckpointStore {
     readonly store: ObjectStore,
     readonly prefix: string,
     readonly hint?: CheckpointLocation,
-    // Two: a retry may still be reading the one before the newest, which its heartbeat named.
+    // Two by default: a retry may still be reading the one before the newest, which its heartbeat named.
+    // 0 keeps every epoch's.
     readonly keep = 2,
   ) {}
 
@@ -55,6 +56,7 @@ export class S3CheckpointStore implements CheckpointStore {
 
   /** Deletes all but the newest `keep` epoch checkpoints of the trial. */
   private async removeStale(): Promise<void> {
+    if (this.keep === 0) return;
     const epochs = (await this.store.list(`${this.prefix}/epoch-`))
       .map((key) => ({ key, epoch: Number(EPOCH_KEY.exec(key)?.[1] ?? NaN) }))
       .filter((c) => Number.isInteger(c.epoch))

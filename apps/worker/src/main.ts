@@ -101,6 +101,7 @@ async function main(): Promise<void> {
           backend: selected,
           cacheDir: config.cacheDir,
           shutdown,
+          checkpointsKept: config.checkpointsKept,
         });
     }
   }

@@ -1,10 +1,58 @@
-// What the train activity writes to Postgres itself, through @medsweep/db's repositories: one
-// TrialAttempt row per execution (which worker, backend and code ran it, and how it ended) and the
-// per-epoch learning curves. Every write is keyed, so a retried or repeated call leaves the same rows.
+// What the workers write to Postgres themselves, through @medsweep/db's repositories: the trial's row
+// (registered by its first segment), one TrialAttempt row per execution (which worker, backend and code
+// ran it, and how it ended) and the per-epoch learning curves. Every write is keyed, so a retried or
+// repeated call leaves the same rows.
 import type { Db } from '@medsweep/db';
-import { AttemptConflictError, finishAttempt, ingestEpochMetrics, recordAttempt } from '@medsweep/db';
+import {
+  AttemptConflictError,
+  finishAttempt,
+  ingestEpochMetrics,
+  recordAttempt,
+  upsertTrial,
+} from '@medsweep/db';
 import type { AttemptOutcome, EpochSplit } from '@medsweep/db/types';
-import type { WorkerIdentity } from '@medsweep/workflows';
+import type { SegmentTrainer, TrainActivities, TrialInput, WorkerIdentity } from '@medsweep/workflows';
+import { resolvedTrialConfig } from './trial-config.js';
+
+/** Creates the trial's row as running, or finds the one an earlier call made (keyed by sweep and trialKey); its id. */
+export async function registerTrialRow(db: Db, trial: TrialInput): Promise<string> {
+  const { plan } = trial;
+  const { trial: row } = await upsertTrial(db, {
+    sweepId: trial.sweepId,
+    trialKey: trial.trialKey,
+    index: plan.index,
+    datasetId: trial.dataset.id,
+    architecture: plan.architecture,
+    initialisation: plan.arm,
+    weightsSourceId: trial.weights?.weightsSourceId ?? null,
+    transferMode: plan.arm === 'scratch' ? 'full' : trial.spec.transfer.mode,
+    config: resolvedTrialConfig(trial),
+    seed: plan.seed,
+    startedAt: new Date(),
+  });
+  // A row someone else created as pending (an import, an earlier version) starts now.
+  if (row.status === 'pending') {
+    await db.trial.updateMany({
+      where: { id: row.id, status: 'pending' },
+      data: { status: 'running', startedAt: new Date() },
+    });
+  }
+  return row.id;
+}
+
+/**
+ * The train queue's activity: a trial's first segment registers the trial (the workflow then learns its
+ * id from the result) before `trainer` trains; later segments come with the id. Registering here rather
+ * than in the trial workflow saves each trial a local-activity round trip before its training starts.
+ */
+export function registeringTrials(db: Db, trainer: SegmentTrainer): TrainActivities {
+  return {
+    async trainSegment(input) {
+      const trialId = input.trialId ?? (await registerTrialRow(db, input.trial));
+      return { ...(await trainer.trainSegment({ ...input, trialId })), trialId };
+    },
+  };
+}
 
 /** Attempt numbers set aside per segment when the retry policy sets no maximum. */
 const UNLIMITED_ATTEMPTS_STRIDE = 1000;

@@ -4,13 +4,14 @@ import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
 import { TASK_QUEUES, workflowsPath, workflowsResolveConditions } from '@medsweep/workflows';
-import type { TrainActivities, WorkerIdentity } from '@medsweep/workflows';
+import type { SegmentTrainer, WorkerIdentity } from '@medsweep/workflows';
 import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
 import { recordOutcomeWith } from './activities/record-outcome.js';
 import { failingFast } from './activity-failure.js';
 import type { WorkerCapacity } from './identity.js';
 import { workerIdentity } from './identity.js';
+import { registeringTrials } from './trial-records.js';
 import { recordWorker } from './worker-registry.js';
 
 /** What trains on a train worker: the real tfjs trainer, or a synthetic one for orchestration benchmarks. */
@@ -18,7 +19,7 @@ export type TrainerFactory = (deps: {
   store: ObjectStore;
   db: Db;
   identity: WorkerIdentity;
-}) => TrainActivities;
+}) => SegmentTrainer;
 
 export interface StartWorkerArgs {
   config: MedsweepConfig;
@@ -71,7 +72,7 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
   const activities = {
     ...createDoctorActivities({ store, db, worker: identity }),
     ...(isControl ? failingFast(createControlActivities({ db, recordOutcome: recordOutcomeWith(db) })) : {}),
-    ...(!isControl && args.trainer ? args.trainer({ store, db, identity }) : {}),
+    ...(!isControl && args.trainer ? registeringTrials(db, args.trainer({ store, db, identity })) : {}),
   };
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

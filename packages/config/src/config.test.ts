@@ -63,6 +63,11 @@ describe('configFromEnv', () => {
 
   it('reads the worker shutdown grace in seconds and the GPUs a process is given', () => {
     expect(configFromEnv({}).workerShutdownGraceMs).toBe(60_000);
+    expect(configFromEnv({}).checkpointsKept).toBe(2);
+    expect(configFromEnv({ MEDSWEEP_CHECKPOINTS_KEPT: '0' }).checkpointsKept).toBe(0);
+    expect(() => configFromEnv({ MEDSWEEP_CHECKPOINTS_KEPT: '-1' })).toThrow(
+      'MEDSWEEP_CHECKPOINTS_KEPT="-1": must be between 0 (keep all) and 1000',
+    );
     const c = configFromEnv({ MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: '90', CUDA_VISIBLE_DEVICES: '1' });
     expect(c.workerShutdownGraceMs).toBe(90_000);
     expect(c.cudaVisibleDevices).toBe('1');

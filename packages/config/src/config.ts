@@ -83,6 +83,12 @@ const envSchema = z.object({
     .min(1, 'must be between 1 and 3600')
     .max(3600, 'must be between 1 and 3600')
     .default(60),
+  MEDSWEEP_CHECKPOINTS_KEPT: z.coerce
+    .number({ error: 'must be a number of checkpoints' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 (keep all) and 1000')
+    .max(1000, 'must be between 0 (keep all) and 1000')
+    .default(2),
   // Read by TensorFlow itself; a worker also records which of the host's GPUs it was given.
   CUDA_VISIBLE_DEVICES: z.string().optional(),
   NODE_ENV: z.string().optional(),
@@ -140,6 +146,8 @@ export interface MedsweepConfig {
    * Temporal cancels them; a deployment's termination grace must be longer.
    */
   workerShutdownGraceMs: number;
+  /** Epoch checkpoints each trial keeps in S3, newest first; 0 keeps every epoch's. */
+  checkpointsKept: number;
   /** The GPUs this process may use (indices or UUIDs, comma-separated), when restricted. */
   cudaVisibleDevices?: string;
   auth: {
@@ -220,6 +228,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Medsweep
     allowSlowBackend: e.MEDSWEEP_ALLOW_SLOW_BACKEND,
     webPort: e.MEDSWEEP_WEB_PORT,
     workerShutdownGraceMs: e.MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    checkpointsKept: e.MEDSWEEP_CHECKPOINTS_KEPT,
     ...(e.CUDA_VISIBLE_DEVICES !== undefined ? { cudaVisibleDevices: e.CUDA_VISIBLE_DEVICES } : {}),
     auth: {
       sessionSecret: e.MEDSWEEP_SESSION_SECRET ?? DEV_SESSION_SECRET,

@@ -79,6 +79,11 @@ export interface SegmentResult {
   /** The trainer stopped by its own early stopping (patience). */
   stoppedEarly: boolean;
   checkpointUri: string;
+  /**
+   * The trial's row, registered by its first segment. Absent in results recorded before segments
+   * registered trials (the trial workflow registered it then).
+   */
+  trialId?: string;
 }
 
 export interface ArtifactRef {
@@ -102,19 +107,31 @@ export interface TrialEvaluation {
 
 export interface TrainSegmentInput {
   trial: TrialInput;
-  trialId: string;
+  /** The trial's row; absent on a trial's first segment, which registers the trial (idempotently) first. */
+  trialId?: string;
   /** Train until this many epochs are complete (a rung), then return. */
   untilEpoch: number;
   /** When true, evaluate the selected epoch on test and store weights and predictions. */
   evaluate: boolean;
 }
 
+/** A segment of a registered trial: what a train worker's trainer receives. */
+export type RegisteredSegmentInput = TrainSegmentInput & { trialId: string };
+
+export type SegmentOutcome = SegmentResult & { evaluation?: TrialEvaluation };
+
 export interface TrainActivities {
   /**
    * Trains one segment of a trial, resuming from the last checkpoint (from its own heartbeat on a retry,
-   * else from the checkpoint store), heartbeating progress and the checkpoint URI.
+   * else from the checkpoint store), heartbeating progress and the checkpoint URI. Registers the trial
+   * first when it has no row yet, and returns the row's id.
    */
-  trainSegment(input: TrainSegmentInput): Promise<SegmentResult & { evaluation?: TrialEvaluation }>;
+  trainSegment(input: TrainSegmentInput): Promise<SegmentOutcome & { trialId: string }>;
+}
+
+/** What trains on a train worker (tfjs, or the synthetic trainer); the worker registers trials before it. */
+export interface SegmentTrainer {
+  trainSegment(input: RegisteredSegmentInput): Promise<SegmentOutcome>;
 }
 
 export type TrialOutcome = 'completed' | 'failed' | 'cancelled' | 'pruned';

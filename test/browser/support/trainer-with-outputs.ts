@@ -9,7 +9,7 @@ import type { Db } from '@medsweep/db';
 import { predictionsDocument } from '@medsweep/ml/predictions';
 import type { ObjectStore } from '@medsweep/storage';
 import { createSyntheticTrainActivities } from '@medsweep/worker';
-import type { ArtifactRef, TrainActivities } from '@medsweep/workflows';
+import type { ArtifactRef, SegmentTrainer } from '@medsweep/workflows';
 
 export const CLASS_NAMES = ['normal', 'abnormal'] as const;
 /** Images per split; the same labels for every trial, so any two trials are comparable. */
@@ -81,7 +81,7 @@ export function createTrainerWithOutputs({
   db,
   store,
   prefix,
-}: TrainerWithOutputsDeps): TrainActivities {
+}: TrainerWithOutputsDeps): SegmentTrainer {
   const synthetic = createSyntheticTrainActivities({ durationMs, db });
   return {
     async trainSegment(input) {

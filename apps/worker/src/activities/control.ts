@@ -1,7 +1,7 @@
 import type { Db } from '@medsweep/db';
-import { appendAuditEvent, upsertTrial } from '@medsweep/db';
+import { appendAuditEvent } from '@medsweep/db';
 import type { ControlActivities } from '@medsweep/workflows';
-import { resolvedTrialConfig } from '../trial-config.js';
+import { registerTrialRow } from '../trial-records.js';
 
 export interface ControlDeps {
   db: Db;
@@ -15,29 +15,7 @@ const SWEEP_FINAL = ['cancelled', 'completed', 'failed'] as const;
 export function createControlActivities({ db, recordOutcome }: ControlDeps): ControlActivities {
   return {
     async registerTrial({ trial }) {
-      const { plan } = trial;
-      // Keyed by (sweep, trialKey): a retry or a replay finds the row the first call made.
-      const { trial: row } = await upsertTrial(db, {
-        sweepId: trial.sweepId,
-        trialKey: trial.trialKey,
-        index: plan.index,
-        datasetId: trial.dataset.id,
-        architecture: plan.architecture,
-        initialisation: plan.arm,
-        weightsSourceId: trial.weights?.weightsSourceId ?? null,
-        transferMode: plan.arm === 'scratch' ? 'full' : trial.spec.transfer.mode,
-        config: resolvedTrialConfig(trial),
-        seed: plan.seed,
-        startedAt: new Date(),
-      });
-      // A row someone else created as pending (an import, an earlier version) starts now.
-      if (row.status === 'pending') {
-        await db.trial.updateMany({
-          where: { id: row.id, status: 'pending' },
-          data: { status: 'running', startedAt: new Date() },
-        });
-      }
-      return { trialId: row.id };
+      return { trialId: await registerTrialRow(db, trial) };
     },
 
     finishTrial: recordOutcome,

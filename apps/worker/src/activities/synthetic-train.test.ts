@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { parseSweepSpec } from '@medsweep/core/sweep';
 import { finalMetricsHash } from '@medsweep/core';
-import type { TrainActivities, TrainSegmentInput } from '@medsweep/workflows';
+import type { SegmentTrainer, RegisteredSegmentInput } from '@medsweep/workflows';
 import { createSyntheticTrainActivities, syntheticAuc } from './synthetic-train.js';
 
 const spec = parseSweepSpec({
@@ -15,9 +15,9 @@ const spec = parseSweepSpec({
   seeds: [1],
   budget: { maxTrials: 1, maxEpochs: 4 },
 });
-type Result = Awaited<ReturnType<TrainActivities['trainSegment']>>;
+type Result = Awaited<ReturnType<SegmentTrainer['trainSegment']>>;
 
-const input = (untilEpoch: number, evaluate: boolean): TrainSegmentInput => ({
+const input = (untilEpoch: number, evaluate: boolean): RegisteredSegmentInput => ({
   trialId: '00000000-0000-7000-8000-000000000000',
   untilEpoch,
   evaluate,

@@ -7,7 +7,7 @@ import { canonicalHash, finalMetricsHash } from '@medsweep/core';
 import type { FinalMetricValue } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import { ingestEpochMetrics } from '@medsweep/db';
-import type { TrainActivities, TrialEvaluation, TrialInput } from '@medsweep/workflows';
+import type { SegmentTrainer, TrialEvaluation, TrialInput } from '@medsweep/workflows';
 import { codeVersion } from '../code-version.js';
 import { TrialHandedBackError } from '../errors.js';
 import type { WorkerShutdown } from '../shutdown.js';
@@ -40,7 +40,7 @@ export function createSyntheticTrainActivities({
   durationMs,
   db,
   stopping,
-}: SyntheticTrainDeps): TrainActivities {
+}: SyntheticTrainDeps): SegmentTrainer {
   if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
     throw new RangeError(`--synthetic-ms must be a number of milliseconds >= 0, got ${durationMs}`);
   }

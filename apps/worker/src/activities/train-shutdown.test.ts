@@ -11,7 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo } from '@medsweep/ml';
 import { selectBackend, train } from '@medsweep/ml';
-import type { TrainActivities, TrainSegmentInput } from '@medsweep/workflows';
+import type { SegmentTrainer, RegisteredSegmentInput } from '@medsweep/workflows';
 import { TrialHandedBackError } from '../errors.js';
 import { workerIdentity } from '../identity.js';
 import { WorkerShutdown } from '../shutdown.js';
@@ -40,7 +40,7 @@ const stopping = workerIdentity('train', 'tensorflow', {
 });
 
 /** Activities of a worker that can be stopped through `shutdown`. */
-const activitiesWith = (shutdown: WorkerShutdown): TrainActivities =>
+const activitiesWith = (shutdown: WorkerShutdown): SegmentTrainer =>
   createTrainActivities({ ...fixture, cacheDir, backend, identity: stopping, trainer: observed, shutdown });
 
 beforeAll(async () => {
@@ -55,8 +55,8 @@ afterAll(async () => {
 });
 
 function runSegment(
-  activities: TrainActivities,
-  input: TrainSegmentInput,
+  activities: SegmentTrainer,
+  input: RegisteredSegmentInput,
   info: { attempt?: number; heartbeatDetails?: unknown },
   onHeartbeat: (details: TrainHeartbeat, env: MockActivityEnvironment) => void = () => undefined,
 ) {
@@ -69,7 +69,7 @@ function runSegment(
     heartbeats.push(details);
     onHeartbeat(details, env);
   });
-  const run = env.run(activities.trainSegment, input) as ReturnType<TrainActivities['trainSegment']>;
+  const run = env.run(activities.trainSegment, input) as ReturnType<SegmentTrainer['trainSegment']>;
   return { run, heartbeats };
 }
 

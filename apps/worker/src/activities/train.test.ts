@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auc, finalMetricsHash, sha256Hex } from '@medsweep/core';
+import { auc, finalMetricsHash } from '@medsweep/core';
 import type { BackendInfo } from '@medsweep/ml';
 import {
   ARCHITECTURES,
@@ -17,13 +17,14 @@ import {
   readMedmnistNpz,
   selectBackend,
 } from '@medsweep/ml';
-import type { TrainActivities, TrainSegmentInput, TrialEvaluation } from '@medsweep/workflows';
+import type { SegmentTrainer, RegisteredSegmentInput, TrialEvaluation } from '@medsweep/workflows';
 import type { TrainHeartbeat } from '../train-heartbeat.js';
 import type { TrainFixture } from '../test-support/train-fixtures.js';
 import {
   BREAST_NPZ,
   SQUEEZENET_H5,
   TINY_SPEC,
+  imagenetSqueezenetWeights,
   registerTrial,
   trainFixture,
 } from '../test-support/train-fixtures.js';
@@ -36,7 +37,7 @@ let backend: BackendInfo;
 let cacheDir: string;
 /** resumedAfterEpochs of every train() call, in order. */
 const resumes: number[] = [];
-let activities: TrainActivities;
+let activities: SegmentTrainer;
 const identity = workerIdentity('train', 'tensorflow');
 
 beforeAll(async () => {
@@ -59,7 +60,7 @@ afterAll(async () => {
 
 /** Runs one segment in a mock activity context (attempt, heartbeat details) and collects its heartbeats. */
 async function runSegment(
-  input: TrainSegmentInput,
+  input: RegisteredSegmentInput,
   info: { attempt?: number; heartbeatDetails?: unknown } = {},
   onHeartbeat?: (details: TrainHeartbeat, env: MockActivityEnvironment) => void,
 ) {
@@ -74,7 +75,7 @@ async function runSegment(
     onHeartbeat?.(details, env);
   });
   // run() cannot infer the result type from the function: name it.
-  const run = env.run(activities.trainSegment, input) as ReturnType<TrainActivities['trainSegment']>;
+  const run = env.run(activities.trainSegment, input) as ReturnType<SegmentTrainer['trainSegment']>;
   return { run, heartbeats };
 }
 
@@ -83,10 +84,10 @@ const metric = (e: TrialEvaluation, split: 'val' | 'test', name: string) =>
   e.finalMetrics.find((m) => m.split === split && m.name === name)?.value;
 
 describe('trainSegment on the real stack', () => {
-  let first: Awaited<ReturnType<TrainActivities['trainSegment']>>;
+  let first: Awaited<ReturnType<SegmentTrainer['trainSegment']>>;
   let firstHeartbeats: TrainHeartbeat[];
   let trialId: string;
-  let input: TrainSegmentInput;
+  let input: RegisteredSegmentInput;
 
   it('trains to the end, evaluates the best epoch on test and stores what it reports', async () => {
     const registered = await registerTrial(fixture, { index: 0 });
@@ -306,20 +307,13 @@ describe('trainSegment on the real stack', () => {
   });
 
   it('fine-tunes from ImageNet weights: the frozen base keeps the file values, the head learns', async () => {
-    const bytes = new Uint8Array(await readFile(SQUEEZENET_H5));
-    const stored = await fixture.store.put('tests/weights/squeezenet-imagenet-notop.h5', bytes);
+    const weights = await imagenetSqueezenetWeights(fixture);
     const spec = {
       ...TINY_SPEC,
       architectures: ['squeezenet1_1' as const],
       model: { inputSize: 32, widthMultiplier: 1 },
       transfer: { mode: 'frozen' as const, lrMultiplier: 1 },
       budget: { maxTrials: 1, maxEpochs: 1 },
-    };
-    const weights = {
-      weightsSourceId: 'imagenet',
-      uri: stored.uri,
-      sha256: stored.sha256,
-      format: 'keras-h5',
     };
     const { trial, trialId: id } = await registerTrial(fixture, {
       index: 3,
@@ -329,7 +323,7 @@ describe('trainSegment on the real stack', () => {
     });
     const result = await (await runSegment({ trial, trialId: id, untilEpoch: 1, evaluate: true })).run;
     const evaluation = result.evaluation as TrialEvaluation;
-    expect(evaluation.lineage.weightsInHash).toBe(sha256Hex(bytes));
+    expect(evaluation.lineage.weightsInHash).toBe(weights.sha256);
     expect(metric(evaluation, 'test', 'auc')).toBeTypeOf('number');
 
     const scratch = await mkdtemp(join(tmpdir(), 'medsweep-finetuned-'));
@@ -399,16 +393,7 @@ describe('trainSegment on the real stack', () => {
   });
 
   it('fails at once, not retryably, on weights that do not fit the model', async () => {
-    const stored = await fixture.store.put(
-      'tests/weights/squeezenet-imagenet-notop.h5',
-      new Uint8Array(await readFile(SQUEEZENET_H5)),
-    );
-    const weights = {
-      weightsSourceId: 'imagenet',
-      uri: stored.uri,
-      sha256: stored.sha256,
-      format: 'keras-h5',
-    };
+    const weights = await imagenetSqueezenetWeights(fixture);
     // ImageNet weights fit only the full-width network, not 1/8 of it.
     const spec = { ...TINY_SPEC, architectures: ['squeezenet1_1' as const] };
     const { trial, trialId: id } = await registerTrial(fixture, {

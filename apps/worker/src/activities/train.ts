@@ -33,8 +33,10 @@ import {
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type {
+  RegisteredSegmentInput,
+  SegmentOutcome,
   SegmentResult,
-  TrainActivities,
+  SegmentTrainer,
   TrainSegmentInput,
   TrialEvaluation,
   WorkerIdentity,
@@ -71,10 +73,12 @@ export interface TrainActivityDeps {
   trainer?: Trainer;
   /** The worker's stop request: a stopping worker hands its trials back at a checkpoint. */
   shutdown?: WorkerShutdown;
+  /** Epoch checkpoints a trial keeps in S3 (default 2; 0 keeps all). */
+  checkpointsKept?: number;
 }
 
 /** Builds the train queue's activities from their dependencies. */
-export function createTrainActivities(deps: TrainActivityDeps): TrainActivities {
+export function createTrainActivities(deps: TrainActivityDeps): SegmentTrainer {
   const cache = new ContentCache(deps.cacheDir);
   const trainer = deps.trainer ?? train;
   return {
@@ -159,8 +163,8 @@ interface SegmentRun extends TrainActivityDeps {
 
 async function runSegment(
   run: SegmentRun,
-  { trial, trialId, untilEpoch, evaluate }: TrainSegmentInput,
-): Promise<SegmentResult & { evaluation?: TrialEvaluation }> {
+  { trial, trialId, untilEpoch, evaluate }: RegisteredSegmentInput,
+): Promise<SegmentOutcome> {
   const { plan, spec } = trial;
   const { tf } = run.backend;
   const signal = run.context.cancellationSignal;
@@ -184,6 +188,7 @@ async function runSegment(
       run.store,
       checkpointPrefix(trial.sweepId, plan.index),
       resumeFrom,
+      run.checkpointsKept,
     );
     const result = await run.trainer({
       tf,

@@ -2,18 +2,19 @@
 // reads), a throwaway Postgres database with a project, dataset and sweep, and BreastMNIST imported
 // from the shared data into the bucket. Test-only.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@medsweep/config';
 import { parseSweepSpec } from '@medsweep/core/sweep';
 import type { ArchitectureName, SweepSpecInput } from '@medsweep/core/sweep';
 import type { Db } from '@medsweep/db';
-import { applyMigrations, createPrismaClient, upsertTrial } from '@medsweep/db';
+import { applyMigrations, createPrismaClient } from '@medsweep/db';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { MEDMNIST_DATASETS, importDatasetTo, importMedmnistNpz } from '@medsweep/ml';
 import type { StoredDataset } from '@medsweep/ml';
 import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
 import type { TrialInput, WeightsRef } from '@medsweep/workflows';
-import { resolvedTrialConfig } from '../trial-config.js';
+import { registerTrialRow } from '../trial-records.js';
 
 export const config = loadConfig();
 export const BREAST_NPZ = join(config.dataDir, 'medmnist', 'breastmnist.npz');
@@ -38,6 +39,7 @@ export interface TrainFixture {
   store: CountingStore;
   dataset: StoredDataset;
   datasetRowId: string;
+  projectId: string;
   sweepId: string;
   close(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function trainFixture(): Promise<TrainFixture> {
     store,
     dataset,
     datasetRowId: datasetRow.id,
+    projectId: project.id,
     sweepId,
     async close() {
       await db.$disconnect();
@@ -119,13 +122,13 @@ export interface TrialOptions {
   rungs?: number[];
 }
 
-/** A trial of the fixture's sweep, registered in the database; returns its input and row id. */
-export async function registerTrial(
+/** A trial of the fixture's sweep, as its workflow hands it to activities (not registered). */
+export function trialInput(
   fixture: TrainFixture,
   { index, spec = TINY_SPEC, arm = 'scratch', weights, rungs = [] }: TrialOptions,
-): Promise<{ trial: TrialInput; trialId: string }> {
+): TrialInput {
   const parsed = parseSweepSpec({ ...spec, arms: [arm] });
-  const trial: TrialInput = {
+  return {
     sweepId: fixture.sweepId,
     sweepWorkflowId: `sweep-${fixture.sweepId}`,
     trialKey: `${fixture.sweepId}:${index}`,
@@ -148,16 +151,36 @@ export async function registerTrial(
     ...(weights ? { weights } : {}),
     rungs,
   };
-  const { trial: row } = await upsertTrial(fixture.db, {
-    sweepId: fixture.sweepId,
-    trialKey: trial.trialKey,
-    index,
-    datasetId: fixture.datasetRowId,
-    architecture: trial.plan.architecture,
-    initialisation: arm,
-    transferMode: arm === 'scratch' ? 'full' : parsed.transfer.mode,
-    config: resolvedTrialConfig(trial),
-    seed: trial.plan.seed,
+}
+
+/** A trial of the fixture's sweep, registered in the database as its first segment would; its input and row id. */
+export async function registerTrial(
+  fixture: TrainFixture,
+  options: TrialOptions,
+): Promise<{ trial: TrialInput; trialId: string }> {
+  const trial = trialInput(fixture, options);
+  return { trial, trialId: await registerTrialRow(fixture.db, trial) };
+}
+
+/** The real SqueezeNet ImageNet file, stored in S3 and registered as a weights source of the project. */
+export async function imagenetSqueezenetWeights(fixture: TrainFixture): Promise<WeightsRef> {
+  const stored = await fixture.store.put(
+    'tests/weights/squeezenet-imagenet-notop.h5',
+    new Uint8Array(await readFile(SQUEEZENET_H5)),
+  );
+  // Found again by (project, name) when a second test asks for it.
+  const source = await fixture.db.weightsSource.upsert({
+    where: { projectId_name: { projectId: fixture.projectId, name: 'imagenet' } },
+    update: {},
+    create: {
+      projectId: fixture.projectId,
+      name: 'imagenet',
+      kind: 'file',
+      uri: stored.uri,
+      sha256: stored.sha256,
+      architecture: 'squeezenet1_1',
+      format: 'keras-h5',
+    },
   });
-  return { trial, trialId: row.id };
+  return { weightsSourceId: source.id, uri: stored.uri, sha256: stored.sha256, format: 'keras-h5' };
 }

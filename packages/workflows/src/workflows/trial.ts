@@ -35,8 +35,11 @@ const controlLocalActivities = proxyLocalActivities<ControlActivities>(bookkeepi
  * those histories (and workflows in flight during an upgrade) deterministic.
  */
 export const LOCAL_BOOKKEEPING_PATCH = 'trial-local-bookkeeping';
-const bookkeeping = (): ControlActivities =>
-  patched(LOCAL_BOOKKEEPING_PATCH) ? controlLocalActivities : controlActivities;
+/**
+ * Trials started before their first segment registered them (the workflow did, first thing) replay
+ * that way; `patched` keeps those histories deterministic.
+ */
+export const SEGMENT_REGISTERS_PATCH = 'trial-registered-by-first-segment';
 
 /** Segments of training; the train queue is chosen per trial from the spec's resources. */
 function trainOn(queue: string) {
@@ -77,10 +80,16 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
   setHandler(rungDecisionSignal, (d) => void decisions.set(d.rung, d));
 
   const { trainSegment } = trainOn(input.spec.resources.queue);
-  // A trial row must exist before anything can be recorded against it, even under cancellation.
-  const { trialId } = await CancellationScope.nonCancellable(() =>
-    bookkeeping().registerTrial({ trial: input }),
-  );
+  // A trial row must exist before anything can be recorded against it, even under cancellation. Its first
+  // segment registers it (so training starts without a round trip through this workflow); trials started
+  // before that registered here, and a trial that ends before any segment returned registers at the end.
+  const segmentRegisters = patched(SEGMENT_REGISTERS_PATCH);
+  // Code whose segments register trials has always kept its books with local activities: no second patch.
+  const bookkeeping =
+    segmentRegisters || patched(LOCAL_BOOKKEEPING_PATCH) ? controlLocalActivities : controlActivities;
+  const register = async () =>
+    (await CancellationScope.nonCancellable(() => bookkeeping.registerTrial({ trial: input }))).trialId;
+  let trialId = segmentRegisters ? undefined : await register();
   const maxEpochs = input.spec.budget.maxEpochs;
   const segmentEnds = [...input.rungs.filter((r) => r < maxEpochs), maxEpochs];
 
@@ -97,6 +106,8 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
         untilEpoch: segmentEnds[rung] as number,
         evaluate: last,
       });
+      // Results recorded before segments registered trials carry no id.
+      trialId ??= segment.trialId;
       epochsCompleted = segment.epochsCompleted;
       if (last) {
         evaluation = segment.evaluation;
@@ -130,9 +141,10 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
   }
 
   // Recording the outcome must happen even when this workflow is being cancelled.
+  const recordedId = trialId ?? (await register());
   await CancellationScope.nonCancellable(async () => {
-    await bookkeeping().finishTrial({
-      trialId,
+    await bookkeeping.finishTrial({
+      trialId: recordedId,
       sweepId: input.sweepId,
       outcome,
       epochsCompleted,
@@ -146,7 +158,12 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
       value: evaluation?.primaryMetricValue ?? null,
     });
   });
-  return { trialId, outcome, epochsCompleted, primaryMetricValue: evaluation?.primaryMetricValue ?? null };
+  return {
+    trialId: recordedId,
+    outcome,
+    epochsCompleted,
+    primaryMetricValue: evaluation?.primaryMetricValue ?? null,
+  };
 }
 
 /** The innermost message of an activity failure chain: what actually went wrong. */
