@@ -71,9 +71,9 @@ export interface TrialSummary {
 }
 
 /**
- * One trial: register it, train segment by segment (a segment ends at each ASHA rung, where the sweep
- * decides whether it goes on), evaluate, record. Cancellation (of this workflow) stops the running
- * segment at its next heartbeat; the trial is then recorded as cancelled.
+ * One trial: train segment by segment (a segment ends at each ASHA rung, where the sweep decides whether it
+ * goes on; the first one registers the trial), evaluate, record. Cancellation (of this workflow) stops the
+ * running segment at its next heartbeat; the trial is then recorded as cancelled.
  */
 export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
   const decisions = new Map<number, RungDecision>();
