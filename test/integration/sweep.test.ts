@@ -11,7 +11,7 @@ import { createWorker, createSyntheticTrainActivities } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
-import { createSyntheticProject } from './support/synthetic-project.js';
+import { createSyntheticProject, registerPlaceholderWeights } from './support/synthetic-project.js';
 
 // Orchestration on the real Temporal server and Postgres, with the synthetic trainer (fixed-duration,
 // deterministic metric) so the test measures workflows, not TensorFlow.
@@ -45,19 +45,7 @@ async function result(sweepId: string): Promise<SweepSummary> {
 
 beforeAll(async () => {
   const projectId = await createSyntheticProject(db, project, 'test');
-  for (const arch of ['vgg16', 'resnet50', 'densenet121']) {
-    await db.weightsSource.create({
-      data: {
-        projectId,
-        name: `imagenet/${arch}`,
-        kind: 'file',
-        uri: `s3://none/${arch}.h5`,
-        sha256: '0'.repeat(64),
-        architecture: arch,
-        format: 'keras-h5',
-      },
-    });
-  }
+  await registerPlaceholderWeights(db, projectId, ['vgg16', 'resnet50', 'densenet121']);
   connection = await Connection.connect({ address: config.temporal.address });
   temporal = new Client({ connection, namespace: config.temporal.namespace });
   deps = { db, temporal };

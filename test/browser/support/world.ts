@@ -17,7 +17,10 @@ import { TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import Long from 'long';
 import { createTrainerWithOutputs } from './trainer-with-outputs.js';
-import { createSyntheticProject } from '../../integration/support/synthetic-project.js';
+import {
+  createSyntheticProject,
+  registerPlaceholderWeights,
+} from '../../integration/support/synthetic-project.js';
 
 /** The namespace browser tests run workflows in; registered once on the stack's Temporal, then reused. */
 export const BROWSER_TEST_NAMESPACE = 'medsweep-browser-test';
@@ -110,19 +113,7 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
 
   const project = `web-${randomUUID().slice(0, 8)}`;
   const projectId = await createSyntheticProject(db, project, 'browser test', `Browser test ${project}`);
-  for (const arch of ['vgg16', 'resnet50']) {
-    await db.weightsSource.create({
-      data: {
-        projectId,
-        name: `imagenet/${arch}`,
-        kind: 'file',
-        uri: `s3://none/${arch}.h5`,
-        sha256: '0'.repeat(64),
-        architecture: arch,
-        format: 'keras-h5',
-      },
-    });
-  }
+  await registerPlaceholderWeights(db, projectId, ['vgg16', 'resnet50']);
   const users = {} as World['users'];
   for (const role of ['lead', 'viewer', 'auditor'] as const) {
     const email = `${role}@${project}.test`;

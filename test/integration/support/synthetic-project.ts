@@ -28,3 +28,27 @@ export async function createSyntheticProject(
   });
   return project.id;
 }
+
+/**
+ * Weights sources `imagenet/<architecture>` in the project, so sweeps on it may have a
+ * `pretrained:imagenet` arm; their files do not exist, which the synthetic trainer never notices.
+ */
+export async function registerPlaceholderWeights(
+  db: Db,
+  projectId: string,
+  architectures: readonly string[],
+): Promise<void> {
+  for (const architecture of architectures) {
+    await db.weightsSource.create({
+      data: {
+        projectId,
+        name: `imagenet/${architecture}`,
+        kind: 'file',
+        uri: `s3://none/${architecture}.h5`,
+        sha256: '0'.repeat(64),
+        architecture,
+        format: 'keras-h5',
+      },
+    });
+  }
+}

@@ -6,17 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/activity';
 import { ActivityCancellationDetails } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo } from '@medsweep/ml';
 import { selectBackend, train } from '@medsweep/ml';
-import type { SegmentTrainer, RegisteredSegmentInput } from '@medsweep/workflows';
+import type { SegmentTrainer } from '@medsweep/workflows';
 import { TrialHandedBackError } from '../errors.js';
 import { workerIdentity } from '../identity.js';
 import { WorkerShutdown } from '../shutdown.js';
-import type { TrainHeartbeat } from '../train-heartbeat.js';
 import type { TrainFixture } from '../test-support/train-fixtures.js';
+import { runSegment } from '../test-support/segment-run.js';
 import { registerTrial, trainFixture } from '../test-support/train-fixtures.js';
 import type { Trainer } from './train.js';
 import { createTrainActivities } from './train.js';
@@ -53,25 +51,6 @@ afterAll(async () => {
   await fixture?.close();
   if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
 });
-
-function runSegment(
-  activities: SegmentTrainer,
-  input: RegisteredSegmentInput,
-  info: { attempt?: number; heartbeatDetails?: unknown },
-  onHeartbeat: (details: TrainHeartbeat, env: MockActivityEnvironment) => void = () => undefined,
-) {
-  const env = new MockActivityEnvironment(
-    { ...info, retryPolicy: { maximumAttempts: 10 } },
-    { logger: new DefaultLogger('ERROR') },
-  );
-  const heartbeats: TrainHeartbeat[] = [];
-  env.on('heartbeat', (details: TrainHeartbeat) => {
-    heartbeats.push(details);
-    onHeartbeat(details, env);
-  });
-  const run = env.run(activities.trainSegment, input) as ReturnType<SegmentTrainer['trainSegment']>;
-  return { run, heartbeats };
-}
 
 const attemptsOf = (trialId: string) =>
   fixture.db.trialAttempt.findMany({ where: { trialId }, orderBy: { attempt: 'asc' } });

@@ -4,8 +4,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auc, finalMetricsHash } from '@medsweep/core';
 import type { BackendInfo } from '@medsweep/ml';
@@ -19,6 +17,7 @@ import {
 } from '@medsweep/ml';
 import type { SegmentTrainer, RegisteredSegmentInput, TrialEvaluation } from '@medsweep/workflows';
 import type { TrainHeartbeat } from '../train-heartbeat.js';
+import { runSegment } from '../test-support/segment-run.js';
 import type { TrainFixture } from '../test-support/train-fixtures.js';
 import {
   BREAST_NPZ,
@@ -58,28 +57,20 @@ afterAll(async () => {
   if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
 });
 
-/** Runs one segment in a mock activity context (attempt, heartbeat details) and collects its heartbeats. */
-async function runSegment(
-  input: RegisteredSegmentInput,
-  info: { attempt?: number; heartbeatDetails?: unknown } = {},
-  onHeartbeat?: (details: TrainHeartbeat, env: MockActivityEnvironment) => void,
-) {
-  // Failures are what some tests expect; the SDK's warning for each would only be noise.
-  const env = new MockActivityEnvironment(
-    { ...info, retryPolicy: { maximumAttempts: 10 } },
-    { logger: new DefaultLogger('ERROR') },
-  );
-  const heartbeats: TrainHeartbeat[] = [];
-  env.on('heartbeat', (details: TrainHeartbeat) => {
-    heartbeats.push(details);
-    onHeartbeat?.(details, env);
-  });
-  // run() cannot infer the result type from the function: name it.
-  const run = env.run(activities.trainSegment, input) as ReturnType<SegmentTrainer['trainSegment']>;
-  return { run, heartbeats };
-}
-
 const keyOf = (uri: string) => uri.slice(`s3://${fixture.store.bucket}/`.length);
+
+/** Downloads the trial's output weights (Keras HDF5) to a temporary file for `use`, removed afterwards. */
+async function withOutputWeights(evaluation: TrialEvaluation, use: (path: string) => Promise<unknown>) {
+  const scratch = await mkdtemp(join(tmpdir(), 'medsweep-weights-out-'));
+  try {
+    const out = join(scratch, 'out.h5');
+    const weightsOut = evaluation.artifacts.find((a) => a.kind === 'weights')!;
+    await writeFile(out, await fixture.store.get(keyOf(weightsOut.uri), weightsOut.sha256));
+    await use(out);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
 const metric = (e: TrialEvaluation, split: 'val' | 'test', name: string) =>
   e.finalMetrics.find((m) => m.split === split && m.name === name)?.value;
 
@@ -94,7 +85,7 @@ describe('trainSegment on the real stack', () => {
     trialId = registered.trialId;
     input = { trial: registered.trial, trialId, untilEpoch: 3, evaluate: true };
     const tensors = backend.tf.memory().numTensors;
-    const { run, heartbeats } = await runSegment(input);
+    const { run, heartbeats } = runSegment(activities, input);
     first = await run;
     firstHeartbeats = heartbeats;
     expect(backend.tf.memory().numTensors, 'tensors left behind').toBe(tensors);
@@ -228,7 +219,7 @@ describe('trainSegment on the real stack', () => {
 
   it('on a retry resumes from the checkpoint in its heartbeat, downloads no data and reports the same hashes', async () => {
     fixture.store.gets.length = 0;
-    const { run } = await runSegment(input, { attempt: 2, heartbeatDetails: firstHeartbeats.at(-1) });
+    const { run } = runSegment(activities, input, { attempt: 2, heartbeatDetails: firstHeartbeats.at(-1) });
     const retried = await run;
 
     expect(resumes.at(-1)).toBe(3);
@@ -251,7 +242,7 @@ describe('trainSegment on the real stack', () => {
 
   it('ends a segment at a rung and continues from its checkpoint to the same result', async () => {
     const { trial, trialId: id } = await registerTrial(fixture, { index: 1, rungs: [1] });
-    const toRung = await (await runSegment({ trial, trialId: id, untilEpoch: 1, evaluate: false })).run;
+    const toRung = await runSegment(activities, { trial, trialId: id, untilEpoch: 1, evaluate: false }).run;
     expect(toRung).toEqual({
       epochsCompleted: 1,
       rungValue: expect.any(Number),
@@ -263,7 +254,7 @@ describe('trainSegment on the real stack', () => {
     });
     expect(toRung.rungValue).toBe(valAuc.value);
 
-    const rest = await (await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })).run;
+    const rest = await runSegment(activities, { trial, trialId: id, untilEpoch: 3, evaluate: true }).run;
     expect(resumes.at(-1)).toBe(1);
     // Same seed and configuration as trial 0, trained in two segments: the same model, byte for byte.
     const whole = (first.evaluation as TrialEvaluation).lineage;
@@ -286,7 +277,8 @@ describe('trainSegment on the real stack', () => {
   it('stops between batches when cancelled, and records the attempt as cancelled', async () => {
     const { trial, trialId: id } = await registerTrial(fixture, { index: 2 });
     let cancelledAt = -1;
-    const { run, heartbeats } = await runSegment(
+    const { run, heartbeats } = runSegment(
+      activities,
       { trial, trialId: id, untilEpoch: 3, evaluate: true },
       {},
       (h, env) => {
@@ -321,16 +313,12 @@ describe('trainSegment on the real stack', () => {
       arm: 'pretrained:imagenet',
       weights,
     });
-    const result = await (await runSegment({ trial, trialId: id, untilEpoch: 1, evaluate: true })).run;
+    const result = await runSegment(activities, { trial, trialId: id, untilEpoch: 1, evaluate: true }).run;
     const evaluation = result.evaluation as TrialEvaluation;
     expect(evaluation.lineage.weightsInHash).toBe(weights.sha256);
     expect(metric(evaluation, 'test', 'auc')).toBeTypeOf('number');
 
-    const scratch = await mkdtemp(join(tmpdir(), 'medsweep-finetuned-'));
-    try {
-      const out = join(scratch, 'out.h5');
-      const weightsOut = evaluation.artifacts.find((a) => a.kind === 'weights')!;
-      await writeFile(out, await fixture.store.get(keyOf(weightsOut.uri), weightsOut.sha256));
+    await withOutputWeights(evaluation, async (out) => {
       expect(await readKerasWeightsInput(out)).toEqual({
         height: 32,
         width: 32,
@@ -357,15 +345,13 @@ describe('trainSegment on the real stack', () => {
         imagenet.dispose();
         tuned.dispose();
       }
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+    });
   });
 
   it('trains a classical model (HOG + linear SVM) through the same pipeline, without Grad-CAM', async () => {
     const spec = { ...TINY_SPEC, architectures: ['hog-linear-svm' as const] };
     const { trial, trialId: id } = await registerTrial(fixture, { index: 6, spec });
-    const result = await (await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })).run;
+    const result = await runSegment(activities, { trial, trialId: id, untilEpoch: 3, evaluate: true }).run;
     const evaluation = result.evaluation as TrialEvaluation;
     expect(metric(evaluation, 'test', 'auc')).toBeGreaterThan(0.7);
     expect(evaluation.artifacts.map((a) => a.kind).sort()).toEqual([
@@ -376,20 +362,14 @@ describe('trainSegment on the real stack', () => {
       'weights',
     ]);
     // TINY_SPEC narrows the CNNs to 1/8; the SVM has no width, and its input is the [0, 1] image.
-    const scratch = await mkdtemp(join(tmpdir(), 'medsweep-classical-'));
-    try {
-      const out = join(scratch, 'out.h5');
-      const weightsOut = evaluation.artifacts.find((a) => a.kind === 'weights')!;
-      await writeFile(out, await fixture.store.get(keyOf(weightsOut.uri), weightsOut.sha256));
+    await withOutputWeights(evaluation, async (out) =>
       expect(await readKerasWeightsInput(out)).toEqual({
         height: 32,
         width: 32,
         channels: 1,
         preprocessing: 'unit',
-      });
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
-    }
+      }),
+    );
   });
 
   it('fails at once, not retryably, on weights that do not fit the model', async () => {
@@ -402,9 +382,12 @@ describe('trainSegment on the real stack', () => {
       arm: 'pretrained:imagenet',
       weights,
     });
-    const failure = await (
-      await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })
-    ).run.catch((e: unknown) => e);
+    const failure = await runSegment(activities, {
+      trial,
+      trialId: id,
+      untilEpoch: 3,
+      evaluate: true,
+    }).run.catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ nonRetryable: true, type: 'WeightsShapeMismatchError' });
     expect((failure as Error).message).toMatch(/conv1/);
@@ -416,13 +399,19 @@ describe('trainSegment on the real stack', () => {
 
   it('fails at once on a segment the trial does not have and on a pretrained arm without weights', async () => {
     const { trial, trialId: id } = await registerTrial(fixture, { index: 5, arm: 'pretrained:imagenet' });
-    const notASegment = await (
-      await runSegment({ trial, trialId: id, untilEpoch: 2, evaluate: false })
-    ).run.catch((e: unknown) => e);
+    const notASegment = await runSegment(activities, {
+      trial,
+      trialId: id,
+      untilEpoch: 2,
+      evaluate: false,
+    }).run.catch((e: unknown) => e);
     expect(notASegment).toMatchObject({ nonRetryable: true, type: 'SegmentRangeError' });
-    const noWeights = await (
-      await runSegment({ trial, trialId: id, untilEpoch: 3, evaluate: true })
-    ).run.catch((e: unknown) => e);
+    const noWeights = await runSegment(activities, {
+      trial,
+      trialId: id,
+      untilEpoch: 3,
+      evaluate: true,
+    }).run.catch((e: unknown) => e);
     expect(noWeights).toMatchObject({ nonRetryable: true, type: 'MissingWeightsError' });
   });
 });
