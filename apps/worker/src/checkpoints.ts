@@ -1,11 +1,11 @@
 // A trial's training checkpoints in S3, so a retry on any worker resumes where the last attempt stopped.
 // Keys are fixed by the trial, not by the attempt or worker: checkpoints/<sweepId>/<trialIndex>/
 // epoch-NNNN.ckpt, plus latest.json naming the newest one (written after it, so it never names a
-// checkpoint that is not there). Only the newest `keep` epochs stay (MEDSWEEP_CHECKPOINTS_KEPT): a checkpoint carries the run's whole
-// state (best weights included), so older ones are never read again, and at ~3x the model's size per
-// epoch they would otherwise grow without bound.
+// checkpoint that is not there). Only the newest `keep` epochs stay (MEDSWEEP_CHECKPOINTS_KEPT): a
+// checkpoint carries the run's whole state (best weights included), so older ones are never read again,
+// and at ~3x the model's size per epoch they would otherwise grow without bound.
 import type { CheckpointStore, TrainingCheckpoint } from '@medsweep/ml';
-import { decodeCheckpoint, encodeCheckpoint } from '@medsweep/ml';
+import { checkpointFileName, decodeCheckpoint, encodeCheckpoint, staleCheckpoints } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectNotFoundError } from '@medsweep/storage';
 import { keyInBucket } from './object-uri.js';
@@ -21,8 +21,6 @@ export interface CheckpointLocation {
 /** The key prefix of one trial's checkpoints. */
 export const checkpointPrefix = (sweepId: string, trialIndex: number): string =>
   `checkpoints/${sweepId}/${trialIndex}`;
-
-const EPOCH_KEY = /\/epoch-(\d+)\.ckpt$/;
 
 export class S3CheckpointStore implements CheckpointStore {
   /** The checkpoint saved or loaded last; undefined before the first. */
@@ -42,7 +40,7 @@ export class S3CheckpointStore implements CheckpointStore {
   ) {}
 
   async save(checkpoint: TrainingCheckpoint): Promise<void> {
-    const key = `${this.prefix}/epoch-${String(checkpoint.epochsCompleted).padStart(4, '0')}.ckpt`;
+    const key = `${this.prefix}/${checkpointFileName(checkpoint.epochsCompleted)}`;
     const stored = await this.store.put(key, encodeCheckpoint(checkpoint));
     const location = { uri: stored.uri, sha256: stored.sha256, epoch: checkpoint.epochsCompleted };
     await this.store.put(
@@ -57,11 +55,8 @@ export class S3CheckpointStore implements CheckpointStore {
   /** Deletes all but the newest `keep` epoch checkpoints of the trial. */
   private async removeStale(): Promise<void> {
     if (this.keep === 0) return;
-    const epochs = (await this.store.list(`${this.prefix}/epoch-`))
-      .map((key) => ({ key, epoch: Number(EPOCH_KEY.exec(key)?.[1] ?? NaN) }))
-      .filter((c) => Number.isInteger(c.epoch))
-      .sort((a, b) => a.epoch - b.epoch);
-    for (const stale of epochs.slice(0, -this.keep)) await this.store.delete(stale.key);
+    const keys = await this.store.list(`${this.prefix}/epoch-`);
+    for (const key of staleCheckpoints(keys, this.keep)) await this.store.delete(key);
   }
 
   async loadLatest(): Promise<TrainingCheckpoint | undefined> {

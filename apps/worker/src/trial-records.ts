@@ -14,7 +14,7 @@ import type { AttemptOutcome, EpochSplit } from '@medsweep/db/types';
 import type { SegmentTrainer, TrainActivities, TrialInput, WorkerIdentity } from '@medsweep/workflows';
 import { resolvedTrialConfig } from './trial-config.js';
 
-/** Creates the trial's row as running, or finds the one an earlier call made (keyed by sweep and trialKey); its id. */
+/** Creates the trial's row as running, or finds the one an earlier call made (keyed by trialKey); its id. */
 export async function registerTrialRow(db: Db, trial: TrialInput): Promise<string> {
   const { plan } = trial;
   const { trial: row } = await upsertTrial(db, {

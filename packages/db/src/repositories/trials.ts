@@ -21,7 +21,7 @@ export interface UpsertTrialInput {
   /** The resolved hyper-parameters. The seed is added under `seed` if absent, and must match if present. */
   config: JsonObject;
   seed: number;
-  /** Create the row as running since this time instead of pending (a workflow registering the trial it starts). */
+  /** Create the row as running since this time instead of pending (a trial registered as it starts). */
   startedAt?: Date;
 }
 
@@ -64,10 +64,10 @@ function resolvedConfig(input: UpsertTrialInput): JsonObject {
 }
 
 /**
- * Creates the trial (status pending, or running from `startedAt`) or returns the existing one with the same (sweepId, trialKey). The
- * stored config always carries the seed; configHash and groupKey are computed here (core's configHash
- * and configurationGroupKey), so every writer derives them the same way. Throws TrialConflictError when
- * the key (or the index) is taken by a trial with a different definition.
+ * Creates the trial (status pending, or running from `startedAt`) or returns the existing one with the
+ * same (sweepId, trialKey). The stored config always carries the seed; configHash and groupKey are
+ * computed here (core's configHash and configurationGroupKey), so every writer derives them the same way.
+ * Throws TrialConflictError when the key (or the index) is taken by a trial with a different definition.
  */
 export async function upsertTrial(db: DbClient, input: UpsertTrialInput): Promise<UpsertTrialResult> {
   const config = resolvedConfig(input);

@@ -146,6 +146,29 @@ const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 const FILE = /^epoch-(\d+)\.ckpt$/;
 
+/** The file (or object) name of the checkpoint taken after `epochs` completed epochs: epoch-NNNN.ckpt. */
+export const checkpointFileName = (epochs: number): string => `epoch-${String(epochs).padStart(4, '0')}.ckpt`;
+
+/**
+ * Of `names` (file names, or keys ending in one), the checkpoints older than the newest `keep` (0: none,
+ * every epoch's is kept), oldest first; names that are not checkpoints are ignored. Stores call it after
+ * saving, to delete those.
+ */
+export function staleCheckpoints(names: readonly string[], keep: number): string[] {
+  if (keep === 0) return [];
+  return checkpointsByEpoch(names)
+    .slice(0, -keep)
+    .map((c) => c.name);
+}
+
+/** The checkpoints among `names`, oldest first. */
+function checkpointsByEpoch(names: readonly string[]): { name: string; epoch: number }[] {
+  return names
+    .map((name) => ({ name, epoch: Number(FILE.exec(name.slice(name.lastIndexOf('/') + 1))?.[1] ?? NaN) }))
+    .filter((f) => Number.isInteger(f.epoch))
+    .sort((a, b) => a.epoch - b.epoch);
+}
+
 /** Checkpoints as files epoch-NNNN.ckpt in one directory, keeping the newest `keep`. */
 export class LocalDirectoryCheckpointStore implements CheckpointStore {
   constructor(
@@ -155,34 +178,29 @@ export class LocalDirectoryCheckpointStore implements CheckpointStore {
 
   async save(checkpoint: TrainingCheckpoint): Promise<void> {
     await mkdir(this.directory, { recursive: true });
-    const path = join(this.directory, `epoch-${String(checkpoint.epochsCompleted).padStart(4, '0')}.ckpt`);
+    const path = join(this.directory, checkpointFileName(checkpoint.epochsCompleted));
     // Write then rename: a process killed mid-write leaves the previous checkpoint as the latest.
     const partial = `${path}.partial`;
     await writeFile(partial, encodeCheckpoint(checkpoint));
     await rename(partial, path);
-    const stale = (await this.epochs()).slice(0, -this.keep);
-    await Promise.all(stale.map((file) => rm(join(this.directory, file.name), { force: true })));
+    const stale = staleCheckpoints(await this.names(), this.keep);
+    await Promise.all(stale.map((name) => rm(join(this.directory, name), { force: true })));
   }
 
   async loadLatest(): Promise<TrainingCheckpoint | undefined> {
-    const latest = (await this.epochs()).at(-1);
+    const latest = checkpointsByEpoch(await this.names()).at(-1);
     if (!latest) return undefined;
     const path = join(this.directory, latest.name);
     return decodeCheckpoint(new Uint8Array(await readFile(path)), path);
   }
 
-  /** Saved checkpoint files, oldest first. */
-  private async epochs(): Promise<{ name: string; epoch: number }[]> {
-    let names: string[];
+  /** Names of the directory's files (none before the first save). */
+  private async names(): Promise<string[]> {
     try {
-      names = await readdir(this.directory);
+      return await readdir(this.directory);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    return names
-      .map((name) => ({ name, epoch: Number(FILE.exec(name)?.[1] ?? NaN) }))
-      .filter((f) => Number.isInteger(f.epoch))
-      .sort((a, b) => a.epoch - b.epoch);
   }
 }

@@ -9,6 +9,12 @@ export { createOptimizer, validateOptimizer } from './optimizer.js';
 export type { OptimizerArgs } from './optimizer.js';
 export { balancedClassWeights, crossEntropyPerSample, squaredHingePerSample, weightedLoss } from './loss.js';
 export type { TrainingLoss } from './loss.js';
-export { LocalDirectoryCheckpointStore, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
+export {
+  LocalDirectoryCheckpointStore,
+  checkpointFileName,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  staleCheckpoints,
+} from './checkpoint.js';
 export type { CheckpointStore, EpochRecord, TrainingCheckpoint } from './checkpoint.js';
 export type { TensorRecord } from './tensor-records.js';
