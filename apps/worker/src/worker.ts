@@ -8,6 +8,7 @@ import type { SegmentTrainer, WorkerIdentity } from '@medsweep/workflows';
 import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
 import { recordOutcomeWith } from './activities/record-outcome.js';
+import { reportToSweepRun } from './activities/report-to-sweep.js';
 import { failingFast } from './activity-failure.js';
 import type { WorkerCapacity } from './identity.js';
 import { workerIdentity } from './identity.js';
@@ -71,7 +72,7 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
   if (!isControl && !args.trainer) throw new TypeError(`a ${queue} worker needs a trainer`);
   const activities = {
     ...createDoctorActivities({ store, db, worker: identity }),
-    ...(isControl ? failingFast(createControlActivities({ db, recordOutcome: recordOutcomeWith(db) })) : {}),
+    ...(isControl ? failingFast(createControlActivities({ db, recordOutcome: recordOutcomeWith(db), reportToSweep: reportToSweepRun })) : {}),
     ...(!isControl && args.trainer ? registeringTrials(db, args.trainer({ store, db, identity })) : {}),
   };
   const connection = await NativeConnection.connect({ address: config.temporal.address });

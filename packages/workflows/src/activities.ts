@@ -1,6 +1,7 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
 import type { LineageRecord } from '@medsweep/core';
 import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
+import type { TrialFinished } from './workflows/signals.js';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
 export interface WorkerIdentity {
@@ -136,18 +137,27 @@ export interface SegmentTrainer {
 
 export type TrialOutcome = 'completed' | 'failed' | 'cancelled' | 'pruned';
 
+export interface FinishTrialInput {
+  trialId: string;
+  sweepId: string;
+  outcome: TrialOutcome;
+  epochsCompleted: number;
+  evaluation?: TrialEvaluation;
+  error?: string;
+}
+
 export interface ControlActivities {
   /** Creates the trial row (or returns the existing one): a retried or replayed call never makes a second. */
   registerTrial(input: { trial: TrialInput }): Promise<{ trialId: string }>;
   /** Writes the trial's final state once; a repeat with the same outcome is a no-op. */
-  finishTrial(input: {
-    trialId: string;
-    sweepId: string;
-    outcome: TrialOutcome;
-    epochsCompleted: number;
-    evaluation?: TrialEvaluation;
-    error?: string;
-  }): Promise<void>;
+  finishTrial(input: FinishTrialInput): Promise<void>;
+  /**
+   * finishTrial, then tells the sweep's current run by signal (one workflow task less for the trial than
+   * signalling from the workflow). A retry signals again; the sweep counts each trial once.
+   */
+  finishTrialAndReport(
+    input: FinishTrialInput & { sweepWorkflowId: string; finished: TrialFinished },
+  ): Promise<void>;
   /** Moves the sweep's status (and writes the audit event); idempotent. */
   setSweepStatus(input: {
     sweepId: string;

@@ -205,10 +205,10 @@ function checkLineage(trial: LockedTrial, input: FinalResultInput, lineage: Seal
 /** The ids already recorded for a result: artifacts by URI, and the result's audit event. */
 async function recordedIds(tx: DbClient, trialId: string, uris: readonly string[]) {
   // One after the other: a transaction's queries share one connection.
-  const artifacts = await tx.artifact.findMany({
-    where: { uri: { in: [...uris] } },
-    select: { id: true, uri: true },
-  });
+  const artifacts =
+    uris.length > 0
+      ? await tx.artifact.findMany({ where: { uri: { in: [...uris] } }, select: { id: true, uri: true } })
+      : [];
   const event = await tx.auditEvent.findFirstOrThrow({
     where: { subjectType: 'trial', subjectId: trialId, action: 'trial.result' },
     orderBy: { seq: 'asc' },
@@ -241,15 +241,20 @@ export async function recordFinalResult(db: DbClient, input: FinalResultInput): 
     // Values travel as text: the driver adapter rounds float parameters to 16 significant digits, which
     // would store metrics that no longer hash to the lineage's metricsHash.
     const metrics = input.finalMetrics;
-    await tx.$executeRaw`INSERT INTO final_metrics (trial_id, dataset_id, split, name, value)
-      SELECT ${trial.id}::uuid, ${trial.dataset_id}::uuid, m.s::final_split, m.n, m.v::float8
-      FROM unnest(${metrics.map((m) => m.split)}::text[], ${metrics.map((m) => m.name)}::text[],
-        ${metrics.map((m) => String(m.value))}::text[]) AS m(s, n, v)`;
-    await tx.artifact.createMany({
-      data: artifacts.map((a) => ({ ...a, trialId: trial.id })),
-      skipDuplicates: true,
-    });
-    const stored = await tx.artifact.findMany({ where: { uri: { in: uris } } });
+    // Failed and cancelled trials often have no metrics or artifacts: no statements for nothing.
+    if (metrics.length > 0) {
+      await tx.$executeRaw`INSERT INTO final_metrics (trial_id, dataset_id, split, name, value)
+        SELECT ${trial.id}::uuid, ${trial.dataset_id}::uuid, m.s::final_split, m.n, m.v::float8
+        FROM unnest(${metrics.map((m) => m.split)}::text[], ${metrics.map((m) => m.name)}::text[],
+          ${metrics.map((m) => String(m.value))}::text[]) AS m(s, n, v)`;
+    }
+    if (artifacts.length > 0) {
+      await tx.artifact.createMany({
+        data: artifacts.map((a) => ({ ...a, trialId: trial.id })),
+        skipDuplicates: true,
+      });
+    }
+    const stored = artifacts.length > 0 ? await tx.artifact.findMany({ where: { uri: { in: uris } } }) : [];
     const byUri = new Map(stored.map((a) => [a.uri, a]));
     for (const a of artifacts) {
       const row = byUri.get(a.uri)!;

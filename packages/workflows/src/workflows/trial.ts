@@ -41,6 +41,12 @@ export const LOCAL_BOOKKEEPING_PATCH = 'trial-local-bookkeeping';
  */
 export const SEGMENT_REGISTERS_PATCH = 'trial-registered-by-first-segment';
 
+/**
+ * Trials that signalled their end to the sweep themselves (a workflow task of their own, for the signal's
+ * result) replay that way; now the finishing activity sends it.
+ */
+export const ACTIVITY_REPORTS_PATCH = 'trial-end-reported-by-activity';
+
 /** Segments of training; the train queue is chosen per trial from the spec's resources. */
 function trainOn(queue: string) {
   return proxyActivities<TrainActivities>({
@@ -83,7 +89,10 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
   // A trial row must exist before anything can be recorded against it, even under cancellation. Its first
   // segment registers it (so training starts without a round trip through this workflow); trials started
   // before that registered here, and a trial that ends before any segment returned registers at the end.
-  const segmentRegisters = patched(SEGMENT_REGISTERS_PATCH);
+  const activityReports = patched(ACTIVITY_REPORTS_PATCH);
+  // Each patch id a trial meets costs it an event and a search-attribute update on the server, so the
+  // newest patch implies the older ones: code that reports by activity has always registered by segment.
+  const segmentRegisters = activityReports || patched(SEGMENT_REGISTERS_PATCH);
   // Code whose segments register trials has always kept its books with local activities: no second patch.
   const bookkeeping =
     segmentRegisters || patched(LOCAL_BOOKKEEPING_PATCH) ? controlLocalActivities : controlActivities;
@@ -142,21 +151,27 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
 
   // Recording the outcome must happen even when this workflow is being cancelled.
   const recordedId = trialId ?? (await register());
+  const finish = {
+    trialId: recordedId,
+    sweepId: input.sweepId,
+    outcome,
+    epochsCompleted,
+    ...(evaluation ? { evaluation } : {}),
+    ...(error ? { error } : {}),
+  };
+  const finished = {
+    trialKey: input.trialKey,
+    index: input.plan.index,
+    outcome,
+    value: evaluation?.primaryMetricValue ?? null,
+  };
   await CancellationScope.nonCancellable(async () => {
-    await bookkeeping.finishTrial({
-      trialId: recordedId,
-      sweepId: input.sweepId,
-      outcome,
-      epochsCompleted,
-      ...(evaluation ? { evaluation } : {}),
-      ...(error ? { error } : {}),
-    });
-    await getExternalWorkflowHandle(input.sweepWorkflowId).signal(trialFinishedSignal, {
-      trialKey: input.trialKey,
-      index: input.plan.index,
-      outcome,
-      value: evaluation?.primaryMetricValue ?? null,
-    });
+    if (activityReports) {
+      await bookkeeping.finishTrialAndReport({ ...finish, sweepWorkflowId: input.sweepWorkflowId, finished });
+    } else {
+      await bookkeeping.finishTrial(finish);
+      await getExternalWorkflowHandle(input.sweepWorkflowId).signal(trialFinishedSignal, finished);
+    }
   });
   return {
     trialId: recordedId,
