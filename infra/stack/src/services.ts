@@ -154,6 +154,11 @@ export function temporalService(config: MedsweepConfig): ServiceSpec {
           // waiting before each of a trial's workflow tasks. Reads happen when tasks are written.
           '--dynamic-config-value',
           'history.transferProcessorMaxPollRPS=1000',
+          // start-dev turns this on so that search attributes added at run time are seen at once; it makes
+          // every workflow start, upsert and visibility write re-read the cluster metadata from SQLite
+          // (a dozen reads per trial). Ours are all registered before the first workflow starts.
+          '--dynamic-config-value',
+          'system.forceSearchAttributesCacheRefreshOnRead=false',
           '--namespace',
           namespace,
           '--ui-disable-news-fetch',

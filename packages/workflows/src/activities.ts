@@ -70,6 +70,11 @@ export interface TrialInput {
   weights?: WeightsRef;
   /** Epochs at which the trial reports to ASHA (empty without early stopping). */
   rungs: number[];
+  /**
+   * The sweep run that starts the trial reads its end from the child's result and stays open until it
+   * has: no signal needed. Absent: the trial signals its end (to whichever run is current by then).
+   */
+  reportsByResult?: boolean;
 }
 
 /** Where a segment of training stopped and what it measured there. */

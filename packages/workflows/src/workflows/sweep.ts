@@ -21,7 +21,7 @@ import {
   totalTrials,
 } from '@medsweep/core/planning';
 import type { PlannerState, TrialPlan } from '@medsweep/core/planning';
-import type { ControlActivities, SweepInput, TrialInput } from '../activities.js';
+import type { ControlActivities, SweepInput, TrialInput, TrialOutcome } from '../activities.js';
 import { TASK_QUEUES, trialKeyOf, trialWorkflowId } from '../task-queues.js';
 import {
   pauseSignal,
@@ -46,7 +46,17 @@ const control = proxyActivities<ControlActivities>({
 const CHILDREN_PER_RUN = 400;
 /** Runs recorded before trials were started in batches replay with one start per round trip. */
 export const BATCHED_STARTS_PATCH = 'sweep-batched-child-starts';
+/**
+ * Runs recorded before children reported by their result replay as they ran: every child signalled its
+ * end, and the sweep waited for each batch of starts to be confirmed before it went on receiving results.
+ */
+export const RESULT_REPORTS_PATCH = 'sweep-children-report-by-result';
 const EVENTS_PER_RUN = 10_000;
+/**
+ * A run that is handing over keeps its slots busy while its children that report by result finish; if one
+ * of them trains for so long that the history grows past this, it stops launching until that one ends.
+ */
+const EVENTS_HARD_STOP = 25_000;
 
 /** Everything the sweep carries from one run to the next. */
 export interface SweepState {
@@ -112,6 +122,18 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     generation: state.generation,
   }));
 
+  // Read before the first await, so that replays see it where the original run did.
+  const resultReports = patched(RESULT_REPORTS_PATCH);
+  /** Child starts not yet confirmed by the server; a start that fails fails the sweep. */
+  const starting: Promise<void>[] = [];
+  let startFailure: unknown;
+  /**
+   * Children of this run that report by their result. Every update of the sweep's history holds its lock,
+   * for which the server's child starts wait; a result costs the sweep no event beyond the completion
+   * it records anyway, where a signal costs one more. This run hands over only once they have all ended.
+   */
+  let awaitingResults = 0;
+
   if (!carried) await control.setSweepStatus({ sweepId, status: 'running' });
   let reportedPause = state.paused;
 
@@ -136,9 +158,25 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     }
   };
 
+  const handingOver = () => {
+    const info = workflowInfo();
+    return (
+      childrenThisRun >= CHILDREN_PER_RUN ||
+      info.historyLength > EVENTS_PER_RUN ||
+      info.continueAsNewSuggested
+    );
+  };
+  /** Only a run waiting on a child that trains for very long stops launching (see EVENTS_HARD_STOP). */
+  const mayLaunch = () =>
+    !state.paused &&
+    Object.keys(state.running).length < spec.budget.maxParallel &&
+    !(awaitingResults > 0 && workflowInfo().historyLength > EVENTS_HARD_STOP);
+
   const launch = async (plan: TrialPlan): Promise<void> => {
     const trialKey = trialKeyOf(sweepId, plan.index);
     const weights = input.weights[plan.arm]?.[plan.architecture];
+    // Trials started while the run is handing over will end in the next run: they report by signal.
+    const byResult = resultReports && !handingOver();
     const trial: TrialInput = {
       sweepId,
       sweepWorkflowId: workflowInfo().workflowId,
@@ -148,16 +186,40 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       dataset: input.dataset,
       ...(weights ? { weights } : {}),
       rungs,
+      ...(byResult ? { reportsByResult: true } : {}),
     };
     state.running[trialKey] = plan;
     childrenThisRun++;
-    await startChild(trialWorkflow, {
+    const options = {
       workflowId: trialWorkflowId(sweepId, plan.index),
       taskQueue: TASK_QUEUES.control,
-      args: [trial],
+      args: [trial] as [TrialInput],
       // Children outlive a continue-as-new of this run; they report back by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
+    };
+    // A start in flight completes even if the sweep is cancelled meanwhile: the cancel path then cancels
+    // the child like any other, rather than leaving a trial that may or may not exist.
+    if (!resultReports) {
+      await startChild(trialWorkflow, options);
+      return;
+    }
+    if (byResult) awaitingResults++;
+    const child = await CancellationScope.nonCancellable(() => startChild(trialWorkflow, options));
+    if (!byResult) return;
+    const ended = (outcome: TrialOutcome, value: number | null) => {
+      finished.push({ trialKey, index: plan.index, outcome, value });
+      awaitingResults--;
+    };
+    // A trial records its own end; a child that did not get that far (terminated) failed.
+    void child.result().then(
+      (summary) => ended(summary.outcome, summary.primaryMetricValue),
+      () => ended('failed', null),
+    );
+  };
+  /** Every child this run launched has started: before the run hands over, or cancels its children. */
+  const allStarted = async () => {
+    await Promise.all(starting.splice(0));
+    if (startFailure !== undefined) throw startFailure;
   };
 
   try {
@@ -168,35 +230,47 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
         await control.setSweepStatus({ sweepId, status: state.paused ? 'paused' : 'running' });
       }
       const starts: Promise<void>[] = [];
-      while (!state.paused && Object.keys(state.running).length < spec.budget.maxParallel) {
+      while (mayLaunch()) {
         const plan = nextTrial(spec, state.planner);
         if (!plan) break;
-        // All free slots are filled in one workflow task; before the patch each start waited for the
-        // previous child to be started, one round trip to the server per trial.
-        if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
+        // All free slots are filled in one workflow task, and the sweep goes on receiving results while
+        // the server starts them. Before the patches each batch (or, earlier, each start) was awaited.
+        if (resultReports) {
+          starting.push(launch(plan).catch((e: unknown) => void (startFailure ??= e)));
+        } else if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
         else await launch(plan);
       }
       await Promise.all(starts);
       if (Object.keys(state.running).length === 0 && state.planner.launched >= total) break;
-      const info = workflowInfo();
-      if (
-        childrenThisRun >= CHILDREN_PER_RUN ||
-        info.historyLength > EVENTS_PER_RUN ||
-        info.continueAsNewSuggested
-      ) {
-        // Hand over only with no message half-processed: signals that arrive now reach the next run.
+      if (handingOver()) {
+        // Hand over only with every child started and no message half-processed: signals that arrive
+        // now reach the next run.
+        await allStarted();
         await condition(allHandlersFinished);
-        if (finished.length === 0 && rungReports.length === 0) {
+        if (resultReports && awaitingResults === 0) {
+          // What has arrived goes into the carried state; under load something always has.
+          while (finished.length > 0 || rungReports.length > 0) await applyMessages();
+          await continueAsNew<typeof sweepWorkflow>(input, { ...state, generation: state.generation + 1 });
+        }
+        if (!resultReports && finished.length === 0 && rungReports.length === 0) {
           await continueAsNew<typeof sweepWorkflow>(input, { ...state, generation: state.generation + 1 });
         }
       }
-      await condition(() => finished.length > 0 || rungReports.length > 0 || state.paused !== reportedPause);
+      await condition(
+        () =>
+          finished.length > 0 ||
+          rungReports.length > 0 ||
+          state.paused !== reportedPause ||
+          startFailure !== undefined,
+      );
+      if (startFailure !== undefined) throw startFailure;
     }
   } catch (e) {
     if (!isCancellation(e)) throw e;
     cancelling = true;
     await CancellationScope.nonCancellable(async () => {
       await control.setSweepStatus({ sweepId, status: 'cancelling' });
+      await allStarted();
       for (const plan of Object.values(state.running)) {
         await getExternalWorkflowHandle(trialWorkflowId(sweepId, plan.index)).cancel();
       }

@@ -166,7 +166,8 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
     value: evaluation?.primaryMetricValue ?? null,
   };
   await CancellationScope.nonCancellable(async () => {
-    if (activityReports) {
+    if (input.reportsByResult) await bookkeeping.finishTrial(finish);
+    else if (activityReports) {
       await bookkeeping.finishTrialAndReport({ ...finish, sweepWorkflowId: input.sweepWorkflowId, finished });
     } else {
       await bookkeeping.finishTrial(finish);
