@@ -41,7 +41,7 @@ const control = proxyActivities<ControlActivities>({
 
 /**
  * Continue-as-new well before Temporal's limits (51,200 events, ~1,000 children per execution): each
- * trial costs the sweep about ten events, so a run hands over after a few hundred children.
+ * trial costs the sweep about five events, so a run hands over after a few hundred children.
  */
 const CHILDREN_PER_RUN = 400;
 /** Runs recorded before trials were started in batches replay with one start per round trip. */
@@ -194,7 +194,7 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       workflowId: trialWorkflowId(sweepId, plan.index),
       taskQueue: TASK_QUEUES.control,
       args: [trial] as [TrialInput],
-      // Children outlive a continue-as-new of this run; they report back by signal.
+      // Children started while the run hands over outlive it, and report to the next run by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     };
     // A start in flight completes even if the sweep is cancelled meanwhile: the cancel path then cancels
