@@ -72,7 +72,15 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
   if (!isControl && !args.trainer) throw new TypeError(`a ${queue} worker needs a trainer`);
   const activities = {
     ...createDoctorActivities({ store, db, worker: identity }),
-    ...(isControl ? failingFast(createControlActivities({ db, recordOutcome: recordOutcomeWith(db), reportToSweep: reportToSweepRun })) : {}),
+    ...(isControl
+      ? failingFast(
+          createControlActivities({
+            db,
+            recordOutcome: recordOutcomeWith(db),
+            reportToSweep: reportToSweepRun,
+          }),
+        )
+      : {}),
     ...(!isControl && args.trainer ? registeringTrials(db, args.trainer({ store, db, identity })) : {}),
   };
   const connection = await NativeConnection.connect({ address: config.temporal.address });
