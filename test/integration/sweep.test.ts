@@ -9,7 +9,7 @@ import type { SweepSpecInput } from '@medsweep/core';
 import { createPrismaClient } from '@medsweep/db';
 import { createWorker, createSyntheticTrainActivities } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
-import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
+import { sweepWorkflowId, TASK_QUEUES, trialWorkflowId } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
 import { createSyntheticProject, registerPlaceholderWeights } from './support/synthetic-project.js';
 
@@ -174,6 +174,29 @@ describe('sweeps on the real stack', () => {
     const stillOpen: string[] = [];
     for await (const w of open) stillOpen.push(w.workflowId);
     expect(stillOpen).toEqual([]);
+  });
+
+  it('records a trial whose workflow an operator terminated as failed, and completes', async () => {
+    const slow = parseSweepSpec(
+      spec({
+        budget: { maxTrials: 2, maxParallel: 2, maxEpochs: 50 },
+        resources: { queue: 'train-slow', gpus: 0 },
+      }),
+    );
+    const { sweepId } = await submitSweep(deps, slow, 'test');
+    // Both trials training (their first segment has registered them).
+    for (let i = 0; i < 100 && (await db.trial.count({ where: { sweepId, status: 'running' } })) < 2; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    for (const index of [0, 1])
+      await temporal.workflow.getHandle(trialWorkflowId(sweepId, index)).terminate('operator test');
+    const summary = await result(sweepId);
+    expect(summary).toMatchObject({ status: 'completed', counts: { failed: 2, completed: 0 } });
+    const trials = await db.trial.findMany({ where: { sweepId }, orderBy: { index: 'asc' } });
+    expect(trials.map((t) => [t.index, t.status])).toEqual([
+      [0, 'failed'],
+      [1, 'failed'],
+    ]);
+    expect(trials[0]?.error).toMatch(/stopped before it recorded a result/);
   });
 
   it('rejects a sweep on an unknown dataset before storing or starting anything', async () => {

@@ -210,11 +210,29 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       finished.push({ trialKey, index: plan.index, outcome, value });
       awaitingResults--;
     };
-    // A trial records its own end; a child that did not get that far (terminated) failed.
+    // A trial records its own end; one whose workflow was stopped before it could (terminated by an
+    // operator) is recorded as failed here, so neither the sweep nor the results store waits for it.
     void child.result().then(
       (summary) => ended(summary.outcome, summary.primaryMetricValue),
-      () => ended('failed', null),
+      async () => {
+        await CancellationScope.nonCancellable(() => recordStopped(trial));
+        ended('failed', null);
+      },
     );
+  };
+  const recordStopped = async (trial: TrialInput): Promise<void> => {
+    try {
+      const { trialId } = await control.registerTrial({ trial });
+      await control.finishTrial({
+        trialId,
+        sweepId,
+        outcome: 'failed',
+        epochsCompleted: 0,
+        error: 'its workflow was stopped before it recorded a result (terminated?)',
+      });
+    } catch {
+      // It had recorded its result before it was stopped (the store refuses a second): that one stands.
+    }
   };
   /** Every child this run launched has started: before the run hands over, or cancels its children. */
   const allStarted = async () => {
