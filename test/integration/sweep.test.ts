@@ -39,6 +39,13 @@ function spec(overrides: Partial<SweepSpecInput> = {}): SweepSpecInput {
   };
 }
 
+/** Trials on the slow queue: each trains until it is cancelled or stopped. */
+function slowSpec(maxTrials: number, maxParallel: number) {
+  return parseSweepSpec(
+    spec({ budget: { maxTrials, maxParallel, maxEpochs: 50 }, resources: { queue: 'train-slow', gpus: 0 } }),
+  );
+}
+
 async function result(sweepId: string): Promise<SweepSummary> {
   return temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
 }
@@ -151,13 +158,7 @@ describe('sweeps on the real stack', () => {
   });
 
   it('cancels: running trials stop and are recorded as cancelled, none keeps running', async () => {
-    const slow = parseSweepSpec(
-      spec({
-        budget: { maxTrials: 16, maxParallel: 4, maxEpochs: 50 },
-        resources: { queue: 'train-slow', gpus: 0 },
-      }),
-    );
-    const { sweepId } = await submitSweep(deps, slow, 'test');
+    const { sweepId } = await submitSweep(deps, slowSpec(16, 4), 'test');
     for (let i = 0; i < 50 && (await sweepProgress(temporal, sweepId)).running.length < 4; i++)
       await new Promise((r) => setTimeout(r, 200));
     await cancelSweep(deps, sweepId, 'test');
@@ -177,13 +178,7 @@ describe('sweeps on the real stack', () => {
   });
 
   it('records a trial whose workflow an operator terminated as failed, and completes', async () => {
-    const slow = parseSweepSpec(
-      spec({
-        budget: { maxTrials: 2, maxParallel: 2, maxEpochs: 50 },
-        resources: { queue: 'train-slow', gpus: 0 },
-      }),
-    );
-    const { sweepId } = await submitSweep(deps, slow, 'test');
+    const { sweepId } = await submitSweep(deps, slowSpec(2, 2), 'test');
     // Both trials training (their first segment has registered them).
     for (let i = 0; i < 100 && (await db.trial.count({ where: { sweepId, status: 'running' } })) < 2; i++)
       await new Promise((r) => setTimeout(r, 200));
