@@ -265,12 +265,13 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
         // now reach the next run.
         await allStarted();
         await condition(allHandlersFinished);
-        if (resultReports && awaitingResults === 0) {
-          // What has arrived goes into the carried state; under load something always has.
+        // Runs before the patch handed over only with no message waiting; now what has arrived goes into
+        // the carried state (under load something always has), once the result-reporting children ended.
+        const mayHandOver = resultReports
+          ? awaitingResults === 0
+          : finished.length === 0 && rungReports.length === 0;
+        if (mayHandOver) {
           while (finished.length > 0 || rungReports.length > 0) await applyMessages();
-          await continueAsNew<typeof sweepWorkflow>(input, { ...state, generation: state.generation + 1 });
-        }
-        if (!resultReports && finished.length === 0 && rungReports.length === 0) {
           await continueAsNew<typeof sweepWorkflow>(input, { ...state, generation: state.generation + 1 });
         }
       }

@@ -174,12 +174,7 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
       await getExternalWorkflowHandle(input.sweepWorkflowId).signal(trialFinishedSignal, finished);
     }
   });
-  return {
-    trialId: recordedId,
-    outcome,
-    epochsCompleted,
-    primaryMetricValue: evaluation?.primaryMetricValue ?? null,
-  };
+  return { trialId: recordedId, outcome, epochsCompleted, primaryMetricValue: finished.value };
 }
 
 /** The innermost message of an activity failure chain: what actually went wrong. */
