@@ -71,6 +71,9 @@ async function withOutputWeights(evaluation: TrialEvaluation, use: (path: string
     await rm(scratch, { recursive: true, force: true });
   }
 }
+/** What a segment that is expected to fail rejects with. */
+const segmentFailure = (input: RegisteredSegmentInput) =>
+  runSegment(activities, input).run.catch((e: unknown) => e);
 const metric = (e: TrialEvaluation, split: 'val' | 'test', name: string) =>
   e.finalMetrics.find((m) => m.split === split && m.name === name)?.value;
 
@@ -382,12 +385,7 @@ describe('trainSegment on the real stack', () => {
       arm: 'pretrained:imagenet',
       weights,
     });
-    const failure = await runSegment(activities, {
-      trial,
-      trialId: id,
-      untilEpoch: 3,
-      evaluate: true,
-    }).run.catch((e: unknown) => e);
+    const failure = await segmentFailure({ trial, trialId: id, untilEpoch: 3, evaluate: true });
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ nonRetryable: true, type: 'WeightsShapeMismatchError' });
     expect((failure as Error).message).toMatch(/conv1/);
@@ -399,19 +397,9 @@ describe('trainSegment on the real stack', () => {
 
   it('fails at once on a segment the trial does not have and on a pretrained arm without weights', async () => {
     const { trial, trialId: id } = await registerTrial(fixture, { index: 5, arm: 'pretrained:imagenet' });
-    const notASegment = await runSegment(activities, {
-      trial,
-      trialId: id,
-      untilEpoch: 2,
-      evaluate: false,
-    }).run.catch((e: unknown) => e);
+    const notASegment = await segmentFailure({ trial, trialId: id, untilEpoch: 2, evaluate: false });
     expect(notASegment).toMatchObject({ nonRetryable: true, type: 'SegmentRangeError' });
-    const noWeights = await runSegment(activities, {
-      trial,
-      trialId: id,
-      untilEpoch: 3,
-      evaluate: true,
-    }).run.catch((e: unknown) => e);
+    const noWeights = await segmentFailure({ trial, trialId: id, untilEpoch: 3, evaluate: true });
     expect(noWeights).toMatchObject({ nonRetryable: true, type: 'MissingWeightsError' });
   });
 });
