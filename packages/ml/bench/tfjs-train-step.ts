@@ -22,6 +22,8 @@ export interface MeasureArgs {
   batch: number;
   warmup: number;
   steps: number;
+  /** false: every step eager, op by op (train()'s compileSteps), to compare with the graph steps. */
+  compileSteps: boolean;
 }
 
 export async function measureTfjs(args: MeasureArgs): Promise<Measurement> {
@@ -53,6 +55,7 @@ export async function measureTfjs(args: MeasureArgs): Promise<Measurement> {
     batchSize: args.batch,
     optimizer: { kind: 'adam', learningRate: 1e-3 },
     seed: 0,
+    compileSteps: args.compileSteps,
     onProgress: (p) => {
       if (p.phase === 'batch') {
         const cpu = process.cpuUsage();

@@ -10,6 +10,7 @@
 //   --models vgg16,resnet50   subset (default: the four)   --steps 10  timed steps (default 10)
 //   --warmup 3   untimed steps first (default 3, min 1)    --size 64 --batch 32 (the defaults)
 //   --rounds 1   alternating tfjs/keras rounds per model   --only tfjs|keras  skip the other one
+//   --eager      tfjs runs every step eagerly (no compiled graph steps), for comparison
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
+    eager: { type: 'boolean', default: false },
     // Internal: run one tfjs measurement in this process and print it as JSON.
     worker: { type: 'string' },
   },
@@ -40,6 +42,7 @@ const settings = {
   warmup: Number(values.warmup),
   size: Number(values.size),
   batch: Number(values.batch),
+  compileSteps: !values.eager,
 };
 
 async function orchestrate(): Promise<void> {
@@ -53,6 +56,7 @@ async function orchestrate(): Promise<void> {
     values.only === 'tfjs' || values.only === 'keras' ? [values.only] : ['tfjs', 'keras'];
   console.log(
     `training throughput, ${settings.size}x${settings.size}x3, batch ${settings.batch}, Adam, ` +
+      `tfjs steps ${settings.compileSteps ? 'compiled to a graph' : 'eager'}, ` +
       `${settings.warmup} warm-up + ${settings.steps} timed steps, ${values.rounds} round(s), same machine, one run at a time`,
   );
 
@@ -124,6 +128,7 @@ function runChild(framework: Framework, model: BenchModel): Promise<Measurement>
             '--worker',
             model,
             ...common,
+            ...(values.eager ? ['--eager'] : []),
           ],
         ]
       : [

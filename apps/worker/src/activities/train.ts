@@ -215,6 +215,11 @@ async function runSegment(
           progress,
         ),
     });
+    run.context.log.info('training segment finished', {
+      trialKey: trial.trialKey,
+      untilEpoch,
+      ...result.stepExecution,
+    });
     // Backfills epochs whose rows a killed attempt checkpointed but never wrote.
     await recordEpochMetrics(run.db, trialId, historyRows(result.history, scorer.name));
     // untilEpoch >= 1, so train() has saved or loaded a checkpoint.

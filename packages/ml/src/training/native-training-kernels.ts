@@ -8,7 +8,9 @@ import { leafLayers } from './model-randomness.js';
 // is two passes (step, multiply) against one ReluGrad; swish (EfficientNet) is 3 passes forward and
 // about 9 backward against 2 and 4 with SigmoidGrad. On ResNet50 these account for about half of a
 // tfjs training step. This module routes them to native ops while the trainer runs; results agree
-// with tfjs's own to float rounding (see the test).
+// with tfjs's own to float rounding (see the test). Dropout masks are drawn by TensorFlow's stateless
+// random op from a seed tensor per layer and step, so a step is a pure function of its input tensors
+// and can run as a graph (graph-step.ts); tfjs draws them in JavaScript.
 
 /** The parts of tfjs-node's NodeJSKernelBackend we call; the class is not exported with types. */
 interface NativeBackend {
@@ -18,6 +20,7 @@ interface NativeBackend {
     TF_ATTR_STRING: number;
     TF_ATTR_BOOL: number;
     TF_FLOAT: number;
+    TF_INT32: number;
   };
   executeSingleOutput(op: string, attrs: unknown[], inputs: tfjs.Tensor[]): tfjs.Tensor;
   executeMultipleOutputs(op: string, attrs: unknown[], inputs: tfjs.Tensor[], outputs: number): tfjs.Tensor[];
@@ -69,20 +72,31 @@ interface ActivationLayer {
   activation: { getClassName(): string; apply(x: tfjs.Tensor): tfjs.Tensor };
 }
 
+/** What the trainer asks of the native kernels while they are in place. */
+export interface NativeTrainingKernels {
+  /**
+   * Seed tensors, one per dropout layer, made from the seeds the layers hold now (seedDropoutLayers):
+   * the next training pass draws its dropout masks from them. They stay valid until the next call,
+   * and are inputs of the step (empty off the native backend, where tfjs draws from the numbers).
+   */
+  stepSeeds(): tfjs.Tensor[];
+}
+
 /**
  * Runs `fn` with the model's layers computing training batches with native TensorFlow ops, then
  * restores them: every trainable batch-norm layer uses FusedBatchNormV3 / FusedBatchNormGradV3
- * (updating its moving statistics as tfjs-layers does, with the biased batch variance), and every
- * swish activation uses a custom gradient built on SigmoidGrad. Batch-norm layers in inference
- * mode, frozen, or of a shape the fused op does not take are left to tfjs.
+ * (updating its moving statistics as tfjs-layers does, with the biased batch variance), every
+ * swish activation uses a custom gradient built on SigmoidGrad, and dropout draws its mask with
+ * StatelessRandomUniform from stepSeeds(). Batch-norm layers in inference mode, frozen, or of a
+ * shape the fused op does not take are left to tfjs.
  */
 export async function withNativeTrainingKernels<T>(
   tf: Tf,
   model: tfjs.LayersModel,
-  fn: () => Promise<T>,
+  fn: (kernels: NativeTrainingKernels) => Promise<T>,
 ): Promise<T> {
   const native = nativeBackend(tf);
-  if (!native) return fn();
+  if (!native) return fn({ stepSeeds: () => [] });
   const layers = leafLayers(model);
   const batchNorms = layers.filter(
     (l) => 'movingVariance' in l && 'movingMean' in l,
@@ -109,15 +123,73 @@ export async function withNativeTrainingKernels<T>(
     };
   }
   for (const layer of swishes) layer.activation = { getClassName: () => 'swish', apply: swish };
+  const dropouts = layers.filter((l) => 'seed' in l && 'rate' in l) as unknown as DropoutLayer[];
+  const seeds = new Map<DropoutLayer, tfjs.Tensor>();
+  for (const layer of dropouts) {
+    const own = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const seed = seeds.get(layer);
+      const drawNatively = kwargs['training'] === true && layer.rate > 0 && layer.rate < 1;
+      return drawNatively && seed && x ? statelessDropout(tf, native, layer, x, seed) : own(inputs, kwargs);
+    };
+  }
+  const kernels: NativeTrainingKernels = {
+    stepSeeds() {
+      tf.dispose([...seeds.values()]);
+      for (const layer of dropouts) seeds.set(layer, seedTensor(tf, layer.seed ?? 0));
+      return [...seeds.values()];
+    },
+  };
   try {
-    return await fn();
+    return await fn(kernels);
   } finally {
+    tf.dispose([...seeds.values()]);
     // Deleting the own property uncovers the class's call() again.
+    for (const layer of dropouts) delete (layer as Partial<DropoutLayer>).call;
     for (const layer of batchNorms) delete (layer as Partial<BatchNormLayer>).call;
     swishes.forEach(
       (layer, i) => (layer.activation = originalActivations[i] as ActivationLayer['activation']),
     );
   }
+}
+
+/** What we read of tfjs-layers' Dropout (and SpatialDropout1D). */
+interface DropoutLayer {
+  call(inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Record<string, unknown>): tfjs.Tensor | tfjs.Tensor[];
+  rate: number;
+  seed?: number;
+  getNoiseShape(input: tfjs.Tensor): number[] | undefined;
+}
+
+/** A seed below 2^53 as the int32 pair [high, low] StatelessRandomUniform takes. */
+function seedTensor(tf: Tf, seed: number): tfjs.Tensor {
+  return tf.tensor1d([Math.floor(seed / 2 ** 32) | 0, (seed % 2 ** 32) | 0], 'int32');
+}
+
+/** tfjs's dropout formula, x * floor(u + keep) / keep, with u drawn natively from `seed`. */
+function statelessDropout(
+  tf: Tf,
+  native: NativeBackend,
+  layer: DropoutLayer,
+  x: tfjs.Tensor,
+  seed: tfjs.Tensor,
+): tfjs.Tensor {
+  return tf.tidy(() => {
+    const shape = tf.tensor1d(layer.getNoiseShape(x) ?? x.shape, 'int32');
+    const type = (name: string, value: number) => ({ name, type: native.binding.TF_ATTR_TYPE, value });
+    const uniform = native.executeSingleOutput(
+      'StatelessRandomUniform',
+      [
+        type('dtype', native.binding.TF_FLOAT),
+        type('T', native.binding.TF_INT32),
+        type('Tseed', native.binding.TF_INT32),
+      ],
+      [shape, seed],
+    );
+    const keep = 1 - layer.rate;
+    return tf.mul(x, tf.div(tf.floor(tf.add(uniform, keep)), keep));
+  });
 }
 
 /** x * sigmoid(x), with gradient dy * s + x * SigmoidGrad(s, dy) where s = sigmoid(x). */

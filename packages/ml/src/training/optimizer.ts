@@ -52,6 +52,20 @@ interface AdamSlots {
  */
 function groupedAdam(tf: Tf, learningRate: number, beta1: number, beta2: number, epsilon: number) {
   class GroupedAdam extends tf.AdamOptimizer {
+    /** -learningRate as a tensor, an input of the step (see learningRateTensor), not a number baked into it. */
+    negativeRate = tf.keep(tf.scalar(-learningRate));
+
+    setLearningRate(rate: number): void {
+      (this as unknown as AdamSlots).learningRate = rate;
+      this.negativeRate.dispose();
+      this.negativeRate = tf.keep(tf.scalar(-rate));
+    }
+
+    override dispose(): void {
+      super.dispose();
+      this.negativeRate.dispose();
+    }
+
     override applyGradients(variableGradients: Parameters<tfjs.Optimizer['applyGradients']>[0]): void {
       const adam = this as unknown as AdamSlots;
       const names = Array.isArray(variableGradients)
@@ -67,7 +81,7 @@ function groupedAdam(tf: Tf, learningRate: number, beta1: number, beta2: number,
           const correctedM = tf.div(newM, oneMinusAccBeta1);
           const correctedV = tf.div(newV, oneMinusAccBeta2);
           const update = tf.div(correctedM, tf.add(tf.sqrt(correctedV), adam.epsilon));
-          return [newM, newV, tf.add(tf.mul(update, -adam.learningRate), value)] as const;
+          return [newM, newV, tf.add(tf.mul(update, this.negativeRate), value)] as const;
         };
         const vectors: { slots: tfjs.Variable[]; gradient: tfjs.Tensor }[] = [];
         names.forEach((name, i) => {
@@ -107,13 +121,24 @@ function slotFor(tf: Tf, value: tfjs.Variable, originalName: string) {
 }
 
 /**
- * Sets the rate the next applyGradients uses. tfjs's Adam reads its public-in-JS `learningRate`
- * field on every step; SGD and momentum cache -rate in a scalar that setLearningRate replaces.
+ * Sets the rate the next applyGradients uses: our Adam and tfjs's SGD and momentum keep -rate in a
+ * scalar that their setLearningRate replaces.
  */
 export function setLearningRate(optimizer: tfjs.Optimizer, learningRate: number): void {
-  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof target.setLearningRate === 'function') target.setLearningRate(learningRate);
-  else target.learningRate = learningRate;
+  (optimizer as unknown as { setLearningRate(lr: number): void }).setLearningRate(learningRate);
+}
+
+/** Counts a step the optimizer's applyGradients did not run (one run as a graph): checkpoints carry the count. */
+export function countStep(optimizer: tfjs.Optimizer): void {
+  (optimizer as unknown as { incrementIterations(): void }).incrementIterations();
+}
+
+/** The scalar holding -learningRate that the next step reads (an input of a compiled step). */
+export function learningRateTensor(optimizer: tfjs.Optimizer): tfjs.Tensor {
+  const target = optimizer as unknown as { negativeRate?: tfjs.Tensor; c?: tfjs.Tensor };
+  const tensor = target.negativeRate ?? target.c;
+  if (!tensor) throw new Error(`optimizer ${optimizer.getClassName()} keeps no learning-rate tensor`);
+  return tensor;
 }
 
 /**

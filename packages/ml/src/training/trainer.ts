@@ -15,11 +15,16 @@ import { balancedClassWeights, weightedLoss } from './loss.js';
 import type { LrSchedule } from './lr-schedule.js';
 import { learningRateAt, validateSchedule } from './lr-schedule.js';
 import { assertSeedable, leafLayers, seedDropoutLayers } from './model-randomness.js';
+import type { GraphStep, StepExecution } from './graph-step.js';
+import { createGraphStep } from './graph-step.js';
+import type { NativeTrainingKernels } from './native-training-kernels.js';
 import { registerNativeReluGradient, withNativeTrainingKernels } from './native-training-kernels.js';
 import type { OptimizerArgs } from './optimizer.js';
 import {
+  countStep,
   createOptimizer,
   disposeOptimizer,
+  learningRateTensor,
   readOptimizerState,
   restoreOptimizerState,
   setLearningRate,
@@ -84,6 +89,11 @@ export interface TrainArgs {
   signal?: AbortSignal;
   /** Batch size of validation inference (default batchSize). */
   evaluationBatchSize?: number;
+  /**
+   * Run steps as a TensorFlow graph traced from the eager step (default true; native CPU backend
+   * only, see graph-step.ts). false runs every step eagerly, op by op, as tfjs does.
+   */
+  compileSteps?: boolean;
 }
 
 /** Sent after every batch and after every epoch (once its checkpoint is saved). */
@@ -110,6 +120,8 @@ export interface TrainResult {
   history: EpochRecord[];
   /** Epochs the run found already completed in its checkpoint store (0 for a fresh run). */
   resumedAfterEpochs: number;
+  /** How this call's steps ran: as a graph, or eagerly and why. */
+  stepExecution: StepExecution;
 }
 
 /** The bookkeeping a checkpoint carries from epoch to epoch. */
@@ -133,13 +145,17 @@ interface Run {
   /** Leaf layers, for per-step dropout seeds. */
   layers: tfjs.layers.Layer[];
   state: RunState;
+  /** Runs each training step, as a compiled graph where it can. */
+  steps: GraphStep;
+  kernels: NativeTrainingKernels;
 }
 
 /**
  * Trains `model` in place with a custom loop (optimizer.minimize per batch), so every source of
  * randomness is seeded and all state is checkpointable: with a checkpoint store, an interrupted run
  * called again with the same arguments and a freshly built model resumes after its last completed
- * epoch and ends with the same weights and history as an uninterrupted one (same backend).
+ * epoch and ends with the same weights and history as an uninterrupted one (same backend). On the
+ * native CPU backend steps run as a TensorFlow graph traced from the eager step (graph-step.ts).
  */
 export async function train(args: TrainArgs): Promise<TrainResult> {
   const { tf, model, numClasses } = args;
@@ -148,26 +164,29 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
   registerNativeReluGradient(tf);
   const settings = runSettings(args);
   const optimizer = createOptimizer(tf, args.optimizer);
+  const steps = createGraphStep(tf, { compile: args.compileSteps ?? true });
   try {
-    const run: Run = {
-      args,
-      optimizer,
-      settings,
-      metric: args.validationMetric ?? {
-        name: 'auc',
-        compute: (yTrue, yScore) => auc(yTrue, yScore, taskOf(numClasses)),
-      },
-      classWeights:
-        args.classWeights === 'balanced'
-          ? balancedClassWeights(args.train.labels, numClasses)
-          : args.classWeights,
-      lossModel: lossModelOf(args),
-      layers: leafLayers(model),
-      state: await resume(args, settings, optimizer),
-    };
-    const { state } = run;
+    const state = await resume(args, settings, optimizer);
     const resumedAfterEpochs = state.epochsCompleted;
-    await withNativeTrainingKernels(tf, model, async () => {
+    await withNativeTrainingKernels(tf, model, async (kernels) => {
+      const run: Run = {
+        args,
+        optimizer,
+        settings,
+        metric: args.validationMetric ?? {
+          name: 'auc',
+          compute: (yTrue, yScore) => auc(yTrue, yScore, taskOf(numClasses)),
+        },
+        classWeights:
+          args.classWeights === 'balanced'
+            ? balancedClassWeights(args.train.labels, numClasses)
+            : args.classWeights,
+        lossModel: lossModelOf(args),
+        layers: leafLayers(model),
+        state,
+        steps,
+        kernels,
+      };
       const stopAt = args.stopAfterEpoch ?? args.epochs;
       for (let epoch = state.epochsCompleted; epoch < stopAt && !state.stoppedEarly; epoch++) {
         await runEpoch(run, epoch);
@@ -183,8 +202,10 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
       ...(state.best ? { best: { epoch: state.best.epoch, value: state.best.value } } : {}),
       history: state.history,
       resumedAfterEpochs,
+      stepExecution: { ...steps.execution, eagerReasons: [...steps.execution.eagerReasons] },
     };
   } finally {
+    steps.dispose();
     disposeOptimizer(optimizer);
   }
 }
@@ -196,6 +217,7 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
   let lossSum = 0;
   let seen = 0;
   let lr = args.optimizer.learningRate;
+  run.steps.startEpoch();
   for (const [batch, indices] of batches.entries()) {
     args.signal?.throwIfAborted();
     const position = { epoch, batch, batchesPerEpoch: batches.length, epochs: args.epochs };
@@ -248,7 +270,7 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
 
 /** One optimizer step on the samples `indices`; returns the batch loss (regularizer penalties included). */
 function trainStep(
-  { args, optimizer, classWeights, lossModel }: Run,
+  { args, optimizer, classWeights, lossModel, steps, kernels }: Run,
   indices: Int32Array,
   epoch: number,
 ): number {
@@ -260,21 +282,30 @@ function trainStep(
     ? tf.tensor1d(Float32Array.from(indices, (i) => classWeights[train.labels[i] as number] as number))
     : undefined;
   const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+  // Everything the step depends on besides the variables: a compiled step is fed these.
+  const inputs = [x, y, ...(weights ? [weights] : []), learningRateTensor(optimizer), ...kernels.stepSeeds()];
   try {
-    const loss = optimizer.minimize(
+    const loss = steps.run(
+      inputs,
       () => {
-        const outputs = lossModel.apply(x, { training: true }) as tfjs.Tensor;
-        const objective = weightedLoss(tf, outputs, y, args.numClasses, weights, args.loss);
-        const penalties = model.calculateLosses();
-        return penalties.length === 0 ? objective : (tf.addN([objective, ...penalties]) as tfjs.Scalar);
+        const cost = optimizer.minimize(
+          () => {
+            const outputs = lossModel.apply(x, { training: true }) as tfjs.Tensor;
+            const objective = weightedLoss(tf, outputs, y, args.numClasses, weights, args.loss);
+            const penalties = model.calculateLosses();
+            return penalties.length === 0 ? objective : (tf.addN([objective, ...penalties]) as tfjs.Scalar);
+          },
+          true,
+          variables,
+        );
+        return cost as tfjs.Scalar;
       },
-      true,
-      variables,
+      () => countStep(optimizer),
     );
     try {
-      return loss?.dataSync()[0] ?? NaN;
+      return loss.dataSync()[0] ?? NaN;
     } finally {
-      loss?.dispose();
+      loss.dispose();
     }
   } finally {
     tf.dispose([x, y, ...(weights ? [weights] : [])]);
