@@ -104,6 +104,32 @@ describe('createGraphStep', () => {
     steps.dispose();
     tf.dispose([w, x, y, rate]);
   });
+  it('goes on eagerly, saying why, when TensorFlow cannot load the graph', () => {
+    const w = tf.variable(tf.zeros([3, 1]));
+    const x = tf.ones([4, 3]);
+    const y = tf.ones([4, 1]);
+    const rate = tf.scalar(0.1);
+    const steps = createGraphStep(tf);
+    const tmp = process.env['TMPDIR'];
+    // The graph is handed to TensorFlow as a SavedModel in a temporary folder: make that impossible.
+    process.env['TMPDIR'] = '/nonexistent/medsweep-graph-step-test';
+    try {
+      for (let i = 0; i < 4; i++)
+        tf.dispose(steps.run([x, y, rate], linearStep(w, x, y, rate), () => undefined));
+    } finally {
+      if (tmp === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = tmp;
+    }
+    expect(steps.execution.graphSteps).toBe(0);
+    expect(steps.execution.eagerSteps).toBe(4);
+    expect(steps.execution.eagerReasons).toEqual([
+      expect.stringMatching(/^TensorFlow could not run the step's graph: .*nonexistent/),
+    ]);
+    // Four eager steps of rate 0.1 on loss mean((x w - 1)^2): w moved every step.
+    expect(w.dataSync()[0]).toBeGreaterThan(0);
+    steps.dispose();
+    tf.dispose([w, x, y, rate]);
+  });
 });
 
 describe('train with compiled steps', () => {

@@ -159,10 +159,21 @@ export function createGraphStep(tf: Tf, { compile: enabled = true }: { compile?:
       const state = states.get(key) ?? { stepsThisEpoch: 0 };
       states.set(key, state);
       const place = state.stepsThisEpoch++;
-      if (place < EAGER_STEPS_PER_EPOCH || !state.confirmed) return eagerStep(state, inputs, eager);
-      state.compiled ??= compile(backend as NativeBackend, state.confirmed);
+      if (place < EAGER_STEPS_PER_EPOCH || !state.confirmed || state.eagerReason !== undefined) {
+        return eagerStep(state, inputs, eager);
+      }
+      let loss: tfjs.Scalar;
+      try {
+        state.compiled ??= compile(backend as NativeBackend, state.confirmed);
+        // Variables change only after the graph ran, so a failed run leaves nothing half-applied.
+        loss = state.compiled.run(inputs);
+      } catch (error) {
+        // TensorFlow refused the graph (an op it cannot place or run): this shape's steps stay eager.
+        state.eagerReason = `TensorFlow could not run the step's graph: ${(error as Error).message}`;
+        execution.eagerReasons.push(state.eagerReason);
+        return eagerStep(state, inputs, eager);
+      }
       execution.graphSteps += 1;
-      const loss = state.compiled.run(inputs);
       afterGraph();
       return loss;
     },
