@@ -66,71 +66,66 @@ describe('createGraphStep', () => {
   });
 
   it('keeps a step eager, saying why, when it uses noise drawn in JavaScript rather than an input', () => {
-    const w = tf.variable(tf.zeros([3, 1]));
-    const x = tf.ones([4, 3]);
-    const y = tf.ones([4, 1]);
-    const rate = tf.scalar(0.1);
-    const steps = createGraphStep(tf);
     let draw = 0;
     const noise = () => tf.randomUniform([4, 1], 0, 1, 'float32', draw++);
-    for (let i = 0; i < 4; i++)
-      tf.dispose(steps.run([x, y, rate], linearStep(w, x, y, rate, noise), () => undefined));
-    expect(steps.execution.graphSteps).toBe(0);
-    expect(steps.execution.eagerReasons).toEqual([
+    const { execution } = fourLinearSteps((w, x, y, rate) => linearStep(w, x, y, rate, noise));
+    expect(execution.graphSteps).toBe(0);
+    expect(execution.eagerReasons).toEqual([
       'a constant of shape [4, 1] changes from step to step (a value or noise made in JavaScript)',
     ]);
-    steps.dispose();
-    tf.dispose([w, x, y, rate]);
   });
 
   it('keeps a step eager when it reads a value that varies from step to step into JavaScript', () => {
-    const w = tf.variable(tf.zeros([3, 1]));
-    const x = tf.ones([4, 3]);
-    const y = tf.ones([4, 1]);
-    const rate = tf.scalar(0.1);
-    const steps = createGraphStep(tf);
-    const readingStep = () => {
+    const { execution } = fourLinearSteps((w, x, y, rate) => () => {
       const loss = linearStep(w, x, y, rate)();
       // A step that branches on a computed value cannot be frozen into a graph.
       if ((loss.dataSync()[0] as number) > 1e9) throw new Error('diverged');
       return loss;
-    };
-    for (let i = 0; i < 4; i++) tf.dispose(steps.run([x, y, rate], readingStep, () => undefined));
-    expect(steps.execution).toEqual({
+    });
+    expect(execution).toEqual({
       graphSteps: 0,
       eagerSteps: 4,
       eagerReasons: ['the step reads a varying value back into JavaScript'],
     });
-    steps.dispose();
-    tf.dispose([w, x, y, rate]);
   });
+
   it('goes on eagerly, saying why, when TensorFlow cannot load the graph', () => {
-    const w = tf.variable(tf.zeros([3, 1]));
-    const x = tf.ones([4, 3]);
-    const y = tf.ones([4, 1]);
-    const rate = tf.scalar(0.1);
-    const steps = createGraphStep(tf);
     const tmp = process.env['TMPDIR'];
     // The graph is handed to TensorFlow as a SavedModel in a temporary folder: make that impossible.
     process.env['TMPDIR'] = '/nonexistent/medsweep-graph-step-test';
     try {
-      for (let i = 0; i < 4; i++)
-        tf.dispose(steps.run([x, y, rate], linearStep(w, x, y, rate), () => undefined));
+      const { execution, finalW } = fourLinearSteps(linearStep);
+      expect(execution).toEqual({
+        graphSteps: 0,
+        eagerSteps: 4,
+        eagerReasons: [expect.stringMatching(/^TensorFlow could not run the step's graph: .*nonexistent/)],
+      });
+      // Four eager steps of rate 0.1 on loss mean((x w - 1)^2) from w = 0: w moved every step.
+      expect(finalW[0]).toBeGreaterThan(0);
     } finally {
       if (tmp === undefined) delete process.env['TMPDIR'];
       else process.env['TMPDIR'] = tmp;
     }
-    expect(steps.execution.graphSteps).toBe(0);
-    expect(steps.execution.eagerSteps).toBe(4);
-    expect(steps.execution.eagerReasons).toEqual([
-      expect.stringMatching(/^TensorFlow could not run the step's graph: .*nonexistent/),
-    ]);
-    // Four eager steps of rate 0.1 on loss mean((x w - 1)^2): w moved every step.
-    expect(w.dataSync()[0]).toBeGreaterThan(0);
-    steps.dispose();
-    tf.dispose([w, x, y, rate]);
   });
 });
+
+/** Four steps of `makeStep` on w = 0, x = 1 [4, 3], y = 1 [4, 1], rate 0.1 through one GraphStep. */
+function fourLinearSteps(
+  makeStep: (w: tfjs.Variable, x: tfjs.Tensor, y: tfjs.Tensor, rate: tfjs.Tensor) => () => tfjs.Scalar,
+) {
+  const w = tf.variable(tf.zeros([3, 1]));
+  const x = tf.ones([4, 3]);
+  const y = tf.ones([4, 1]);
+  const rate = tf.scalar(0.1);
+  const steps = createGraphStep(tf);
+  try {
+    for (let i = 0; i < 4; i++) tf.dispose(steps.run([x, y, rate], makeStep(w, x, y, rate), () => undefined));
+    return { execution: steps.execution, finalW: w.dataSync() };
+  } finally {
+    steps.dispose();
+    tf.dispose([w, x, y, rate]);
+  }
+}
 
 describe('train with compiled steps', () => {
   it('ends where eager training ends (conv, batch norm, dropout, Adam, class weights, step decay)', async () => {
