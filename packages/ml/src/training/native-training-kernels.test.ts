@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
 import { initializeWeights } from './initialize-weights.js';
+import { leafLayers, seedDropoutLayers } from './model-randomness.js';
 import { registerNativeReluGradient, withNativeTrainingKernels } from './native-training-kernels.js';
 
 let tf: Tf;
@@ -67,6 +68,35 @@ describe('withNativeTrainingKernels', () => {
       tf.dispose([x]);
       reference.dispose();
       fused.dispose();
+    }
+  });
+
+  it('draws dropout masks from the step seeds: repeatable, about `rate` dropped, kept units scaled by 1/keep', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dropout({ inputShape: [4000], rate: 0.25 })] });
+    const layers = leafLayers(model);
+    const x = tf.ones([1, 4000]);
+    try {
+      const masks = await withNativeTrainingKernels(tf, model, async (kernels) =>
+        [7, 7, 8].map((seed) => {
+          seedDropoutLayers(layers, seed, 0, 0);
+          expect(kernels.stepSeeds()).toHaveLength(1);
+          return tf.tidy(() => Array.from((model.apply(x, { training: true }) as tfjs.Tensor).dataSync()));
+        }),
+      );
+      const [first, again, other] = masks as [number[], number[], number[]];
+      expect(again).toEqual(first);
+      expect(other).not.toEqual(first);
+      expect(new Set(first.map((v) => v.toFixed(5)))).toEqual(new Set(['0.00000', (1 / 0.75).toFixed(5)]));
+      const dropped = first.filter((v) => v === 0).length / first.length;
+      expect(dropped).toBeGreaterThan(0.22);
+      expect(dropped).toBeLessThan(0.28);
+      // Inference passes are untouched.
+      expect(
+        tf.tidy(() => Array.from((model.apply(x) as tfjs.Tensor).dataSync())).every((v) => v === 1),
+      ).toBe(true);
+    } finally {
+      x.dispose();
+      model.dispose();
     }
   });
 
