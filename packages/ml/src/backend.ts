@@ -60,12 +60,7 @@ interface NativeKernelBackend {
   isUsingGpuDevice?: boolean;
 }
 
-const defaultLoad = (pkg: BackendPackage): Promise<unknown> => {
-  // TensorFlow logs at INFO level (oneDNN notices, every compiled training step's SavedModel load);
-  // warnings and errors still show, and TF_CPP_MIN_LOG_LEVEL=0 brings the rest back.
-  process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '1';
-  return import(pkg);
-};
+const defaultLoad = (pkg: BackendPackage): Promise<unknown> => import(pkg);
 
 // Without a GPU the GPU package would only load CUDA libraries for nothing (or fail to).
 const defaultGpuPresent = (): boolean => listNvidiaGpus().length > 0;
