@@ -215,11 +215,14 @@ async function runSegment(
           progress,
         ),
     });
-    run.context.log.info('training segment finished', {
-      trialKey: trial.trialKey,
-      untilEpoch,
-      ...result.stepExecution,
-    });
+    // Steps that could not run as a graph train correctly but slower: worth a warning (the worker logs WARN and up).
+    const { eagerReasons } = result.stepExecution;
+    if (eagerReasons.length > 0) {
+      run.context.log.warn('training steps ran eagerly', {
+        trialKey: trial.trialKey,
+        ...result.stepExecution,
+      });
+    }
     // Backfills epochs whose rows a killed attempt checkpointed but never wrote.
     await recordEpochMetrics(run.db, trialId, historyRows(result.history, scorer.name));
     // untilEpoch >= 1, so train() has saved or loaded a checkpoint.

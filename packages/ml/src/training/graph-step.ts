@@ -105,7 +105,7 @@ export interface StepExecution {
   eagerReasons: string[];
 }
 
-/** Two traces to compare; no place in an epoch before them runs a graph. */
+/** Steps of each batch shape that run eagerly at the start of every epoch: the two a graph is confirmed from. */
 const EAGER_STEPS_PER_EPOCH = 2;
 
 interface ShapeState {
