@@ -31,6 +31,11 @@ export function assertSeedable(model: tfjs.LayersModel): void {
   }
 }
 
+/** Dropout and its variants: the layers seedDropoutLayers seeds, and whose masks the native kernels draw. */
+export function isDropout(layer: Layer): boolean {
+  return 'seed' in layer && 'rate' in layer;
+}
+
 /**
  * Gives every dropout layer the seed of this step. tfjs's Dropout reads its `seed` field each
  * call, and with a fixed seed it would drop the same units every step; a seed derived from
@@ -38,7 +43,7 @@ export function assertSeedable(model: tfjs.LayersModel): void {
  */
 export function seedDropoutLayers(layers: Layer[], seed: number, epoch: number, batch: number): void {
   layers.forEach((layer, index) => {
-    if ('seed' in layer && 'rate' in layer) {
+    if (isDropout(layer)) {
       (layer as unknown as { seed: number }).seed = deriveSeed(seed, 'dropout', epoch, batch, index);
     }
   });

@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../backend.js';
-import { leafLayers } from './model-randomness.js';
+import { isDropout, leafLayers } from './model-randomness.js';
 
 // tfjs computes a training-mode batch norm as moments + an inference-style batchNorm and derives
 // its gradient from those pieces: about 30 full passes over every activation per layer, against one
@@ -123,7 +123,7 @@ export async function withNativeTrainingKernels<T>(
     };
   }
   for (const layer of swishes) layer.activation = { getClassName: () => 'swish', apply: swish };
-  const dropouts = layers.filter((l) => 'seed' in l && 'rate' in l) as unknown as DropoutLayer[];
+  const dropouts = layers.filter(isDropout) as unknown as DropoutLayer[];
   const seeds = new Map<DropoutLayer, tfjs.Tensor>();
   for (const layer of dropouts) {
     const own = layer.call.bind(layer);
