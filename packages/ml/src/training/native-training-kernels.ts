@@ -60,7 +60,7 @@ export function registerNativeReluGradient(tf: Tf): void {
       return {
         x: () =>
           native && x.dtype === 'float32'
-            ? native.executeSingleOutput('ReluGrad', [floatType(native, 'T')], [dy as tfjs.Tensor, x])
+            ? native.executeSingleOutput('ReluGrad', [typeAttr(native, 'T')], [dy as tfjs.Tensor, x])
             : tf.mul(dy as tfjs.Tensor, tf.cast(tf.step(x), 'float32')),
       };
     },
@@ -177,13 +177,12 @@ function statelessDropout(
 ): tfjs.Tensor {
   return tf.tidy(() => {
     const shape = tf.tensor1d(layer.getNoiseShape(x) ?? x.shape, 'int32');
-    const type = (name: string, value: number) => ({ name, type: native.binding.TF_ATTR_TYPE, value });
     const uniform = native.executeSingleOutput(
       'StatelessRandomUniform',
       [
-        type('dtype', native.binding.TF_FLOAT),
-        type('T', native.binding.TF_INT32),
-        type('Tseed', native.binding.TF_INT32),
+        typeAttr(native, 'dtype'),
+        typeAttr(native, 'T', native.binding.TF_INT32),
+        typeAttr(native, 'Tseed', native.binding.TF_INT32),
       ],
       [shape, seed],
     );
@@ -203,7 +202,7 @@ function nativeSwish(tf: Tf, native: NativeBackend): (x: tfjs.Tensor) => tfjs.Te
       gradFunc: (dy: tfjs.Tensor | tfjs.Tensor[], [input, sigmoid]: tfjs.Tensor[]) => {
         const dSigmoid = native.executeSingleOutput(
           'SigmoidGrad',
-          [floatType(native, 'T')],
+          [typeAttr(native, 'T')],
           [sigmoid as tfjs.Tensor, dy as tfjs.Tensor],
         );
         return [
@@ -222,8 +221,8 @@ function fusedTrainingBatchNorm(
 ): tfjs.Tensor {
   const epsilon = { name: 'epsilon', type: native.binding.TF_ATTR_FLOAT, value: layer.epsilon };
   const common = [
-    floatType(native, 'T'),
-    floatType(native, 'U'),
+    typeAttr(native, 'T'),
+    typeAttr(native, 'U'),
     epsilon,
     { name: 'data_format', type: native.binding.TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: native.binding.TF_ATTR_BOOL, value: true },
@@ -283,6 +282,7 @@ function fusedTrainingBatchNorm(
   });
 }
 
-function floatType(native: NativeBackend, name: string) {
-  return { name, type: native.binding.TF_ATTR_TYPE, value: native.binding.TF_FLOAT };
+/** A type attribute of a native op: float32 unless `dtype` (a binding TF_* constant) says otherwise. */
+function typeAttr(native: NativeBackend, name: string, dtype = native.binding.TF_FLOAT) {
+  return { name, type: native.binding.TF_ATTR_TYPE, value: dtype };
 }
