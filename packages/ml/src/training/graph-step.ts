@@ -23,12 +23,23 @@ interface NativeBackend {
     loadSavedModel(exportDir: string, tags: string): number;
     deleteSavedModel(id: number): void;
     runSavedModel(id: number, inputIds: number[], inputNames: string, outputNames: string): OutputMetadata[];
-  };
+  } & AttrTypes;
   executeSingleOutput(op: string, attrs: OpAttr[], inputs: tfjs.Tensor[]): tfjs.Tensor;
   executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tfjs.Tensor[], outputs: number): tfjs.Tensor[];
   readSync(dataId: object): unknown;
   getInputTensorIds(tensors: tfjs.Tensor[]): number[];
   createOutputTensor(metadata: OutputMetadata): tfjs.Tensor;
+  /** The TF_DataType code of a tfjs dtype. */
+  getDTypeInteger(dtype: tfjs.DataType): number;
+}
+/** The `type` codes of op attributes (TF_AttrType) as tfjs-node's binding names them. */
+interface AttrTypes {
+  TF_ATTR_STRING: number;
+  TF_ATTR_INT: number;
+  TF_ATTR_FLOAT: number;
+  TF_ATTR_BOOL: number;
+  TF_ATTR_TYPE: number;
+  TF_ATTR_SHAPE: number;
 }
 interface OpAttr {
   name: string;
@@ -347,7 +358,7 @@ interface CompiledGraph {
 const GRAPH_DEF_VERSION = 2474;
 
 function compile(backend: NativeBackend, trace: Trace): CompiledGraph {
-  const graph = graphDef(trace);
+  const graph = graphDef(trace, backend);
   const dir = mkdtempSync(join(tmpdir(), 'medsweep-step-'));
   let session: number;
   try {
@@ -398,11 +409,7 @@ const proto: Record<string, Proto> = createRequire(import.meta.url)(
   '@tensorflow/tfjs-node/dist/proto/api_pb.js',
 );
 
-const DATA_TYPES: Partial<Record<tfjs.DataType, number>> = { float32: 1, int32: 3, bool: 10 };
-// TF_AttrType (tensorflow/c/tf_attrtype.h), the `type` of tfjs-node's op attributes.
-const ATTR = { string: 0, int: 1, float: 2, bool: 3, type: 4, shape: 5 } as const;
-
-function graphDef(trace: Trace): Proto {
+function graphDef(trace: Trace, backend: NativeBackend): Proto {
   const graph = new proto['GraphDef']();
   const versions = new proto['VersionDef']();
   versions.setProducer(GRAPH_DEF_VERSION);
@@ -421,7 +428,7 @@ function graphDef(trace: Trace): Proto {
       'Placeholder',
       [],
       [
-        ['dtype', attr((a) => a.setType(dataType(dtype)))],
+        ['dtype', attr((a) => a.setType(backend.getDTypeInteger(dtype)))],
         ['shape', attr((a) => a.setShape(tensorShape(shape)))],
       ],
     );
@@ -429,7 +436,7 @@ function graphDef(trace: Trace): Proto {
   trace.reads.forEach((v, i) => placeholder(`variable_${i}`, v.dtype, [...v.shape]));
   trace.consts.forEach((c, i) => {
     const tensor = new proto['Tensor']();
-    tensor.setDtype(dataType(c.dtype));
+    tensor.setDtype(backend.getDTypeInteger(c.dtype));
     tensor.setTensorShape(tensorShape(c.shape));
     tensor.setTensorContent(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength));
     node(
@@ -437,7 +444,7 @@ function graphDef(trace: Trace): Proto {
       'Const',
       [],
       [
-        ['dtype', attr((a) => a.setType(dataType(c.dtype)))],
+        ['dtype', attr((a) => a.setType(backend.getDTypeInteger(c.dtype)))],
         ['value', attr((a) => a.setTensor(tensor))],
       ],
     );
@@ -447,7 +454,7 @@ function graphDef(trace: Trace): Proto {
       `op_${i}`,
       op.op,
       op.inputs,
-      op.attrs.map((a) => [a.name, attrValue(op.op, a)]),
+      op.attrs.map((a) => [a.name, attrValue(backend.binding, op.op, a)]),
     ),
   );
   return graph;
@@ -471,14 +478,14 @@ function attr(set: (value: Proto) => void): Proto {
   return value;
 }
 
-function attrValue(op: string, { name, type, value }: OpAttr): Proto {
-  if (type === ATTR.shape) return attr((a) => a.setShape(tensorShape(value as number[])));
+function attrValue(types: AttrTypes, op: string, { name, type, value }: OpAttr): Proto {
+  if (type === types.TF_ATTR_SHAPE) return attr((a) => a.setShape(tensorShape(value as number[])));
   const setters: Record<number, [string, (v: unknown) => unknown]> = {
-    [ATTR.string]: ['S', (v) => new TextEncoder().encode(String(v))],
-    [ATTR.int]: ['I', Number],
-    [ATTR.float]: ['F', Number],
-    [ATTR.bool]: ['B', Boolean],
-    [ATTR.type]: ['Type', Number],
+    [types.TF_ATTR_STRING]: ['S', (v) => new TextEncoder().encode(String(v))],
+    [types.TF_ATTR_INT]: ['I', Number],
+    [types.TF_ATTR_FLOAT]: ['F', Number],
+    [types.TF_ATTR_BOOL]: ['B', Boolean],
+    [types.TF_ATTR_TYPE]: ['Type', Number],
   };
   const setter = setters[type];
   if (!setter) throw new Error(`op ${op}: attribute ${name} has a type (${type}) a graph cannot hold`);
@@ -499,10 +506,4 @@ function tensorShape(shape: readonly number[]): Proto {
     }),
   );
   return result;
-}
-
-function dataType(dtype: tfjs.DataType): number {
-  const code = DATA_TYPES[dtype];
-  if (code === undefined) throw new Error(`a ${dtype} tensor cannot be written into the graph`);
-  return code;
 }
