@@ -202,13 +202,15 @@ function checkLineage(trial: LockedTrial, input: FinalResultInput, lineage: Seal
   }
 }
 
+/** The artifact rows of these URIs; no query for none (failed and cancelled trials often have none). */
+async function artifactsAt(tx: DbClient, uris: readonly string[]) {
+  return uris.length > 0 ? tx.artifact.findMany({ where: { uri: { in: [...uris] } } }) : [];
+}
+
 /** The ids already recorded for a result: artifacts by URI, and the result's audit event. */
 async function recordedIds(tx: DbClient, trialId: string, uris: readonly string[]) {
   // One after the other: a transaction's queries share one connection.
-  const artifacts =
-    uris.length > 0
-      ? await tx.artifact.findMany({ where: { uri: { in: [...uris] } }, select: { id: true, uri: true } })
-      : [];
+  const artifacts = await artifactsAt(tx, uris);
   const event = await tx.auditEvent.findFirstOrThrow({
     where: { subjectType: 'trial', subjectId: trialId, action: 'trial.result' },
     orderBy: { seq: 'asc' },
@@ -254,7 +256,7 @@ export async function recordFinalResult(db: DbClient, input: FinalResultInput): 
         skipDuplicates: true,
       });
     }
-    const stored = artifacts.length > 0 ? await tx.artifact.findMany({ where: { uri: { in: uris } } }) : [];
+    const stored = await artifactsAt(tx, uris);
     const byUri = new Map(stored.map((a) => [a.uri, a]));
     for (const a of artifacts) {
       const row = byUri.get(a.uri)!;
