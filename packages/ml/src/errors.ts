@@ -1,4 +1,4 @@
-import type { BackendAttempt } from './backend.js';
+import type { BackendAttempt } from './backend-attempts.js';
 
 const FIX_HINT =
   'fix: run `npm run setup` (or `bash infra/native-tf.sh`) to build or restore the native addon, then `npm run check:backend`';
