@@ -1,7 +1,6 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
 import type { LineageRecord } from '@medsweep/core';
 import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
-import type { TrialFinished } from './workflows/signals.js';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
 export interface WorkerIdentity {
@@ -141,6 +140,19 @@ export interface SegmentTrainer {
 }
 
 export type TrialOutcome = 'completed' | 'failed' | 'cancelled' | 'pruned';
+
+/**
+ * What a finished trial tells its sweep: the payload of the trialFinished signal, which
+ * finishTrialAndReport sends. Defined with the activity contracts (signals.ts imports it), so the
+ * contracts import nothing from workflow code.
+ */
+export interface TrialFinished {
+  trialKey: string;
+  index: number;
+  outcome: TrialOutcome;
+  /** The primary metric (higher is better) when completed; null otherwise. */
+  value: number | null;
+}
 
 export interface FinishTrialInput {
   trialId: string;
