@@ -51,3 +51,17 @@ export class ObjectNotFoundError extends Error {
     this.name = 'ObjectNotFoundError';
   }
 }
+
+/** Thrown by ObjectStore.presignGet() when the link's lifetime is not a whole number of seconds S3 accepts. */
+export class LinkLifetimeError extends Error {
+  constructor(
+    readonly key: string,
+    readonly expiresInSeconds: number,
+    readonly maxSeconds: number,
+  ) {
+    super(
+      `download link for object ${key}: lifetime ${expiresInSeconds} s is not accepted; expected a whole number of seconds from 1 to ${maxSeconds} (S3 signs links for at most 7 days)`,
+    );
+    this.name = 'LinkLifetimeError';
+  }
+}
