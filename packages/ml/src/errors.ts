@@ -489,25 +489,6 @@ export class TrainingDivergedError extends Error {
 // ---- evaluation (src/evaluation) ----
 
 /**
- * Thrown by parsePredictionsDocument() when a stored predictions artifact is not JSON, not the
- * `medsweep.predictions/1` format, or its labels and scores do not fit its counts and columns.
- */
-export class PredictionsDocumentError extends Error {
-  constructor(
-    /** Where the document came from, e.g. its s3:// URI. */
-    readonly source: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `predictions ${source}: ${problem}; expected a medsweep.predictions/1 document as the train activity writes it`,
-      options,
-    );
-    this.name = 'PredictionsDocumentError';
-  }
-}
-
-/**
  * Thrown by loadTrainedModel() when a weights file does not record the input its model was trained on
  * (trial outputs written by saveKerasWeights always do), so the model cannot be fed as it was trained.
  */

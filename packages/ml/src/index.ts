@@ -40,7 +40,6 @@ export {
   WeightsLayerMissingError,
   WeightsCountMismatchError,
   WeightsShapeMismatchError,
-  PredictionsDocumentError,
   TrainedWeightsInputMissingError,
   GradCamConfigError,
   PngEncoderUnavailableError,
