@@ -275,3 +275,21 @@ export class DifferentTestImagesError extends CoreError {
     );
   }
 }
+
+/**
+ * Thrown by parsePredictionsDocument() when a stored predictions artifact is not JSON, not the
+ * `medsweep.predictions/1` format, or its labels and scores do not fit its counts and columns.
+ */
+export class PredictionsDocumentError extends CoreError {
+  constructor(
+    /** Where the document came from, e.g. its s3:// URI. */
+    readonly source: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `predictions ${source}: ${problem}; expected a medsweep.predictions/1 document as the train activity writes it`,
+      options,
+    );
+  }
+}

@@ -238,6 +238,21 @@ export class TrialNotFoundError extends DbError {
 }
 
 /**
+ * Thrown when a read names a sweep that does not exist (never submitted, or deleted). Permanent: a sweep's
+ * row is written before its workflow starts, so one that is missing now stays missing.
+ */
+export class SweepNotFoundError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly operation: string,
+    readonly sweepId: string,
+  ) {
+    super(`${operation}: no sweep ${sweepId}; a sweep exists once it has been submitted`);
+  }
+}
+
+/**
  * Thrown by upsertTrial when the sweep already has a trial with this key (or this index) that was
  * created with a different definition: one idempotency key must always describe the same trial.
  * Permanent: the stored trial does not change on a retry.

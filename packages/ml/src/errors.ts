@@ -505,25 +505,6 @@ export class TrainingDivergedError extends MlError {
 // ---- evaluation (src/evaluation) ----
 
 /**
- * Thrown by parsePredictionsDocument() when a stored predictions artifact is not JSON, not the
- * `medsweep.predictions/1` format, or its labels and scores do not fit its counts and columns.
- * Permanent: stored artifacts are content-addressed, so a retry reads the same bytes.
- */
-export class PredictionsDocumentError extends MlError {
-  constructor(
-    /** Where the document came from, e.g. its s3:// URI. */
-    readonly source: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `predictions ${source}: ${problem}; expected a medsweep.predictions/1 document as the train activity writes it`,
-      options,
-    );
-  }
-}
-
-/**
  * Thrown by loadTrainedModel() when a weights file does not record the input its model was trained on
  * (trial outputs written by saveKerasWeights always do), so the model cannot be fed as it was trained.
  * Permanent: the stored file stays as it is.

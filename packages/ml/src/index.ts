@@ -41,7 +41,6 @@ export {
   WeightsLayerMissingError,
   WeightsCountMismatchError,
   WeightsShapeMismatchError,
-  PredictionsDocumentError,
   TrainedWeightsInputMissingError,
   GradCamConfigError,
   PngEncoderUnavailableError,

@@ -79,3 +79,21 @@ export class ObjectNotFoundError extends StorageError {
     super(`object ${key} does not exist in bucket ${bucket}`, options);
   }
 }
+
+/**
+ * Thrown by ObjectStore.presignGet() when the link's lifetime is not a whole number of seconds S3 accepts.
+ * Permanent: the same lifetime is refused every time.
+ */
+export class LinkLifetimeError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly key: string,
+    readonly expiresInSeconds: number,
+    readonly maxSeconds: number,
+  ) {
+    super(
+      `download link for object ${key}: lifetime ${expiresInSeconds} s is not accepted; expected a whole number of seconds from 1 to ${maxSeconds} (S3 signs links for at most 7 days)`,
+    );
+  }
+}

@@ -51,6 +51,11 @@ export interface WeightsRef {
 export interface SweepInput {
   sweepId: string;
   spec: SweepSpec;
+  /**
+   * canonicalHash of the spec, as stored with the sweep at submission; its trials' lineage names it.
+   * Absent in sweeps submitted before it travelled here (their trials' hash is read from the database).
+   */
+  specHash?: string;
   dataset: DatasetRef;
   /** arm (`pretrained:<ref>`) → architecture → weights. */
   weights: Record<string, Record<string, WeightsRef>>;
@@ -65,6 +70,8 @@ export interface TrialInput {
   trialKey: string;
   plan: TrialPlan;
   spec: SweepSpec;
+  /** The sweep's spec hash (SweepInput.specHash); absent where the sweep's input has none. */
+  specHash?: string;
   dataset: DatasetRef;
   weights?: WeightsRef;
   /** Epochs at which the trial reports to ASHA (empty without early stopping). */
@@ -106,7 +113,7 @@ export interface TrialEvaluation {
   primaryMetricValue: number;
   finalMetrics: { split: 'val' | 'test'; name: string; value: number }[];
   artifacts: ArtifactRef[];
-  /** Everything but the spec hash, which the control side adds from the stored sweep. */
+  /** Everything but the spec hash, which the control side adds (FinishTrialInput.specHash). */
   lineage: Omit<LineageRecord, 'specHash'>;
 }
 
@@ -157,6 +164,8 @@ export interface TrialFinished {
 export interface FinishTrialInput {
   trialId: string;
   sweepId: string;
+  /** The sweep's spec hash, for the lineage; absent for sweeps whose input has none (read from the database). */
+  specHash?: string;
   outcome: TrialOutcome;
   epochsCompleted: number;
   evaluation?: TrialEvaluation;

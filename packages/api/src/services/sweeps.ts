@@ -25,7 +25,7 @@ async function projectOf(db: Db, slug: string) {
 export async function resolveSweep(
   db: Db,
   spec: SweepSpec,
-): Promise<Omit<SweepInput, 'sweepId'> & { projectId: string }> {
+): Promise<Omit<SweepInput, 'sweepId' | 'specHash'> & { projectId: string }> {
   const project = await projectOf(db, spec.project);
   const byHash = spec.dataset.startsWith('sha256:') ? spec.dataset.slice('sha256:'.length) : undefined;
   const dataset = await db.dataset.findFirst({
@@ -123,7 +123,7 @@ export async function submitSweep(
       payload: { name: spec.name, specHash },
     });
   });
-  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved }, deps.taskQueue);
+  await startSweepWorkflow(deps.temporal, { sweepId, specHash, ...resolved }, deps.taskQueue);
   return { sweepId, workflowId };
 }
 

@@ -189,6 +189,8 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       trialKey,
       plan,
       spec,
+      // A field of the child's input, not a command: no patch id (see trialWorkflow's finish).
+      ...(input.specHash ? { specHash: input.specHash } : {}),
       dataset: input.dataset,
       ...(weights ? { weights } : {}),
       rungs,
