@@ -6,7 +6,7 @@
 // rewrites the same bytes under the same keys.
 import { readFile } from 'node:fs/promises';
 import type { RocCurve } from '@medsweep/core';
-import { canonicalJson } from '@medsweep/core';
+import { canonicalJson, predictionsDocument } from '@medsweep/core';
 import type {
   EpochRecord,
   EvaluatedSplit,
@@ -14,7 +14,6 @@ import type {
   GradCamImage,
   SplitPredictions,
 } from '@medsweep/ml';
-import { predictionsDocument } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import type { ArtifactRef } from '@medsweep/workflows';
 

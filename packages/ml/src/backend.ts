@@ -2,20 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { BackendAttempt, BackendPackage } from './backend-attempts.js';
 import { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 import { listNvidiaGpus } from './gpu-devices.js';
 
 /** The tfjs namespace; every package below re-exports the same @tensorflow/tfjs API. */
 export type Tf = typeof tfjs;
-
-export type BackendPackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node' | '@tensorflow/tfjs';
-
-/** One package selectBackend() considered, and why it was or was not used. */
-export interface BackendAttempt {
-  package: BackendPackage;
-  outcome: 'used' | 'skipped' | 'not-installed' | 'load-failed';
-  detail?: string;
-}
 
 export interface SelectBackendArgs {
   /**

@@ -10,7 +10,7 @@ import {
   MEDMNIST_DATASETS,
   selectBackend,
 } from '@medsweep/ml';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { ObjectBlobStore } from '@medsweep/storage';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
 
@@ -31,7 +31,7 @@ export async function importDataset(
     classNames?: string[];
   },
 ): Promise<{ datasetId: string; contentHash: string; created: boolean }> {
-  const store = new ObjectStore(ctx.config.s3);
+  const store = ctx.objectStore;
   await store.ensureBucket();
   const known =
     args.kind === 'medmnist' ? MEDMNIST_DATASETS[args.name as keyof typeof MEDMNIST_DATASETS] : undefined;
@@ -76,7 +76,7 @@ export async function registerWeightsFile(
 ): Promise<{ weightsSourceId: string; sha256: string; created: boolean }> {
   const bytes = new Uint8Array(readFileSync(args.path));
   const sha256 = sha256Hex(bytes);
-  const store = new ObjectStore(ctx.config.s3);
+  const store = ctx.objectStore;
   await store.ensureBucket();
   const key = `weights/${sha256}.h5`;
   if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');

@@ -8,7 +8,7 @@ import type { SweepSpec } from '@medsweep/core';
 import { completedTrials, ensureProject, findWeightsSources } from '@medsweep/db';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import { sweepServices, withContext } from '../context.js';
 import { importDataset, registerTrialWeights, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
@@ -27,7 +27,7 @@ function readSpec(relative: string): SweepSpec {
 
 /** Submits a sweep, shows its progress bars until it ends, and returns its id. */
 async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
-  const { sweepId } = await submitSweep(ctx, spec, ctx.actor);
+  const { sweepId } = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
   console.log(`sweep ${sweepId}: ${spec.name}`);
   await watchSweep(ctx, sweepId, spec.budget.maxEpochs);
   return sweepId;

@@ -8,7 +8,7 @@ import { findSweep, listSweeps } from '@medsweep/db';
 import { trialWorkflowId } from '@medsweep/workflows';
 import type { SweepProgress } from '@medsweep/workflows';
 import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import { sweepServices, withContext } from '../context.js';
 
 /** Live position of one running trial, read from its training activity's last heartbeat. */
 interface TrialPosition {
@@ -24,7 +24,8 @@ async function trialPosition(
   index: number,
 ): Promise<TrialPosition | undefined> {
   try {
-    const description = await ctx.temporal.workflow.getHandle(trialWorkflowId(sweepId, index)).describe();
+    const temporal = await ctx.temporal();
+    const description = await temporal.workflow.getHandle(trialWorkflowId(sweepId, index)).describe();
     const pending = description.raw.pendingActivities?.[0];
     const payload = pending?.heartbeatDetails?.payloads?.[0]?.data;
     if (!payload) return undefined;
@@ -64,7 +65,7 @@ export async function watchSweep(
   let progress: SweepProgress;
   for (;;) {
     // A finished workflow still answers queries (from its last state).
-    progress = await sweepProgress(ctx.temporal, sweepId);
+    progress = await sweepProgress(await ctx.temporal(), sweepId);
     const done = finishedCount(progress);
     const detail = `done ${progress.completed}, pruned ${progress.pruned}, failed ${progress.failed}, cancelled ${progress.cancelled} [${progress.status}]`;
     if (overall) {
@@ -116,7 +117,7 @@ export function registerSweepCommands(program: Command): void {
     .action(async (file: string, opts: { watch?: boolean; json?: boolean }) => {
       const spec = parseSweepSpecText(readFileSync(file, 'utf8'), file);
       await withContext(async (ctx) => {
-        const submitted = await submitSweep(ctx, spec, ctx.actor);
+        const submitted = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
         if (opts.json) console.log(JSON.stringify(submitted));
         else console.log(`sweep ${submitted.sweepId} submitted (workflow ${submitted.workflowId})`);
         if (opts.watch) await watchSweep(ctx, submitted.sweepId, spec.budget.maxEpochs);
@@ -151,7 +152,7 @@ export function registerSweepCommands(program: Command): void {
       .option('--json', 'print {"sweepId", "requested"} as JSON')
       .action(async (sweepId: string, opts: { json?: boolean }) => {
         await withContext(async (ctx) => {
-          await fn(ctx, sweepId, ctx.actor);
+          await fn(await sweepServices(ctx), sweepId, ctx.actor);
           console.log(
             opts.json ? JSON.stringify({ sweepId, requested: name }) : `sweep ${sweepId}: ${name} requested`,
           );

@@ -7,7 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineageLink, LineageRecord, LineageVerification } from '@medsweep/core';
-import { canonicalHash, finalMetricsHash, LINEAGE_LINKS, sha256Hex } from '@medsweep/core';
+import {
+  canonicalHash,
+  finalMetricsHash,
+  LINEAGE_LINKS,
+  parsePredictionsDocument,
+  sha256Hex,
+} from '@medsweep/core';
+import type { ReadPredictions } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
   appendAuditEvent,
@@ -16,14 +23,13 @@ import {
   trialForVerification,
   verifyTrialLineage,
 } from '@medsweep/db';
-import type { BackendInfo, EvaluatedSplit, ReadPredictions, SplitPredictions } from '@medsweep/ml';
+import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
 import {
   evaluatePredictions,
   loadDataset,
   loadTrainedModel,
   manifestBlobName,
   operatingPointRule,
-  parsePredictionsDocument,
   predictSplit,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';

@@ -28,7 +28,7 @@ export interface SweepServiceDeps {
 export async function resolveSweep(
   db: Db,
   spec: SweepSpec,
-): Promise<Omit<SweepInput, 'sweepId'> & { projectId: string }> {
+): Promise<Omit<SweepInput, 'sweepId' | 'specHash'> & { projectId: string }> {
   // The spec's project is created on first use: a new project needs no ceremony on a local stack.
   const project = await ensureProject(db, spec.project);
   const byHash = spec.dataset.startsWith('sha256:') ? spec.dataset.slice('sha256:'.length) : undefined;
@@ -106,7 +106,7 @@ export async function submitSweep(
     createdById,
     actor,
   });
-  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved }, deps.taskQueue);
+  await startSweepWorkflow(deps.temporal, { sweepId, specHash, ...resolved }, deps.taskQueue);
   return { sweepId, workflowId };
 }
 

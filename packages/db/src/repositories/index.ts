@@ -60,6 +60,7 @@ export {
   type EntryComparison,
 } from './compare-entries.js';
 export { runDetail, type Curve, type RunDetail } from './run-detail.js';
+export { sweepSpecHash } from './sweep-spec-hash.js';
 export { findLineage, trialForVerification, verifyTrialLineage } from './lineage.js';
 export {
   listTrials,

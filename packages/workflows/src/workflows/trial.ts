@@ -151,9 +151,12 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
 
   // Recording the outcome must happen even when this workflow is being cancelled.
   const recordedId = trialId ?? (await register());
+  // The spec hash rides in the activity's input: payload contents are not part of the commands replay
+  // compares, so histories recorded before it was added replay unchanged, without a patch id.
   const finish = {
     trialId: recordedId,
     sweepId: input.sweepId,
+    ...(input.specHash ? { specHash: input.specHash } : {}),
     outcome,
     epochsCompleted,
     ...(evaluation ? { evaluation } : {}),
