@@ -98,7 +98,7 @@ const RETRYABLE: readonly Error[] = [
 
 // Not in the list, so retried before; their doc comments say why a retry cannot help.
 const PERMANENT_NOW: readonly Error[] = [
-  new ml.PredictionsDocumentError('s3://b/p.json', 'not UTF-8 JSON'),
+  new core.PredictionsDocumentError('s3://b/p.json', 'not UTF-8 JSON'),
   new ml.TrainedWeightsInputMissingError('w.h5'),
   new ml.GradCamConfigError('classIndex', 5, 'a class index in [0, 2)'),
   new db.AttemptNotFoundError('t0', 1),
