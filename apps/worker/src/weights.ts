@@ -1,10 +1,8 @@
 // Initial weights of pretrained arms: an imported Keras HDF5 file or the output weights of an earlier
 // trial, both referenced by URI and sha256 and cached on the worker as <cacheDir>/weights/<sha256>.h5.
-import type { ObjectStore } from '@medsweep/storage';
+import type { ContentCache, ObjectStore } from '@medsweep/storage';
 import type { WeightsRef } from '@medsweep/workflows';
-import type { ContentCache } from './content-cache.js';
 import { UnsupportedWeightsError } from './errors.js';
-import { keyInBucket } from './object-uri.js';
 
 /** WeightsRef formats this worker loads (with @medsweep/ml's loadKerasWeights). */
 export const LOADABLE_WEIGHTS_FORMATS = ['keras-h5', 'keras3-weights-h5'] as const;
@@ -18,7 +16,7 @@ export async function fetchWeights(
   if (!(LOADABLE_WEIGHTS_FORMATS as readonly string[]).includes(ref.format)) {
     throw new UnsupportedWeightsError(ref.uri, `format ${ref.format}`, LOADABLE_WEIGHTS_FORMATS.join(', '));
   }
-  const key = keyInBucket(store, ref.uri);
+  const key = store.keyInBucket(ref.uri);
   if (key === undefined) {
     throw new UnsupportedWeightsError(
       ref.uri,

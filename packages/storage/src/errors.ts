@@ -51,3 +51,14 @@ export class ObjectNotFoundError extends Error {
     this.name = 'ObjectNotFoundError';
   }
 }
+
+/** Thrown by ObjectStore.keyOf() for a URI that names no object of the store's bucket. */
+export class ForeignObjectUriError extends Error {
+  constructor(
+    readonly uri: string,
+    readonly bucket: string,
+  ) {
+    super(`URI ${uri} is not an object of bucket ${bucket}; expected s3://${bucket}/<key>`);
+    this.name = 'ForeignObjectUriError';
+  }
+}

@@ -32,6 +32,7 @@ import {
   trialTrainingSettings,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
+import { ContentCache } from '@medsweep/storage';
 import type {
   RegisteredSegmentInput,
   SegmentOutcome,
@@ -46,7 +47,6 @@ import type { CheckpointLocation } from '../checkpoints.js';
 import { S3CheckpointStore, checkpointPrefix } from '../checkpoints.js';
 import type { CodeVersion } from '../code-version.js';
 import { codeVersion } from '../code-version.js';
-import { ContentCache } from '../content-cache.js';
 import { fetchDataset } from '../datasets.js';
 import { MissingWeightsError, SegmentRangeError } from '../errors.js';
 import { HandBackPolicy } from '../hand-back.js';
