@@ -1,4 +1,4 @@
-export { selectBackend, describeBackend } from './backend.js';
+export { backendVersions, describeBackend, selectBackend } from './backend.js';
 export type { BackendAttempt, BackendInfo, BackendPackage, SelectBackendArgs, Tf } from './backend.js';
 export { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 export { listNvidiaGpus } from './gpu-devices.js';
