@@ -16,7 +16,7 @@ const PERMANENT_BEFORE: readonly Error[] = [
   new worker.DatasetRefMismatchError('ds', 'numClasses', 3, '2'),
   new worker.MissingWeightsError('t0', 'pretrained:imagenet', 'resnet50'),
   new worker.UnsupportedWeightsError('s3://b/w.json', 'not HDF5', 'Keras .h5'),
-  new worker.SegmentRangeError('t0', 3, [2, 4]),
+  new core.SegmentRangeError('t0', 3, [2, 4]),
   new worker.WorkerArgsError('--queue', 'x', 'train or control'),
   new worker.AcceleratorUnavailableError(undefined),
   new worker.QueueAcceleratorMismatchError('train-gpu', 'gpu', 'cpu'),

@@ -56,20 +56,6 @@ export class UnsupportedWeightsError extends WorkerError {
   }
 }
 
-/** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
-export class SegmentRangeError extends WorkerError {
-  constructor(
-    readonly trialKey: string,
-    readonly untilEpoch: number,
-    /** The trial's segment ends: its rungs below budget.maxEpochs, then budget.maxEpochs. */
-    readonly segmentEnds: readonly number[],
-  ) {
-    super(
-      `trial ${trialKey}: untilEpoch ${untilEpoch} is not a segment end; expected one of ${segmentEnds.join(', ')} (the rungs below budget.maxEpochs, then budget.maxEpochs)`,
-    );
-  }
-}
-
 // ---- start-up: what a worker process was asked to be ----
 
 /** Thrown at start-up when the command line names queues or values a worker cannot serve. */

@@ -2,6 +2,7 @@
 // (registered by its first segment), one TrialAttempt row per execution (which worker, backend and code
 // ran it, and how it ended) and the per-epoch learning curves. Every write is keyed, so a retried or
 // repeated call leaves the same rows.
+import { resolvedTrialConfig } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
   AttemptConflictError,
@@ -14,7 +15,6 @@ import {
 } from '@medsweep/db';
 import type { AttemptOutcome, EpochSplit } from '@medsweep/db/types';
 import type { SegmentTrainer, TrainActivities, TrialInput, WorkerIdentity } from '@medsweep/workflows';
-import { resolvedTrialConfig } from './trial-config.js';
 
 /** Creates the trial's row as running, or finds the one an earlier call made (keyed by trialKey); its id. */
 export async function registerTrialRow(db: Db, trial: TrialInput): Promise<string> {

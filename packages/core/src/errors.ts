@@ -293,3 +293,34 @@ export class PredictionsDocumentError extends CoreError {
     );
   }
 }
+
+/** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
+export class SegmentRangeError extends CoreError {
+  constructor(
+    readonly trialKey: string,
+    readonly untilEpoch: number,
+    /** The trial's segment ends: its rungs below budget.maxEpochs, then budget.maxEpochs. */
+    readonly segmentEnds: readonly number[],
+  ) {
+    super(
+      `trial ${trialKey}: untilEpoch ${untilEpoch} is not a segment end; expected one of ${segmentEnds.join(', ')} (the rungs below budget.maxEpochs, then budget.maxEpochs)`,
+    );
+  }
+}
+
+/** Thrown when a stored resolved trial config (a trial row's config) does not fit its schema. */
+export class TrialConfigError extends CoreError {
+  constructor(
+    /** What holds the config, e.g. `trial <id>`. */
+    readonly source: string,
+    /** The field that is missing or wrong, e.g. `model.inputSize`, `params.batchSize`. */
+    readonly field: string,
+    readonly received: unknown,
+    /** What is wrong with it, as the schema says. */
+    readonly problem: string,
+  ) {
+    super(
+      `${source}: config field ${field} is ${JSON.stringify(received) ?? 'undefined'}: ${problem}; accepted: a resolved trial config as the train worker records it`,
+    );
+  }
+}

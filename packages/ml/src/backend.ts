@@ -153,6 +153,16 @@ export function describeBackend(info: BackendInfo): string {
   return `${info.name} (${kind}${tf}, tfjs ${info.tfjsVersion})`;
 }
 
+/** What a trial's lineage records of the software it ran on: tfjs, libtensorflow, Node and the package. */
+export function backendVersions(info: BackendInfo): Record<string, string> {
+  return {
+    tfjs: info.tfjsVersion,
+    ...(info.tensorflowVersion ? { tensorflow: info.tensorflowVersion } : {}),
+    node: process.versions.node,
+    package: info.package,
+  };
+}
+
 // The packages are CommonJS: import() yields their exports as `default` (named exports only where
 // Node's CJS lexer could see them), so take `default` when it is there.
 function asTf(mod: unknown, pkg: BackendPackage): Tf {

@@ -1,4 +1,4 @@
-export { selectBackend, describeBackend } from './backend.js';
+export { backendVersions, describeBackend, selectBackend } from './backend.js';
 export type { BackendInfo, SelectBackendArgs, Tf } from './backend.js';
 export type { BackendAttempt, BackendPackage } from './backend-attempts.js';
 export { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';

@@ -97,3 +97,18 @@ export class LinkLifetimeError extends StorageError {
     );
   }
 }
+
+/**
+ * Thrown by ObjectStore.keyOf() for a URI that names no object of the store's bucket. Permanent: the URI
+ * comes from the caller's input and names the same foreign bucket on every retry.
+ */
+export class ForeignObjectUriError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly uri: string,
+    readonly bucket: string,
+  ) {
+    super(`URI ${uri} is not an object of bucket ${bucket}; expected s3://${bucket}/<key>`);
+  }
+}

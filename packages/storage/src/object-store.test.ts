@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import {
+  ForeignObjectUriError,
   LinkLifetimeError,
   ObjectIntegrityError,
   S3AccessDeniedError,
@@ -15,6 +16,16 @@ const settings = loadConfig().s3;
 
 describe('ObjectStore on MinIO', () => {
   const store = new ObjectStore(settings);
+
+  it('maps URIs of its bucket to keys, and no other URI', () => {
+    const bucket = settings.bucket;
+    expect(store.keyInBucket(`s3://${bucket}/trials/s/0/weights.h5`)).toBe('trials/s/0/weights.h5');
+    expect(store.keyOf(`s3://${bucket}/trials/s/0/weights.h5`)).toBe('trials/s/0/weights.h5');
+    for (const uri of [`s3://${bucket}-other/k`, `s3://${bucket}/`, `https://${bucket}/k`]) {
+      expect(store.keyInBucket(uri), uri).toBeUndefined();
+      expect(() => store.keyOf(uri), uri).toThrow(ForeignObjectUriError);
+    }
+  });
 
   it('creates the bucket idempotently', async () => {
     expect(await store.ensureBucket()).toBe('exists');

@@ -15,6 +15,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { MedsweepConfig } from '@medsweep/config';
 import { sha256Hex } from '@medsweep/core';
 import {
+  ForeignObjectUriError,
   LinkLifetimeError,
   ObjectIntegrityError,
   ObjectNotFoundError,
@@ -83,11 +84,17 @@ export class ObjectStore {
     return `s3://${this.bucket}/${key}`;
   }
 
+  /** The key `uri` names in this bucket, or undefined for a URI of another bucket or scheme (or no key). */
+  keyInBucket(uri: string): string | undefined {
+    const prefix = this.uriOf('');
+    return uri.startsWith(prefix) && uri.length > prefix.length ? uri.slice(prefix.length) : undefined;
+  }
+
+  /** The key `uri` names in this bucket; throws ForeignObjectUriError for any other URI. */
   keyOf(uri: string): string {
-    const prefix = `s3://${this.bucket}/`;
-    if (!uri.startsWith(prefix))
-      throw new Error(`URI ${uri} is not in bucket ${this.bucket} (expected ${prefix}...)`);
-    return uri.slice(prefix.length);
+    const key = this.keyInBucket(uri);
+    if (key === undefined) throw new ForeignObjectUriError(uri, this.bucket);
+    return key;
   }
 
   /** Creates the bucket if missing; proves the credentials work either way. */

@@ -30,7 +30,7 @@ import {
   loadTrainedModel,
   manifestBlobName,
   operatingPointRule,
-  predictSplit,
+  predictEvaluatedSplits,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
@@ -340,17 +340,13 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
       weightsPath,
     });
     try {
-      const predictions = {} as Record<EvaluatedSplit, SplitPredictions>;
-      for (const split of EVALUATED_SPLITS) {
-        predictions[split] = await predictSplit(
-          tf,
-          model,
-          dataset.splits[split],
-          modelInput,
-          numClasses,
-          config.batchSize,
-        );
-      }
+      const predictions = await predictEvaluatedSplits({
+        tf,
+        model,
+        dataset,
+        input: modelInput,
+        batchSize: config.batchSize,
+      });
       return { predictions, task: dataset.manifest.task };
     } finally {
       model.dispose();
