@@ -423,6 +423,57 @@ export class MissingPredictionsError extends DbError {
   }
 }
 
+/**
+ * Thrown by setMembership when a change would leave a project without any admin (nobody could manage it).
+ * Permanent: the project's admins do not change on a retry.
+ */
+export class LastAdminError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly project: string,
+    readonly userId: string,
+  ) {
+    super(`role: user ${userId} is the last admin of project '${project}'; make someone else admin first`);
+  }
+}
+
+/**
+ * Thrown by registerWeightsFileSource when the project already has a weights source of that name with
+ * other content: a name always means the same weights. Permanent: the stored source does not change.
+ */
+export class WeightsSourceConflictError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly project: string,
+    readonly weightsSourceName: string,
+    readonly storedSha256: string,
+    readonly receivedSha256: string,
+  ) {
+    super(
+      `weights source '${weightsSourceName}' already exists in project '${project}' with other content (sha256 ${storedSha256}); choose another --name`,
+    );
+  }
+}
+
+/**
+ * Thrown by registerTrialWeightsSource for a trial that has no output weights (not completed, or none
+ * stored). Permanent: retrying the registration does not finish the trial.
+ */
+export class TrialWeightsUnavailableError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly trialId: string,
+    readonly status: string,
+  ) {
+    super(
+      `trial ${trialId} has no output weights (status ${status}); only completed trials can be a weights source`,
+    );
+  }
+}
+
 /** A value for a message: strings quoted, everything else as JSON (bigints, NaN and infinities as such). */
 function describe(value: unknown): string {
   if (typeof value === 'bigint' || typeof value === 'number') return String(value);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { cancelSweep, pauseSweep, submitSweep, sweepProgress } from '@medsweep/api';
+import { cancelSweep, pauseSweep, submitSweep, sweepProgress, SweepNotFoundError } from '@medsweep/api';
 import type { SweepServiceDeps } from '@medsweep/api';
 import { parseSweepSpecText } from '@medsweep/core';
+import { findSweep, listSweeps } from '@medsweep/db';
 import { trialWorkflowId } from '@medsweep/workflows';
 import type { SweepProgress } from '@medsweep/workflows';
 import type { CliContext } from '../context.js';
@@ -129,7 +130,8 @@ export function registerSweepCommands(program: Command): void {
     .option('--json', 'print the final progress as JSON')
     .action(async (sweepId: string, opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        const row = await ctx.db.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { spec: true } });
+        const row = await findSweep(ctx.db, sweepId);
+        if (row === null) throw new SweepNotFoundError(sweepId);
         const progress = await watchSweep(
           ctx,
           sweepId,
@@ -171,17 +173,9 @@ export function registerSweepCommands(program: Command): void {
     .option('--json', 'JSON array')
     .action(async (opts: { project?: string; json?: boolean }) => {
       await withContext(async (ctx) => {
-        const rows = await ctx.db.sweep.findMany({
-          where: opts.project ? { project: { slug: opts.project } } : {},
-          orderBy: { createdAt: 'desc' },
-          take: 100,
-          select: {
-            id: true,
-            name: true,
-            status: true,
-            createdAt: true,
-            _count: { select: { trials: true } },
-          },
+        const rows = await listSweeps(ctx.db, {
+          limit: 100,
+          ...(opts.project ? { projectSlug: opts.project } : {}),
         });
         if (opts.json) console.log(JSON.stringify(rows));
         else

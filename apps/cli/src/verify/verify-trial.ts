@@ -20,6 +20,7 @@ import {
   appendAuditEvent,
   LineageNotRecordedError,
   TrialNotFoundError,
+  trialForVerification,
   verifyTrialLineage,
 } from '@medsweep/db';
 import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
@@ -92,16 +93,7 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
   if (!UUID.test(trialId))
     throw new RangeError(`trial id must be a UUID, as \`medsweep sweep\` lists; got ${trialId}`);
   const { db, store } = deps;
-  const trial = await db.trial.findUnique({
-    where: { id: trialId },
-    include: {
-      lineage: true,
-      sweep: { select: { projectId: true, spec: true } },
-      dataset: { select: { contentHash: true, manifestUri: true } },
-      weightsSource: { select: { kind: true } },
-      artifacts: { select: { kind: true, uri: true, sha256: true }, orderBy: { uri: 'asc' } },
-    },
-  });
+  const trial = await trialForVerification(db, trialId);
   if (trial === null) throw new TrialNotFoundError('verifyTrial', [trialId]);
   if (trial.lineage === null) throw new LineageNotRecordedError(trialId, trial.status);
   const { lineage } = trial;

@@ -127,6 +127,7 @@ export async function createWorld(): Promise<World> {
       role,
       name: `${who}-token`,
       expiresAt: null,
+      actor: 'system:test',
     });
     tokens[who] = secret;
   }
