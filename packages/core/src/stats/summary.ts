@@ -27,11 +27,15 @@ export function mean(values: ArrayLike<number>): number {
   return meanOf(readValues('mean', values, 1));
 }
 
+/** Sample variance (denominator n - 1, numpy's ddof=1) of at least two checked values. */
+export function varianceOf(values: Float64Array): number {
+  const m = meanOf(values);
+  let squares = 0;
+  for (const v of values) squares += (v - m) ** 2;
+  return squares / (values.length - 1);
+}
+
 /** Sample standard deviation (denominator n - 1, numpy's ddof=1) of at least two finite values. */
 export function sampleStd(values: ArrayLike<number>): number {
-  const data = readValues('sampleStd', values, 2);
-  const m = meanOf(data);
-  let squares = 0;
-  for (const v of data) squares += (v - m) ** 2;
-  return Math.sqrt(squares / (data.length - 1));
+  return Math.sqrt(varianceOf(readValues('sampleStd', values, 2)));
 }
