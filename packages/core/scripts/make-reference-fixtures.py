@@ -535,14 +535,20 @@ def satterthwaite(parts):
     return total, total * total / sum(v * v / df for v, df in parts if v > 0)
 
 
+def wilson_hilferty_chi2(q, df):
+    spread = 2 / (9 * df)
+    return df * (1 - spread + special.ndtri(q) * math.sqrt(spread)) ** 3
+
+
 def off_diagonal_mean(block):
     k = block.shape[0]
     return (block.sum() - np.trace(block)) / (k * (k - 1))
 
 
 def two_level_case(name, metric, y, pretrained, scratch, seeds_a, seeds_b, confidence):
-    """Two-level interval of the pretrained arm alone and of the gain over scratch. Test parts: per stratum,
-    the mean over pairs of different runs of the DeLong (AUC) or per-image correctness (ACC) covariance."""
+    """Two-level interval of the pretrained arm alone (on the logit scale) and of the gain over scratch. Test
+    parts: per stratum, the mean over pairs of different runs of the DeLong (AUC) or per-image correctness
+    (ACC) covariance."""
     yy = np.asarray(y)
     runs = np.asarray(pretrained + scratch, dtype=np.float64)
     ka = len(pretrained)
@@ -558,15 +564,23 @@ def two_level_case(name, metric, y, pretrained, scratch, seeds_a, seeds_b, confi
     a, b = values[:ka], values[ka:]
     t_level = (1 + confidence) / 2
 
-    def interval(estimate, seed_parts, test_parts):
-        total, df = satterthwaite(seed_parts + test_parts)
+    def interval(estimate, seed_parts, test_parts, logit=False):
+        total, _ = satterthwaite(seed_parts + test_parts)
+        # df with each seed variance at its 70% upper bound, chi2(0.3; nu) by Wilson-Hilferty as the
+        # TypeScript computes it (within 2% of scipy's chi2.ppf at 2 df).
+        bounds = [(v * df / wilson_hilferty_chi2(0.3, df), df) for v, df in seed_parts]
+        _, df = satterthwaite(bounds + test_parts)
         half = stats.t.ppf(t_level, df) * math.sqrt(total)
-        return {"estimate": float(estimate), "lower": float(estimate - half), "upper": float(estimate + half),
+        lower, upper = estimate - half, estimate + half
+        if logit:  # delta method: the half-width over p(1 - p) around logit(p)
+            centre, half_logit = special.logit(estimate), half / (estimate * (1 - estimate))
+            lower, upper = special.expit(centre - half_logit), special.expit(centre + half_logit)
+        return {"estimate": float(estimate), "lower": float(lower), "upper": float(upper),
                 "df": float(df), "seedVariance": float(sum(v for v, _ in seed_parts)),
                 "testVariance": float(sum(v for v, _ in test_parts))}
 
     single = interval(np.mean(a), [(np.var(a, ddof=1) / ka, ka - 1)],
-                      [(max(0.0, off_diagonal_mean(c[:ka, :ka])), df) for c, df in strata])
+                      [(max(0.0, off_diagonal_mean(c[:ka, :ka])), df) for c, df in strata], logit=True)
     expected = {"single": single}
     if sorted(seeds_a) == sorted(seeds_b):
         partner = [ka + seeds_b.index(seed) for seed in seeds_a]

@@ -18,7 +18,7 @@ import { meanOf, readValues, varianceOf } from './summary.js';
  * - `paired-t`: the same on per-seed differences, when both arms ran the same seeds.
  * - `welch-t`: difference of two means, Welch–Satterthwaite df, when the seeds do not match.
  * - `two-level`, `two-level-paired`, `two-level-welch`: the same three with test-set sampling noise added
- *   (two-level.ts).
+ *   (two-level.ts); `two-level` on the logit scale, so it is asymmetric around the estimate.
  */
 export type IntervalMethod =
   'student-t' | 'paired-t' | 'welch-t' | 'two-level' | 'two-level-paired' | 'two-level-welch';
@@ -112,15 +112,14 @@ export function satterthwaite(parts: readonly VariancePart[]): VariancePart {
   return { variance, df: (variance * variance) / denominator };
 }
 
-/** estimate +- t quantile x standard error, from the Welch–Satterthwaite sum of `parts`. */
+/** estimate +- t(df) quantile x sqrt(variance). */
 export function tInterval(
   method: IntervalMethod,
   estimate: number,
   n: number,
   confidence: number,
-  parts: readonly VariancePart[],
+  { variance, df }: VariancePart,
 ): Interval {
-  const { variance, df } = satterthwaite(parts);
   const standardError = Math.sqrt(variance);
   const halfWidth = standardError === 0 ? 0 : studentTQuantile((1 + confidence) / 2, df) * standardError;
   return {
@@ -174,7 +173,7 @@ export function seedMeanInterval(values: ArrayLike<number>, options: IntervalOpt
   const n = data.length;
   return (
     refuseTooFewSeeds('student-t', estimate, n, confidence, [[n, 'seed']]) ??
-    tInterval('student-t', estimate, n, confidence, [{ variance: varianceOf(data) / n, df: n - 1 }])
+    tInterval('student-t', estimate, n, confidence, { variance: varianceOf(data) / n, df: n - 1 })
   );
 }
 
@@ -240,7 +239,7 @@ export function gainInterval(
     const n = differences.length;
     const result =
       refuseTooFewSeeds('paired-t', estimate, n, confidence, [[n, 'paired seed']]) ??
-      tInterval('paired-t', estimate, n, confidence, [{ variance: varianceOf(differences) / n, df: n - 1 }]);
+      tInterval('paired-t', estimate, n, confidence, { variance: varianceOf(differences) / n, df: n - 1 });
     return { ...result, ...facts };
   }
   const estimate = facts.pretrainedMean - facts.scratchMean;
@@ -251,9 +250,15 @@ export function gainInterval(
   ] as const;
   const result =
     refuseTooFewSeeds('welch-t', estimate, n, confidence, counts) ??
-    tInterval('welch-t', estimate, n, confidence, [
-      { variance: varianceOf(a) / a.length, df: a.length - 1 },
-      { variance: varianceOf(b) / b.length, df: b.length - 1 },
-    ]);
+    tInterval(
+      'welch-t',
+      estimate,
+      n,
+      confidence,
+      satterthwaite([
+        { variance: varianceOf(a) / a.length, df: a.length - 1 },
+        { variance: varianceOf(b) / b.length, df: b.length - 1 },
+      ]),
+    );
   return { ...result, ...facts };
 }

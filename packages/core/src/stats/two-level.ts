@@ -7,22 +7,29 @@
 // a test-set effect that every seed shares (B) and a seed-by-image interaction (C). The mean over n seeds
 // has variance A/n + B + C/n. The seeds' sample variance estimates A + C, so s^2/n carries the seed and
 // interaction parts; B is the covariance of DIFFERENT seeds' metrics across test sets. It is estimated
-// from each image's share u_s(i) of run s's metric: DeLong's placements for AUC (V10/m for a positive,
-// V01/n for a negative; DeLong, DeLong & Clarke-Pearson 1988), correctness/N for accuracy. Within each
-// stratum of exchangeable images (the classes for AUC, whose placements are conditional on the class
-// counts; all images for accuracy, which depends on the class mix) B = sum over strata of
-// n_c x mean over seed pairs s != t of cov_c(u_s, u_t). Taking the DeLong variance of the seed-averaged
-// components instead would estimate B + C/n and count the interaction twice (conservative). The total
-// s^2/n + B gets a Welch–Satterthwaite df from n - 1 and each stratum's n_c - 1, and a t quantile.
+// from each image's component u_s(i) of run s's metric, its term in the metric's first-order expansion
+// over images: DeLong's placements for AUC (V10/m for a positive, V01/n for a negative; DeLong, DeLong &
+// Clarke-Pearson 1988), correctness/N for accuracy. Within each stratum of exchangeable images (the
+// classes for AUC, whose placements are conditional on the class counts; all images for accuracy, which
+// depends on the class mix) B = sum over strata of n_c x mean over seed pairs s != t of cov_c(u_s, u_t).
+// Taking the DeLong variance of the seed-averaged components instead would estimate B + C/n and count
+// the interaction twice (conservative). The total s^2/n + B gets a Welch–Satterthwaite df from n - 1 and
+// each stratum's n_c - 1 (the seed part taken at an upper bound, see combine), and a t quantile.
 //
-// Multi-class and ordinal AUC (mean one-vs-rest AUC) use the same route: an image's share sums its
+// A configuration's interval is laid on the logit scale (delta method: the standard error divided by
+// p(1 - p)) and mapped back. Near the ceiling an AUC's sampling distribution is skewed and its estimated
+// variance shrinks as the estimate rises, so a symmetric interval misses mostly on one side: at AUC 0.87
+// on 156 images it covered 93.5% (5.5% of truths below it, 1% above); on the logit scale 95%, balanced.
+// Gains are differences in [-1, 1] with no such ceiling and stay on the metric's scale.
+//
+// Multi-class and ordinal AUC (mean one-vs-rest AUC) use the same route: an image's component sums its
 // placements over the K problems, divided by K (the Hájek projection of the K-sample U-statistic).
 // Accuracy works for every task (multi-label: the image's mean correctness over its labels). Multi-label
 // AUC is refused: its images have no class to stratify by.
 //
 // Gains difference two arms evaluated on the same test images: paired by seed when the seeds match (per-
-// seed differences of metrics and of shares), otherwise Welch (each arm's s^2/n, plus the test part of
-// the difference of the arms' means, whose cross-arm covariance takes every pair of runs).
+// seed differences of metrics and of components), otherwise Welch (each arm's s^2/n, plus the test part
+// of the difference of the arms' means, whose cross-arm covariance takes every pair of runs).
 import {
   EmptyInputError,
   InvalidOptionError,
@@ -47,7 +54,8 @@ import type {
   RefusedInterval,
   VariancePart,
 } from './intervals.js';
-import { pairBySeed, refuseTooFewSeeds, resolveConfidence, tInterval } from './intervals.js';
+import { pairBySeed, refuseTooFewSeeds, resolveConfidence, satterthwaite, tInterval } from './intervals.js';
+import { normalQuantile } from './normal.js';
 import { meanOf, varianceOf } from './summary.js';
 
 /** The metrics with two-level intervals: `auc` (MedMNIST's AUC) and `acc` (MedMNIST's ACC). */
@@ -86,16 +94,16 @@ interface Strata {
   readonly sizes: readonly number[];
 }
 
-/** One run on the test set: its metric and each image's share of it. */
+/** One run on the test set: its metric and each image's component u(i) of it. */
 interface RunComponents {
   readonly value: number;
-  readonly shares: Float64Array;
+  readonly perImage: Float64Array;
 }
 
 /** Runs whose contrast is estimated: +1 for an arm added, -1 for one subtracted. */
 interface WeightedArm {
   readonly weight: number;
-  readonly shares: readonly Float64Array[];
+  readonly perImage: readonly Float64Array[];
 }
 
 function readMetric(operation: string, metric: TwoLevelMetric, options: DecisionOptions): void {
@@ -165,7 +173,7 @@ function aucComponents(operation: string, data: Labelled): RunComponents {
       return unknownTask(data.task);
   }
   const problems = binaryProblems(data);
-  const shares = new Float64Array(data.numSamples);
+  const perImage = new Float64Array(data.numSamples);
   let sum = 0;
   for (const problem of problems) {
     requireTwoOfEachClass(operation, problem);
@@ -173,37 +181,37 @@ function aucComponents(operation: string, data: Labelled): RunComponents {
     const { positives, negatives } = placements(problem);
     const positiveWeight = 1 / (positives.length * problems.length);
     const negativeWeight = 1 / (negatives.length * problems.length);
-    problem.positiveSamples.forEach((i, p) => (shares[i]! += (positives[p] as number) * positiveWeight));
-    problem.negativeSamples.forEach((i, q) => (shares[i]! += (negatives[q] as number) * negativeWeight));
+    problem.positiveSamples.forEach((i, p) => (perImage[i]! += (positives[p] as number) * positiveWeight));
+    problem.negativeSamples.forEach((i, q) => (perImage[i]! += (negatives[q] as number) * negativeWeight));
   }
-  return { value: sum / problems.length, shares };
+  return { value: sum / problems.length, perImage };
 }
 
 function accComponents(operation: string, data: Labelled, options: DecisionOptions): RunComponents {
   const { numSamples, numColumns, labels } = data;
   if (numSamples < 2) throw new TooFewValuesError(operation, 'test images', 2, numSamples);
   const predicted = predictions(operation, data, options);
-  const shares = new Float64Array(numSamples);
+  const perImage = new Float64Array(numSamples);
   switch (data.task) {
     case 'binary-class':
     case 'multi-class':
     case 'ordinal-regression':
-      for (let i = 0; i < numSamples; i++) shares[i] = predicted[i] === labels[i] ? 1 / numSamples : 0;
+      for (let i = 0; i < numSamples; i++) perImage[i] = predicted[i] === labels[i] ? 1 / numSamples : 0;
       break;
     case 'multi-label, binary-class':
       for (let i = 0; i < numSamples; i++) {
         let correct = 0;
         for (let c = 0; c < numColumns; c++)
           if (predicted[i * numColumns + c] === labels[i * numColumns + c]) correct++;
-        shares[i] = correct / numColumns / numSamples;
+        perImage[i] = correct / numColumns / numSamples;
       }
       break;
     default:
       return unknownTask(data.task);
   }
   let value = 0;
-  for (const share of shares) value += share;
-  return { value, shares };
+  for (const component of perImage) value += component;
+  return { value, perImage };
 }
 
 function runComponents(
@@ -216,12 +224,12 @@ function runComponents(
 }
 
 /** Shares minus their stratum's mean, so per-stratum sums of products are covariances. */
-function centred(shares: Float64Array, strata: Strata): Float64Array {
+function centred(perImage: Float64Array, strata: Strata): Float64Array {
   const sums = new Float64Array(strata.sizes.length);
-  shares.forEach((share, i) => (sums[strata.of[i] as number]! += share));
-  return shares.map((share, i) => {
+  perImage.forEach((component, i) => (sums[strata.of[i] as number]! += component));
+  return perImage.map((component, i) => {
     const c = strata.of[i] as number;
-    return share - (sums[c] as number) / (strata.sizes[c] as number);
+    return component - (sums[c] as number) / (strata.sizes[c] as number);
   });
 }
 
@@ -236,16 +244,16 @@ function centred(shares: Float64Array, strata: Strata): Float64Array {
 function testVarianceParts(arms: readonly WeightedArm[], strata: Strata): VariancePart[] {
   const numImages = strata.of.length;
   const perStratum = new Float64Array(strata.sizes.length);
-  const armMeans = arms.map(({ shares }) => {
+  const armMeans = arms.map(({ perImage }) => {
     const sum = new Float64Array(numImages);
     const squares = new Float64Array(numImages);
-    for (const run of shares) {
+    for (const run of perImage) {
       centred(run, strata).forEach((u, i) => {
         sum[i]! += u;
         squares[i]! += u * u;
       });
     }
-    return { sum, squares, n: shares.length };
+    return { sum, squares, n: perImage.length };
   });
   arms.forEach(({ weight }, a) => {
     const { sum, squares, n } = armMeans[a]!;
@@ -269,7 +277,36 @@ function testVarianceParts(arms: readonly WeightedArm[], strata: Strata): Varian
   }));
 }
 
-/** The interval from seed and test parts, with both variances reported beside it. */
+/**
+ * The same interval laid on the logit scale and mapped back: logit(p) +- (t x standard error) / (p (1 - p)),
+ * for an estimate p in (0, 1). At 0 or 1 every run sits at the bound, so the variance is zero up to
+ * rounding and the interval is the estimate.
+ */
+function onLogitScale<T extends Interval>(interval: T): T {
+  const { estimate: p, upper } = interval;
+  if (!(p > 0 && p < 1)) return { ...interval, lower: p, upper: p };
+  if (upper === p) return interval;
+  const logit = Math.log(p / (1 - p));
+  const halfWidth = (upper - p) / (p * (1 - p));
+  const expit = (x: number) => 1 / (1 + Math.exp(-x));
+  return { ...interval, lower: expit(logit - halfWidth), upper: expit(logit + halfWidth) };
+}
+
+/** The q-quantile of chi-square with df degrees of freedom, by Wilson & Hilferty's cube-root normal. */
+function chiSquareQuantile(q: number, df: number): number {
+  const spread = 2 / (9 * df);
+  return df * (1 - spread + normalQuantile(q) * Math.sqrt(spread)) ** 3;
+}
+
+/**
+ * The interval from seed and test parts, with both variances reported beside it. The df are
+ * Welch–Satterthwaite's with each seed variance at its 70% upper confidence bound s^2 nu / chi2(0.3; nu).
+ * With the estimate itself, a seed variance that comes out small by chance (2 df at n = 3) makes the
+ * many-df test part look dominant and buys a small t quantile exactly when the interval is already too
+ * narrow: plain Welch–Satterthwaite covered 93% at n = 3 for paired gains, whose seed part dominates.
+ * For one seed part of nu >= 2 df beside a 60-df test part, the bound keeps coverage within
+ * [94.5%, 96.1%] at every ratio of the two (plain: down to 92.3% at nu = 2, 94.2% at nu = 4).
+ */
 function combine(
   method: IntervalMethod,
   estimate: number,
@@ -278,9 +315,15 @@ function combine(
   seedParts: readonly VariancePart[],
   testParts: readonly VariancePart[],
 ): Interval & TwoLevelVariances {
+  const seedBounds = seedParts.map(({ variance, df }) => ({
+    variance: (variance * df) / chiSquareQuantile(0.3, df),
+    df,
+  }));
+  const { variance } = satterthwaite([...seedParts, ...testParts]);
+  const { df } = satterthwaite([...seedBounds, ...testParts]);
   const total = (parts: readonly VariancePart[]) => parts.reduce((sum, p) => sum + p.variance, 0);
   return {
-    ...tInterval(method, estimate, n, confidence, [...seedParts, ...testParts]),
+    ...tInterval(method, estimate, n, confidence, { variance, df }),
     seedVariance: total(seedParts),
     testVariance: total(testParts),
   };
@@ -292,7 +335,8 @@ function combine(
  * refused result with the mean). `metric` is `auc` (binary-class, multi-class, ordinal-regression) or
  * `acc` (every task; `threshold` as for accuracy). Variance: s^2/n over seeds plus the test-sampling
  * variance the seeds share, estimated from per-image components (see the file comment); Welch–
- * Satterthwaite df; t quantile.
+ * Satterthwaite df; t quantile on the logit scale, so the interval stays inside (0, 1) and is longer on
+ * the side away from the ceiling. `standardError` is on the metric's scale.
  */
 export function twoLevelInterval(
   yTrue: Labels,
@@ -313,9 +357,9 @@ export function twoLevelInterval(
   const refused = refuseTooFewSeeds('two-level', estimate, n, confidence, [[n, 'seed']]);
   if (refused) return { ...refused, ...facts };
   const strata = strataOf(metric, data[0]!);
-  const testParts = testVarianceParts([{ weight: 1, shares: components.map((c) => c.shares) }], strata);
+  const testParts = testVarianceParts([{ weight: 1, perImage: components.map((c) => c.perImage) }], strata);
   const seedParts = [{ variance: varianceOf(values) / n, df: n - 1 }];
-  return { ...combine('two-level', estimate, n, confidence, seedParts, testParts), ...facts };
+  return { ...onLogitScale(combine('two-level', estimate, n, confidence, seedParts, testParts)), ...facts };
 }
 
 /**
@@ -368,8 +412,10 @@ export function twoLevelGainInterval(
     const n = differences.length;
     const refused = refuseTooFewSeeds('two-level-paired', estimate, n, confidence, [[n, 'paired seed']]);
     if (refused) return { ...refused, ...facts };
-    const shares = a.map((run, i) => run.shares.map((u, image) => u - (partner(i).shares[image] as number)));
-    const testParts = testVarianceParts([{ weight: 1, shares }], strata);
+    const perImage = a.map((run, i) =>
+      run.perImage.map((u, image) => u - (partner(i).perImage[image] as number)),
+    );
+    const testParts = testVarianceParts([{ weight: 1, perImage }], strata);
     const seedParts = [{ variance: varianceOf(differences) / n, df: n - 1 }];
     return { ...combine('two-level-paired', estimate, n, confidence, seedParts, testParts), ...facts };
   }
@@ -383,8 +429,8 @@ export function twoLevelGainInterval(
   if (refused) return { ...refused, ...facts };
   const testParts = testVarianceParts(
     [
-      { weight: 1, shares: a.map((c) => c.shares) },
-      { weight: -1, shares: b.map((c) => c.shares) },
+      { weight: 1, perImage: a.map((c) => c.perImage) },
+      { weight: -1, perImage: b.map((c) => c.perImage) },
     ],
     strata,
   );
