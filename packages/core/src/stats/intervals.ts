@@ -163,7 +163,8 @@ export function refuseTooFewSeeds(
  * Student-t interval of a configuration's mean over seeds (one metric value per seed, at least one):
  * mean +- t(0.975; n - 1) s / sqrt(n) at 95%, s the sample standard deviation. It targets the mean
  * over seeds on the same test set; for new patients use twoLevelInterval. Fewer than MINIMUM_SEEDS
- * values give a refused result that still carries the mean.
+ * values give a refused result that still carries the mean. Seed-to-seed AUCs near a ceiling are skewed,
+ * so misses fall more often on one side; coverage stays near nominal (scripts/stats-coverage.ts).
  */
 export function seedMeanInterval(values: ArrayLike<number>, options: IntervalOptions = {}): IntervalResult {
   const operation = 'seedMeanInterval';
