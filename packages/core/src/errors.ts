@@ -324,3 +324,18 @@ export class TrialConfigError extends CoreError {
     );
   }
 }
+
+/**
+ * Thrown when a p-value to adjust for multiplicity is NaN or outside [0, 1]: a failed test upstream, or a
+ * statistic passed where its p-value was meant.
+ */
+export class PValueOutOfRangeError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Position in the family of p-values. */
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(`${operation}: pValues[${index}] is ${value}; accepted: a p-value in [0, 1]`);
+  }
+}

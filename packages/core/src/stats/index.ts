@@ -10,3 +10,27 @@ export type { PairedAucDifference } from './paired-bootstrap.js';
 export { chiSquare1Survival, erfc, normalCdf, normalQuantile } from './normal.js';
 export { bootstrapMeanDifferenceCi } from './bootstrap-difference.js';
 export type { MeanDifferenceInterval } from './bootstrap-difference.js';
+export { studentTCdf, studentTQuantile } from './student-t.js';
+export { gainInterval, MINIMUM_SEEDS, seedMeanInterval } from './intervals.js';
+export type {
+  GainFacts,
+  GainInterval,
+  Interval,
+  IntervalMethod,
+  IntervalOptions,
+  IntervalResult,
+  RefusedInterval,
+  SeedValue,
+} from './intervals.js';
+export { TWO_LEVEL_METRICS, twoLevelGainInterval, twoLevelInterval } from './two-level.js';
+export type {
+  SeedScores,
+  TwoLevelFacts,
+  TwoLevelGainInterval,
+  TwoLevelInterval,
+  TwoLevelMetric,
+  TwoLevelOptions,
+  TwoLevelVariances,
+} from './two-level.js';
+export { holmAdjust, holmFamily } from './holm.js';
+export type { AdjustedPValue, PValueFamily } from './holm.js';

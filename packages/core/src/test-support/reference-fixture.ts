@@ -134,6 +134,43 @@ export interface ReferenceFixture {
       pValue: number;
     };
   }[];
+  studentT: {
+    quantile: [number, number, number][];
+    cdf: [number, number, number][];
+    logGamma: [number, number][];
+    logBeta: [number, number, number][];
+    incompleteBeta: [number, number, number, number][];
+  };
+  seedMean: {
+    values: number[];
+    confidence: number;
+    expected: { estimate: number; lower: number; upper: number; standardError: number; df: number };
+  }[];
+  gain: {
+    pretrained: [number, number][];
+    scratch: [number, number][];
+    confidence: number;
+    expected: { method: string; estimate: number; lower: number; upper: number; df: number };
+  }[];
+  seedRuns: Record<string, { yTrue: number[]; pretrained: number[][]; scratch: number[][] }>;
+  twoLevel: {
+    dataset: string;
+    metric: 'auc' | 'acc';
+    seedsPretrained: number[];
+    seedsScratch: number[];
+    confidence: number;
+    expected: { single: TwoLevelReference; gain: TwoLevelReference & { method: string } };
+  }[];
+  holm: { pValues: number[]; holm: number[] }[];
+}
+
+export interface TwoLevelReference {
+  estimate: number;
+  lower: number;
+  upper: number;
+  df: number;
+  seedVariance: number;
+  testVariance: number;
 }
 
 export function loadReference(path = FIXTURE_PATH): ReferenceFixture {
