@@ -26,7 +26,7 @@ import numpy as np
 import scipy
 import sklearn
 import statsmodels
-from scipy import special, stats
+from scipy import optimize, special, stats
 from scipy.stats._resampling import _bca_interval
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (
@@ -477,6 +477,116 @@ def rng_reference():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Temperature scaling (src/metrics/temperature-scaling.ts): T minimising the mean NLL, found by scipy's
+# bounded Brent search on log T over the same range, and the ECE before/after from sklearn's binning.
+
+TEMPERATURE_RANGE = (0.05, 20.0)
+SMALLEST_FLOAT32 = 2.0 ** -149  # a float32 softmax output of 0 is taken as this, so log p is finite
+
+
+def temperature_logits(task, scores, score_kind):
+    """Positive-class logit (binary) or per-column logits; probabilities through log / log-odds."""
+    s = np.asarray(scores, dtype=np.float64)
+    if score_kind == "logits":
+        if task == "binary-class":
+            return s[:, -1] if s.shape[1] == 1 else s[:, -1] - s[:, 0]
+        return s
+    log = lambda p: np.log(np.maximum(p, SMALLEST_FLOAT32))
+    if task == "binary-class":
+        negative = 1.0 - s[:, -1] if s.shape[1] == 1 else s[:, 0]
+        return log(s[:, -1]) - log(negative)
+    if task == "multi-label, binary-class":
+        return log(s) - log(1.0 - s)
+    return log(s)
+
+
+def temperature_nll(task, y, logits, temperature):
+    z = logits / temperature
+    yy = np.asarray(y)
+    if task in ("binary-class", "multi-label, binary-class"):
+        return float(-np.mean(np.where(yy == 1, special.log_expit(z), special.log_expit(-z))))
+    return float(-np.mean(special.log_softmax(z, axis=1)[np.arange(len(yy)), yy]))
+
+
+def temperature_probabilities(task, logits, temperature):
+    z = logits / temperature
+    if task == "binary-class":
+        return np.stack([special.expit(-z), special.expit(z)], axis=1)
+    if task == "multi-label, binary-class":
+        return special.expit(z)
+    return special.softmax(z, axis=1)
+
+
+def calibration_pairs(task, y, probabilities):
+    yy = np.asarray(y)
+    if task == "binary-class":
+        return yy, probabilities[:, 1]
+    if task == "multi-label, binary-class":
+        return yy.ravel(), probabilities.ravel()
+    predicted = np.argmax(probabilities, axis=1)
+    return (predicted == yy).astype(int), probabilities[np.arange(len(yy)), predicted]
+
+
+def temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval):
+    val_logits = temperature_logits(task, s_val, score_kind)
+    result = optimize.minimize_scalar(
+        lambda log_t: temperature_nll(task, y_val, val_logits, math.exp(log_t)),
+        bounds=(math.log(TEMPERATURE_RANGE[0]), math.log(TEMPERATURE_RANGE[1])), method="bounded",
+        options={"xatol": 1e-12, "maxiter": 500})
+    temperature = math.exp(result.x)
+    eval_logits = temperature_logits(task, s_eval, score_kind)
+    sides = {}
+    for side, t in (("before", 1.0), ("after", temperature)):
+        outcome, confidence = calibration_pairs(task, y_eval, temperature_probabilities(task, eval_logits, t))
+        sides[side] = {"nll": temperature_nll(task, y_eval, eval_logits, t),
+                       "calibration": calibration_reference(outcome, confidence, 15)}
+    return {"validation": validation, "evaluation": evaluation, "scoreKind": score_kind,
+            "expected": {"temperature": temperature,
+                         "nllBefore": temperature_nll(task, y_val, val_logits, 1.0),
+                         "nllAfter": temperature_nll(task, y_val, val_logits, temperature),
+                         "evaluation": sides}}
+
+
+def overconfident_logits(seed, n, k, sharpness):
+    """Multi-class logits made overconfident by `sharpness` (a fitted T should land near it)."""
+    rng = Rng(seed)
+    y, logits = [], []
+    for _ in range(n):
+        label = rng.next_int(k)
+        y.append(label)
+        logits.append([round(sharpness * (1.2 * (c == label) + rng.normal()), 6) for c in range(k)])
+    return y, logits
+
+
+def temperature_scaling_reference(inputs):
+    """Cases over the shared datasets (probabilities) plus logits of their own."""
+    logit_y, logit_s = overconfident_logits(107, 400, 4, 3.0)
+    logit_val_y, logit_val_s = overconfident_logits(108, 300, 4, 3.0)
+    datasets = {
+        "multi-class-logits-overconfident": dataset("multi-class", logit_y, logit_s),
+        "multi-class-logits-overconfident-val": dataset("multi-class", logit_val_y, logit_val_s),
+    }
+    logit_inputs = {"multi-class-logits-overconfident": ("multi-class", logit_y, logit_s, None),
+                    "multi-class-logits-overconfident-val": ("multi-class", logit_val_y, logit_val_s, None)}
+    every = {**inputs, **logit_inputs}
+    plan = [
+        ("binary-500", "binary-test-shifted", "probabilities"),
+        ("binary-ties-one-column", "binary-ties-one-column", "probabilities"),
+        ("binary-tiny-logits", "binary-tiny-logits", "logits"),
+        ("multi-class-3", "multi-class-3", "probabilities"),
+        ("ordinal-5", "ordinal-5", "probabilities"),
+        ("multi-label-4", "multi-label-4", "probabilities"),
+        ("multi-class-logits-overconfident-val", "multi-class-logits-overconfident", "logits"),
+    ]
+    cases = []
+    for validation, evaluation, score_kind in plan:
+        task, y_val, s_val, _ = every[validation]
+        _, y_eval, s_eval, _ = every[evaluation]
+        cases.append(temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval))
+    return {"range": list(TEMPERATURE_RANGE), "datasets": datasets, "cases": cases}
+
+
+# ---------------------------------------------------------------------------------------------------------
 
 
 def build():
@@ -539,6 +649,7 @@ def build():
             bootstrap_mean_difference_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93],
                                            [0.58, 0.6, 0.65, 0.66, 0.7, 0.71, 0.73, 0.8], 19, 2000, 0.9),
         ],
+        "temperatureScaling": temperature_scaling_reference(inputs),
         "pairedBootstrap": [
             paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),
                                   5, 200, 0.95),

@@ -256,3 +256,23 @@ export class DifferentTestImagesError extends CoreError {
     );
   }
 }
+
+/**
+ * Thrown by fitTemperature when the validation NLL is smallest at an end of the temperature range searched:
+ * e.g. perfectly separated validation predictions, whose NLL keeps falling as T -> 0. A temperature clipped
+ * to the range is not a maximum-likelihood fit, so none is returned.
+ */
+export class TemperatureAtBoundaryError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Where the search ended. */
+    readonly temperature: number,
+    /** The range searched, [minTemperature, maxTemperature]. */
+    readonly range: readonly [number, number],
+  ) {
+    super(
+      `${operation}: the validation NLL is smallest at T = ${temperature.toPrecision(4)}, an end of the range searched [${range[0]}, ${range[1]}]; ` +
+        'the validation predictions are perfectly separated or too few, or the range is too narrow: widen minTemperature/maxTemperature or calibrate on more validation data',
+    );
+  }
+}

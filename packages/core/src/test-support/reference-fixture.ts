@@ -69,6 +69,19 @@ export interface McNemarReference {
   chiSquare?: { statistic: number; pValue: number };
 }
 
+/** Temperature scaling fitted on `validation`, its calibration measured on `evaluation` (scipy/sklearn). */
+export interface TemperatureScalingCase {
+  validation: string;
+  evaluation: string;
+  scoreKind: 'probabilities' | 'logits';
+  expected: {
+    temperature: number;
+    nllBefore: number;
+    nllAfter: number;
+    evaluation: Record<'before' | 'after', { nll: number; calibration: CalibrationReference }>;
+  };
+}
+
 export interface ReferenceFixture {
   meta: { generator: string; versions: Record<string, string> };
   datasets: Record<string, Dataset>;
@@ -119,6 +132,12 @@ export interface ReferenceFixture {
       scipyPublic20000: [number, number];
     };
   }[];
+  temperatureScaling: {
+    range: [number, number];
+    /** Inputs of its own (logits), beside the shared `datasets`. */
+    datasets: Record<string, Dataset>;
+    cases: TemperatureScalingCase[];
+  };
   pairedBootstrap: {
     dataset: string;
     seed: number;
