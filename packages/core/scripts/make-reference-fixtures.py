@@ -40,6 +40,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reference-metrics.json"
 
@@ -587,6 +588,63 @@ def temperature_scaling_reference(inputs):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Single-model intervals (src/stats/single-model.ts): Wilson and Newcombe's independent-difference interval
+# from statsmodels; one model's DeLong AUC variance from the fast DeLong above (one row); Newcombe's paired
+# method 10 written out from statsmodels' Wilson intervals of the two marginal proportions.
+
+
+def wilson(k, n, confidence):
+    lower, upper = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    return [float(lower), float(upper)]
+
+
+def newcombe_paired(both, first_only, second_only, neither, confidence):
+    """Newcombe (1998) method 10: p1 - p2 of paired outcomes, Wilson marginals and their phi correlation."""
+    n = both + first_only + second_only + neither
+    p1, p2 = (both + first_only) / n, (both + second_only) / n
+    (l1, u1), (l2, u2) = wilson(both + first_only, n, confidence), wilson(both + second_only, n, confidence)
+    margins = (both + first_only) * (second_only + neither) * (both + second_only) * (first_only + neither)
+    phi = 0.0 if margins == 0 else (both * neither - first_only * second_only) / math.sqrt(margins)
+    below = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    above = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return [p1 - p2 - below, p1 - p2 + above]
+
+
+def single_model_reference(y, pa, pb):
+    """Model A alone, A vs B paired (B standing in for a corrupted copy), A's subgroups by index mod 3."""
+    yy = np.asarray(y)
+    a, b = np.asarray(pa, dtype=np.float64), np.asarray(pb, dtype=np.float64)
+    order = np.argsort(-yy, kind="mergesort")
+    aucs, cov = fast_delong(a[order][np.newaxis, :], int(yy.sum()))
+    correct_a, correct_b = (a > 0.5).astype(int) == yy, (b > 0.5).astype(int) == yy
+    paired = {}
+    for name, mask in (("accuracy", np.ones_like(yy, dtype=bool)), ("sensitivity", yy == 1),
+                       ("specificity", yy == 0)):
+        ca, cb = correct_a[mask], correct_b[mask]
+        table = [int(np.sum(ca & cb)), int(np.sum(ca & ~cb)), int(np.sum(~ca & cb)), int(np.sum(~ca & ~cb))]
+        paired[name] = {"table": table, "interval": newcombe_paired(*table, 0.95)}
+    groups = {}
+    for name, mask in (("third", np.arange(len(yy)) % 3 == 0), ("rest", np.arange(len(yy)) % 3 != 0)):
+        k, n = int(np.sum(correct_a[mask])), int(np.sum(mask))
+        groups[name] = {"correct": k, "samples": n, "wilson": wilson(k, n, 0.95)}
+    high, low = sorted(groups, key=lambda g: -groups[g]["correct"] / groups[g]["samples"])
+    gap_low, gap_high = confint_proportions_2indep(groups[high]["correct"], groups[high]["samples"],
+                                                   groups[low]["correct"], groups[low]["samples"],
+                                                   method="newcomb", compare="diff")
+    return {
+        "dataset": "binary-500",
+        "wilson": [{"successes": k, "trials": n, "confidence": c, "interval": wilson(k, n, c)}
+                   for k, n, c in [(81, 263, 0.95), (0, 10, 0.95), (10, 10, 0.95), (1, 29, 0.9), (300, 312, 0.99)]],
+        "newcombeIndependentPaperExample": {"a": [56, 70], "b": [48, 80], "interval": [
+            float(v) for v in confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")]},
+        "auc": {"auc": float(aucs[0]), "variance": float(cov)},
+        "pairedDrops": paired,
+        "subgroupsByIndexMod3": {"groups": groups, "accuracyGap": {"highest": high, "lowest": low,
+                                                                "interval": [float(gap_low), float(gap_high)]}},
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
 
 
 def build():
@@ -650,6 +708,7 @@ def build():
                                            [0.58, 0.6, 0.65, 0.66, 0.7, 0.71, 0.73, 0.8], 19, 2000, 0.9),
         ],
         "temperatureScaling": temperature_scaling_reference(inputs),
+        "singleModel": single_model_reference(val_y, val_a, val_b),
         "pairedBootstrap": [
             paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),
                                   5, 200, 0.95),

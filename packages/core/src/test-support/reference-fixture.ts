@@ -82,6 +82,22 @@ export interface TemperatureScalingCase {
   };
 }
 
+/** Single-model intervals on binary-500 (model A; model B as a paired "corrupted" copy), from statsmodels. */
+export interface SingleModelReference {
+  dataset: string;
+  wilson: { successes: number; trials: number; confidence: number; interval: [number, number] }[];
+  newcombeIndependentPaperExample: { a: [number, number]; b: [number, number]; interval: [number, number] };
+  auc: { auc: number; variance: number };
+  pairedDrops: Record<
+    'accuracy' | 'sensitivity' | 'specificity',
+    { table: [number, number, number, number]; interval: [number, number] }
+  >;
+  subgroupsByIndexMod3: {
+    groups: Record<'third' | 'rest', { correct: number; samples: number; wilson: [number, number] }>;
+    accuracyGap: { highest: string; lowest: string; interval: [number, number] };
+  };
+}
+
 export interface ReferenceFixture {
   meta: { generator: string; versions: Record<string, string> };
   datasets: Record<string, Dataset>;
@@ -138,6 +154,7 @@ export interface ReferenceFixture {
     datasets: Record<string, Dataset>;
     cases: TemperatureScalingCase[];
   };
+  singleModel: SingleModelReference;
   pairedBootstrap: {
     dataset: string;
     seed: number;
