@@ -276,3 +276,21 @@ export class TemperatureAtBoundaryError extends CoreError {
     );
   }
 }
+
+/**
+ * Thrown while assembling a report when a fact a filled item needs is missing from the facts passed in
+ * (a record or field that is absent or undefined): the caller built incomplete facts.
+ */
+export class InvalidReportFactError extends CoreError {
+  constructor(
+    /** The record, e.g. `dataset`, `testMetrics`. */
+    readonly recordKind: string,
+    /** The dotted field path in it. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `report facts: ${recordKind}.${field} ${problem}; pass every required record of ReportFacts (optional parts may be left out whole)`,
+    );
+  }
+}
