@@ -30,7 +30,7 @@ import numpy as np
 import scipy
 import sklearn
 import statsmodels
-from scipy import special, stats
+from scipy import optimize, special, stats
 from scipy.stats._resampling import _bca_interval
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (
@@ -45,6 +45,7 @@ from sklearn.metrics import (
 )
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reference-metrics.json"
 
@@ -632,6 +633,174 @@ def rng_reference():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Temperature scaling (src/metrics/temperature-scaling.ts): T minimising the mean NLL, found by scipy's
+# bounded Brent search on log T over the same range, and the ECE before/after from sklearn's binning.
+
+TEMPERATURE_RANGE = (0.05, 20.0)
+SMALLEST_FLOAT32 = 2.0 ** -149  # a float32 softmax output of 0 is taken as this, so log p is finite
+
+
+def temperature_logits(task, scores, score_kind):
+    """Positive-class logit (binary) or per-column logits; probabilities through log / log-odds."""
+    s = np.asarray(scores, dtype=np.float64)
+    if score_kind == "logits":
+        if task == "binary-class":
+            return s[:, -1] if s.shape[1] == 1 else s[:, -1] - s[:, 0]
+        return s
+    log = lambda p: np.log(np.maximum(p, SMALLEST_FLOAT32))
+    if task == "binary-class":
+        negative = 1.0 - s[:, -1] if s.shape[1] == 1 else s[:, 0]
+        return log(s[:, -1]) - log(negative)
+    if task == "multi-label, binary-class":
+        return log(s) - log(1.0 - s)
+    return log(s)
+
+
+def temperature_nll(task, y, logits, temperature):
+    z = logits / temperature
+    yy = np.asarray(y)
+    if task in ("binary-class", "multi-label, binary-class"):
+        return float(-np.mean(np.where(yy == 1, special.log_expit(z), special.log_expit(-z))))
+    return float(-np.mean(special.log_softmax(z, axis=1)[np.arange(len(yy)), yy]))
+
+
+def temperature_probabilities(task, logits, temperature):
+    z = logits / temperature
+    if task == "binary-class":
+        return np.stack([special.expit(-z), special.expit(z)], axis=1)
+    if task == "multi-label, binary-class":
+        return special.expit(z)
+    return special.softmax(z, axis=1)
+
+
+def calibration_pairs(task, y, probabilities):
+    yy = np.asarray(y)
+    if task == "binary-class":
+        return yy, probabilities[:, 1]
+    if task == "multi-label, binary-class":
+        return yy.ravel(), probabilities.ravel()
+    predicted = np.argmax(probabilities, axis=1)
+    return (predicted == yy).astype(int), probabilities[np.arange(len(yy)), predicted]
+
+
+def temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval):
+    val_logits = temperature_logits(task, s_val, score_kind)
+    result = optimize.minimize_scalar(
+        lambda log_t: temperature_nll(task, y_val, val_logits, math.exp(log_t)),
+        bounds=(math.log(TEMPERATURE_RANGE[0]), math.log(TEMPERATURE_RANGE[1])), method="bounded",
+        options={"xatol": 1e-12, "maxiter": 500})
+    temperature = math.exp(result.x)
+    eval_logits = temperature_logits(task, s_eval, score_kind)
+    sides = {}
+    for side, t in (("before", 1.0), ("after", temperature)):
+        outcome, confidence = calibration_pairs(task, y_eval, temperature_probabilities(task, eval_logits, t))
+        sides[side] = {"nll": temperature_nll(task, y_eval, eval_logits, t),
+                       "calibration": calibration_reference(outcome, confidence, 15)}
+    return {"validation": validation, "evaluation": evaluation, "scoreKind": score_kind,
+            "expected": {"temperature": temperature,
+                         "nllBefore": temperature_nll(task, y_val, val_logits, 1.0),
+                         "nllAfter": temperature_nll(task, y_val, val_logits, temperature),
+                         "evaluation": sides}}
+
+
+def overconfident_logits(seed, n, k, sharpness):
+    """Multi-class logits made overconfident by `sharpness` (a fitted T should land near it)."""
+    rng = Rng(seed)
+    y, logits = [], []
+    for _ in range(n):
+        label = rng.next_int(k)
+        y.append(label)
+        logits.append([round(sharpness * (1.2 * (c == label) + rng.normal()), 6) for c in range(k)])
+    return y, logits
+
+
+def temperature_scaling_reference(inputs):
+    """Cases over the shared datasets (probabilities) plus logits of their own."""
+    logit_y, logit_s = overconfident_logits(107, 400, 4, 3.0)
+    logit_val_y, logit_val_s = overconfident_logits(108, 300, 4, 3.0)
+    datasets = {
+        "multi-class-logits-overconfident": dataset("multi-class", logit_y, logit_s),
+        "multi-class-logits-overconfident-val": dataset("multi-class", logit_val_y, logit_val_s),
+    }
+    logit_inputs = {"multi-class-logits-overconfident": ("multi-class", logit_y, logit_s, None),
+                    "multi-class-logits-overconfident-val": ("multi-class", logit_val_y, logit_val_s, None)}
+    every = {**inputs, **logit_inputs}
+    plan = [
+        ("binary-500", "binary-test-shifted", "probabilities"),
+        ("binary-ties-one-column", "binary-ties-one-column", "probabilities"),
+        ("binary-tiny-logits", "binary-tiny-logits", "logits"),
+        ("multi-class-3", "multi-class-3", "probabilities"),
+        ("ordinal-5", "ordinal-5", "probabilities"),
+        ("multi-label-4", "multi-label-4", "probabilities"),
+        ("multi-class-logits-overconfident-val", "multi-class-logits-overconfident", "logits"),
+    ]
+    cases = []
+    for validation, evaluation, score_kind in plan:
+        task, y_val, s_val, _ = every[validation]
+        _, y_eval, s_eval, _ = every[evaluation]
+        cases.append(temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval))
+    return {"range": list(TEMPERATURE_RANGE), "datasets": datasets, "cases": cases}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Single-model intervals (src/stats/single-model.ts): Wilson and Newcombe's independent-difference interval
+# from statsmodels; one model's DeLong AUC variance from the fast DeLong above (one row); Newcombe's paired
+# method 10 written out from statsmodels' Wilson intervals of the two marginal proportions.
+
+
+def wilson(k, n, confidence):
+    lower, upper = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    return [float(lower), float(upper)]
+
+
+def newcombe_paired(both, first_only, second_only, neither, confidence):
+    """Newcombe (1998) method 10: p1 - p2 of paired outcomes, Wilson marginals and their phi correlation."""
+    n = both + first_only + second_only + neither
+    p1, p2 = (both + first_only) / n, (both + second_only) / n
+    (l1, u1), (l2, u2) = wilson(both + first_only, n, confidence), wilson(both + second_only, n, confidence)
+    margins = (both + first_only) * (second_only + neither) * (both + second_only) * (first_only + neither)
+    phi = 0.0 if margins == 0 else (both * neither - first_only * second_only) / math.sqrt(margins)
+    below = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    above = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return [p1 - p2 - below, p1 - p2 + above]
+
+
+def single_model_reference(y, pa, pb):
+    """Model A alone, A vs B paired (B standing in for a corrupted copy), A's subgroups by index mod 3."""
+    yy = np.asarray(y)
+    a, b = np.asarray(pa, dtype=np.float64), np.asarray(pb, dtype=np.float64)
+    order = np.argsort(-yy, kind="mergesort")
+    aucs, cov_positives, cov_negatives = fast_delong(a[order][np.newaxis, :], int(yy.sum()))
+    cov = cov_positives + cov_negatives
+    correct_a, correct_b = (a > 0.5).astype(int) == yy, (b > 0.5).astype(int) == yy
+    paired = {}
+    for name, mask in (("accuracy", np.ones_like(yy, dtype=bool)), ("sensitivity", yy == 1),
+                       ("specificity", yy == 0)):
+        ca, cb = correct_a[mask], correct_b[mask]
+        table = [int(np.sum(ca & cb)), int(np.sum(ca & ~cb)), int(np.sum(~ca & cb)), int(np.sum(~ca & ~cb))]
+        paired[name] = {"table": table, "interval": newcombe_paired(*table, 0.95)}
+    groups = {}
+    for name, mask in (("third", np.arange(len(yy)) % 3 == 0), ("rest", np.arange(len(yy)) % 3 != 0)):
+        k, n = int(np.sum(correct_a[mask])), int(np.sum(mask))
+        groups[name] = {"correct": k, "samples": n, "wilson": wilson(k, n, 0.95)}
+    high, low = sorted(groups, key=lambda g: -groups[g]["correct"] / groups[g]["samples"])
+    gap_low, gap_high = confint_proportions_2indep(groups[high]["correct"], groups[high]["samples"],
+                                                   groups[low]["correct"], groups[low]["samples"],
+                                                   method="newcomb", compare="diff")
+    return {
+        "dataset": "binary-500",
+        "wilson": [{"successes": k, "trials": n, "confidence": c, "interval": wilson(k, n, c)}
+                   for k, n, c in [(81, 263, 0.95), (0, 10, 0.95), (10, 10, 0.95), (1, 29, 0.9), (300, 312, 0.99)]],
+        "newcombeIndependentPaperExample": {"a": [56, 70], "b": [48, 80], "interval": [
+            float(v) for v in confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")]},
+        "auc": {"auc": float(aucs[0]), "variance": float(cov)},
+        "pairedDrops": paired,
+        "subgroupsByIndexMod3": {"groups": groups, "accuracyGap": {"highest": high, "lowest": low,
+                                                                "interval": [float(gap_low), float(gap_high)]}},
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
 
 
 def build():
@@ -715,6 +884,8 @@ def build():
             for seeds_b, confidence in (([2, 0, 3, 1], 0.95), ([10, 11, 12, 13], 0.9))
         ],
         "holm": holm_cases(),
+        "temperatureScaling": temperature_scaling_reference(inputs),
+        "singleModel": single_model_reference(val_y, val_a, val_b),
         "pairedBootstrap": [
             paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),
                                   5, 200, 0.95),

@@ -339,3 +339,41 @@ export class PValueOutOfRangeError extends CoreError {
     super(`${operation}: pValues[${index}] is ${value}; accepted: a p-value in [0, 1]`);
   }
 }
+
+/**
+ * Thrown by fitTemperature when the validation NLL is smallest at an end of the temperature range searched:
+ * e.g. perfectly separated validation predictions, whose NLL keeps falling as T -> 0. A temperature clipped
+ * to the range is not a maximum-likelihood fit, so none is returned.
+ */
+export class TemperatureAtBoundaryError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Where the search ended. */
+    readonly temperature: number,
+    /** The range searched, [minTemperature, maxTemperature]. */
+    readonly range: readonly [number, number],
+  ) {
+    super(
+      `${operation}: the validation NLL is smallest at T = ${temperature.toPrecision(4)}, an end of the range searched [${range[0]}, ${range[1]}]; ` +
+        'the validation predictions are perfectly separated or too few, or the range is too narrow: widen minTemperature/maxTemperature or calibrate on more validation data',
+    );
+  }
+}
+
+/**
+ * Thrown while assembling a report when a fact a filled item needs is missing from the facts passed in
+ * (a record or field that is absent or undefined): the caller built incomplete facts.
+ */
+export class InvalidReportFactError extends CoreError {
+  constructor(
+    /** The record, e.g. `dataset`, `testMetrics`. */
+    readonly recordKind: string,
+    /** The dotted field path in it. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `report facts: ${recordKind}.${field} ${problem}; pass every required record of ReportFacts (optional parts may be left out whole)`,
+    );
+  }
+}

@@ -568,3 +568,39 @@ export class UnsupportedHyperparameterError extends MlError {
     super(`trial ${trialKey}: params.${parameter} = ${JSON.stringify(received)}; accepted: ${accepted}`);
   }
 }
+
+// ---- robustness corruptions (src/evaluation/corruptions.ts) ----
+
+/**
+ * Thrown by the corruption functions when what they are asked to do does not fit: a parameter out of the
+ * range medmnistc's code accepts (a pixelate factor that leaves no pixel, an even blur kernel, a JPEG
+ * quality outside 1-100), a severity outside 1-5, a batch whose bytes do not match its shape, or the
+ * random draw of a noise kind missing or of the wrong size.
+ */
+export class CorruptionConfigError extends MlError {
+  constructor(
+    /** The setting, e.g. "pixelate.factor", "severity", "gaussian_noise draw". */
+    readonly setting: string,
+    readonly received: unknown,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`corruption setting ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
+  }
+}
+
+/**
+ * Thrown by the JPEG corruption when the active tfjs backend has no native JPEG codec
+ * (tf.node.encodeJpeg and decodeJpeg exist only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ * Retryable: another worker may have the native backend.
+ */
+export class JpegCodecUnavailableError extends MlError {
+  override readonly permanent = false;
+
+  constructor(readonly backend: string) {
+    super(
+      `the jpeg_compression corruption needs tf.node.encodeJpeg/decodeJpeg from the native tfjs-node backend, but the active backend is '${backend}'; ` +
+        'fix: npm run setup, then npm run check:backend',
+    );
+  }
+}

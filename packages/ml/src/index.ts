@@ -45,5 +45,7 @@ export {
   GradCamConfigError,
   PngEncoderUnavailableError,
   UnsupportedHyperparameterError,
+  CorruptionConfigError,
+  JpegCodecUnavailableError,
 } from './errors.js';
 export type { ArchitectureArgProblem } from './errors.js';

@@ -34,3 +34,28 @@ export type {
 } from './two-level.js';
 export { holmAdjust, holmFamily } from './holm.js';
 export type { AdjustedPValue, PValueFamily } from './holm.js';
+export {
+  dropFromClean,
+  MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL,
+  SINGLE_MODEL_METRICS,
+  subgroupMetrics,
+  testSetMetrics,
+  wilsonInterval,
+} from './single-model.js';
+export type {
+  EstimatedInterval,
+  MetricInterval,
+  RefusedMetricInterval,
+  SampleCounts,
+  SingleModelIntervalMethod,
+  SingleModelMetric,
+  SingleModelMetrics,
+  SingleModelOptions,
+  SubgroupGap,
+  SubgroupMetrics,
+  SubgroupOptions,
+  SubgroupReport,
+  TestSetMetrics,
+} from './single-model.js';
+export { singleModelCoverage } from './single-model-coverage.js';
+export type { CoverageCheck, CoverageOptions, SingleModelCoverage } from './single-model-coverage.js';
