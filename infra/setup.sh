@@ -41,8 +41,9 @@ if [[ "$("$CACHE/venv/bin/temporal" --version 2>/dev/null | awk '{print $3}')" !
   fi
 fi
 
-# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels).
-PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0)
+# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels;
+# DICOM decoding vs pydicom, whose wheel also ships the real DICOM test files the ml tests read).
+PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0 numpy==2.4.6 pydicom==3.0.2)
 if ! "$CACHE/venv/bin/python" - "${PY_TEST_PACKAGES[@]}" <<'PY' 2>/dev/null; then
 import sys
 from importlib.metadata import version
