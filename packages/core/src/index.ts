@@ -7,3 +7,4 @@ export * from './sweep/index.js';
 export * from './lineage/index.js';
 export * from './leaderboard/index.js';
 export * from './export/index.js';
+export * from './dataset/index.js';
