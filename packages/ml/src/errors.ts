@@ -161,6 +161,61 @@ export class ImageFolderLayoutError extends Error {
   }
 }
 
+/**
+ * Thrown by decodeDicom() when a file is not readable DICOM: no DICM prefix or meta header, a data set
+ * the parser cannot walk (e.g. a truncated file), a required image attribute missing or malformed (an
+ * IS/DS value that is not a number), or pixel data shorter than the attributes say.
+ */
+export class DicomFormatError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: not a readable DICOM image: ${problem}`, options);
+    this.name = 'DicomFormatError';
+  }
+}
+
+/**
+ * Thrown by decodeDicom() for pixel data encoded in a transfer syntax it cannot decode (JPEG, JPEG-LS,
+ * JPEG 2000, HTJ2K, video): names the syntax so the file can be converted first (e.g. with dcmtk's
+ * `dcmdjpeg` or gdcm's `gdcmconv --raw`).
+ */
+export class UnsupportedTransferSyntaxError extends Error {
+  constructor(
+    readonly file: string,
+    readonly transferSyntaxUid: string,
+    readonly transferSyntaxName: string,
+    /** The syntaxes that are decoded. */
+    readonly accepted: readonly string[],
+  ) {
+    super(
+      `${file}: pixel data in transfer syntax ${transferSyntaxUid} (${transferSyntaxName}) cannot be decoded; ` +
+        `accepted: ${accepted.join(', ')}; convert the file to an uncompressed syntax first`,
+    );
+    this.name = 'UnsupportedTransferSyntaxError';
+  }
+}
+
+/**
+ * Thrown by decodeDicom() for a valid DICOM image of a kind a 2D classification dataset cannot hold as
+ * decoded: several frames, 1-bit or 16-bit colour samples, a colour model other than MONOCHROME1/2 and
+ * RGB, or a modality LUT sequence.
+ */
+export class UnsupportedDicomImageError extends Error {
+  constructor(
+    readonly file: string,
+    /** The attribute, e.g. "NumberOfFrames (0028,0008)". */
+    readonly attribute: string,
+    readonly received: string,
+    readonly accepted: string,
+  ) {
+    super(`${file}: ${attribute} is ${received}; accepted: ${accepted}`);
+    this.name = 'UnsupportedDicomImageError';
+  }
+}
+
 /** Thrown by a BlobSource when the named blob does not exist. */
 export class BlobNotFoundError extends Error {
   constructor(
