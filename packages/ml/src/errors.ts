@@ -134,16 +134,78 @@ export class EmptySplitError extends Error {
   }
 }
 
-/** Thrown by the image-folder importer when an image file cannot be decoded as PNG, JPEG, BMP or GIF. */
+/**
+ * Thrown by the image-folder and manifest importers when an image file cannot be read or decoded as
+ * PNG, JPEG, BMP or GIF (DICOM files have their own errors, see decodeDicom).
+ */
 export class UnreadableImageError extends Error {
+  /** The manifest row that names the file, for manifest imports. */
+  readonly row: number | undefined;
+
   constructor(
     readonly file: string,
-    options: { cause: unknown },
+    options: {
+      cause: unknown;
+      /** The manifest row (1-based, header excluded) that names the file, for manifest imports. */
+      row?: number;
+    },
   ) {
     const reason =
       options.cause instanceof Error ? options.cause.message.split('\n')[0] : String(options.cause);
-    super(`${file}: cannot decode image (${reason}); accepted formats are PNG, JPEG, BMP and GIF`, options);
+    super(
+      `${file}${options.row === undefined ? '' : ` (manifest row ${options.row})`}: cannot decode image (${reason}); ` +
+        'accepted formats are PNG, JPEG, BMP and GIF, and DICOM (.dcm)',
+      { cause: options.cause },
+    );
     this.name = 'UnreadableImageError';
+    this.row = options.row;
+  }
+}
+
+/**
+ * Thrown by the manifest importer when the CSV / JSON Lines manifest itself is wrong: no `path` column,
+ * no label column, a row that is not valid CSV or JSON, a label that is not a class name or index, a
+ * split other than train/val/test, a split given on some rows only, or an image of another size.
+ */
+export class ImageManifestError extends Error {
+  constructor(
+    readonly manifest: string,
+    /** Data row, 1-based, header excluded; undefined for a problem of the whole manifest. */
+    readonly row: number | undefined,
+    readonly problem: string,
+  ) {
+    super(`${manifest}${row === undefined ? '' : `, row ${row}`}: ${problem}`);
+    this.name = 'ImageManifestError';
+  }
+}
+
+/** Thrown by the manifest importer when a row names an image file that does not exist. */
+export class ManifestImageMissingError extends Error {
+  constructor(
+    readonly manifest: string,
+    readonly row: number,
+    /** The path as the manifest gives it. */
+    readonly path: string,
+    /** Where it was looked for: the path resolved against the manifest's folder. */
+    readonly resolved: string,
+  ) {
+    super(
+      `${manifest}, row ${row}: image ${path} does not exist (looked for ${resolved}); paths are relative to the manifest's folder`,
+    );
+    this.name = 'ManifestImageMissingError';
+  }
+}
+
+/** Thrown by the manifest importer when two rows name the same image file: each image is one sample. */
+export class DuplicateImagePathError extends Error {
+  constructor(
+    readonly manifest: string,
+    readonly firstRow: number,
+    readonly row: number,
+    readonly path: string,
+  ) {
+    super(`${manifest}, row ${row}: image ${path} is already listed in row ${firstRow}; list each image once`);
+    this.name = 'DuplicateImagePathError';
   }
 }
 
