@@ -204,7 +204,9 @@ export class DuplicateImagePathError extends Error {
     readonly row: number,
     readonly path: string,
   ) {
-    super(`${manifest}, row ${row}: image ${path} is already listed in row ${firstRow}; list each image once`);
+    super(
+      `${manifest}, row ${row}: image ${path} is already listed in row ${firstRow}; list each image once`,
+    );
     this.name = 'DuplicateImagePathError';
   }
 }

@@ -1,6 +1,12 @@
 export { importMedmnistNpz, readMedmnistDraft, readMedmnistNpz, MEDMNIST_DATASETS } from './medmnist.js';
 export type { MedmnistImportArgs } from './medmnist.js';
-export { importImageFolder } from './image-folder.js';
+export { importImageFolder, readImageFolderDraft } from './image-folder.js';
+export { IMAGE_MANIFEST_FILE, importImageManifest, readImageManifestDraft } from './image-manifest.js';
+export type { ImageManifestImportArgs } from './image-manifest.js';
+export { IMAGE_FILE, ImageDecoder } from './image-decoding.js';
+export type { ImageDecodeArgs, ImageFormat } from './image-decoding.js';
+export { decodeDicom, dicomToUint8 } from './dicom.js';
+export type { DicomImage, DicomWindow } from './dicom.js';
 export type { ImageFolderImportArgs } from './image-folder.js';
 export { parseNpy } from './npy.js';
 export type { NpyArray, NpyDtype } from './npy.js';
