@@ -53,3 +53,5 @@ export { epochOrder, batchesOf, sequentialOrder } from './batch-plan.js';
 export { deriveSeed, rngFor, shuffledIndices } from './seed-streams.js';
 export type { SeedStream } from './seed-streams.js';
 export { ensureNativeTransformKernel } from './native-transform-kernel.js';
+export { datasetSourceKind, inspectDraft, readDatasetDraft } from './dataset-inspection.js';
+export type { DatasetInspection, DatasetSourceArgs, DatasetSourceKind } from './dataset-inspection.js';
