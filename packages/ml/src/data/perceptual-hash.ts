@@ -6,8 +6,8 @@
 // purely horizontal or vertical components left out) each bit says whether the coefficient is above
 // their median. It ignores brightness and contrast and survives small resampling and compression
 // differences. A difference hash (dHash) of a 9 x 8 downscale was tried first and rejected: on
-// PneumoniaMNIST's chest X-rays, whose coarse layout is alike, it put 73 pairs of different images at
-// distance 0 and 42,831 pairs within 4 (README, "Datasets"). Because the median splits the 64 bits into
+// PneumoniaMNIST's chest X-rays, whose coarse layout is alike, it put 42 pairs of different images at
+// distance 0 and about 42,800 within 4 (README, "Datasets"). Because the median splits the 64 bits into
 // two halves, distances are even. The threshold is NEAR_DUPLICATE_MAX_DISTANCE in @medsweep/core.
 import { sha256Hex } from '@medsweep/core';
 
