@@ -322,6 +322,24 @@ export class DatasetManifestError extends Error {
 }
 
 /**
+ * Thrown when a batch of class indices is asked of a split that holds several label bytes per sample
+ * (multi-label data): the trainer and evaluation take one class index per sample so far.
+ */
+export class MultiLabelBatchError extends Error {
+  constructor(
+    readonly count: number,
+    readonly labelBytes: number,
+  ) {
+    super(
+      `the split holds ${labelBytes} label bytes for ${count} samples (${labelBytes / count} labels each, ` +
+        'a multi-label dataset); training and evaluation take one class index per sample, so multi-label ' +
+        'datasets can be imported and inspected but not trained yet',
+    );
+    this.name = 'MultiLabelBatchError';
+  }
+}
+
+/**
  * Thrown when input preprocessing or augmentation settings cannot apply, e.g. a 'caffe' or 'torch'
  * normalisation for a 1-channel model, or a zoom range that is not positive.
  */

@@ -24,6 +24,7 @@ export {
   BlobIntegrityError,
   DatasetManifestError,
   PreprocessingConfigError,
+  MultiLabelBatchError,
   TrainConfigError,
   UnseedableModelError,
   CheckpointMismatchError,
