@@ -6,7 +6,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NEAR_DUPLICATE_MAX_DISTANCE, findDuplicatePairs } from '@medsweep/core';
-import { draftSampleRows, readMedmnistDraft, sampleRecordsOf, selectBackend, SPLIT_NAMES } from '@medsweep/ml';
+import {
+  draftSampleRows,
+  readMedmnistDraft,
+  sampleRecordsOf,
+  selectBackend,
+  SPLIT_NAMES,
+} from '@medsweep/ml';
 
 const [file, out = '/tmp/near-duplicates', maxText] = process.argv.slice(2);
 if (!file) throw new Error('usage: near-duplicates.ts FILE.npz [OUT_DIR] [MAX_DISTANCE]');
@@ -32,18 +38,25 @@ for (const [i, j, d] of [...exact.map(([i, j]) => [i, j, 0] as const), ...near])
   nearest[j] = Math.min(nearest[j]!, d);
 }
 console.log(`${file}: ${records.length} images, ${exact.length} exact pairs`);
-console.log('distance  images whose nearest neighbour is this close  pairs  mean |pixel difference| of the pairs (0-255)');
+console.log(
+  'distance  images whose nearest neighbour is this close  pairs  mean |pixel difference| of the pairs (0-255)',
+);
 for (let d = 0; d <= maxDistance; d++) {
   const atD = near.filter(([, , x]) => x === d);
   const mad = atD.map(([i, j]) => meanAbsoluteDifference(pixelsOf(i), pixelsOf(j)));
   const mean = mad.length ? (mad.reduce((a, b) => a + b, 0) / mad.length).toFixed(1) : '-';
-  console.log(`${String(d).padStart(8)}  ${String(nearest.filter((n) => n === d).length).padStart(45)}  ${String(atD.length).padStart(5)}  ${mean}`);
+  console.log(
+    `${String(d).padStart(8)}  ${String(nearest.filter((n) => n === d).length).padStart(45)}  ${String(atD.length).padStart(5)}  ${mean}`,
+  );
 }
-console.log(`nearest neighbour farther than ${maxDistance}: ${nearest.filter((n) => n === Infinity).length} images`);
+console.log(
+  `nearest neighbour farther than ${maxDistance}: ${nearest.filter((n) => n === Infinity).length} images`,
+);
 
 // Side-by-side PNGs: every exact pair, and up to 6 pairs per distance, cross-split pairs first.
 const { tf } = await selectBackend();
-const encodePng = (tf as unknown as { node: { encodePng: (t: unknown) => Promise<Uint8Array> } }).node.encodePng;
+const encodePng = (tf as unknown as { node: { encodePng: (t: unknown) => Promise<Uint8Array> } }).node
+  .encodePng;
 await mkdir(out, { recursive: true });
 const examples = [
   ...exact.map(([i, j]) => [i, j, 0] as const),
@@ -59,7 +72,9 @@ for (const [i, j, d] of examples) {
   const pair = tf.tidy(() => {
     const image = (p: Uint8Array) => tf.tensor3d(p, [height, width, channels], 'int32');
     const gap = tf.fill([height, 4, channels], 255, 'int32');
-    const joined = tf.concat([image(pixelsOf(i)), gap, image(pixelsOf(j))], 1) as ReturnType<typeof tf.tensor3d>;
+    const joined = tf.concat([image(pixelsOf(i)), gap, image(pixelsOf(j))], 1) as ReturnType<
+      typeof tf.tensor3d
+    >;
     return tf.image.resizeNearestNeighbor(joined, [height * 4, (2 * width + 4) * 4]).toInt();
   });
   const name = `d${d}_${a.key.replace('/', '-')}_${b.key.replace('/', '-')}.png`;
