@@ -5,7 +5,7 @@
 //   node --conditions=@medsweep/source --import tsx packages/ml/scripts/near-duplicates.ts FILE.npz [OUT_DIR] [MAX_DISTANCE]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NEAR_DUPLICATE_MAX_DISTANCE, findDuplicatePairs } from '@medsweep/core';
+import { NEAR_DUPLICATE_MAX_DISTANCE, findDuplicates } from '@medsweep/core';
 import {
   draftSampleRows,
   readMedmnistDraft,
@@ -31,7 +31,20 @@ const pixelsOf = (i: number): Uint8Array => {
   return split.images.subarray(index * size, (index + 1) * size);
 };
 
-const { exact, near } = findDuplicatePairs(records, maxDistance);
+// Every pair, as [i, j, distance]: the two files looked at here are small enough to list them all.
+const { buckets, nearBuckets } = findDuplicates(records, maxDistance);
+const exact: [number, number][] = [];
+const near: [number, number, number][] = [];
+for (const members of buckets) {
+  members.forEach((i, x) =>
+    members.slice(x + 1).forEach((j) => {
+      if (records[i]!.pixelSha256 === records[j]!.pixelSha256) exact.push([i, j]);
+      else near.push([i, j, 0]);
+    }),
+  );
+}
+for (const [a, b, d] of nearBuckets)
+  for (const i of buckets[a]!) for (const j of buckets[b]!) near.push([i, j, d]);
 const nearest = new Array<number>(records.length).fill(Infinity);
 for (const [i, j, d] of [...exact.map(([i, j]) => [i, j, 0] as const), ...near]) {
   nearest[i] = Math.min(nearest[i]!, d);

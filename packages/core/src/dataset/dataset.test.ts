@@ -8,7 +8,8 @@ import {
 } from '../errors.js';
 import { Rng } from '../random.js';
 import { datasetReport } from './dataset-report.js';
-import { duplicateReport, findDuplicatePairs } from './duplicates.js';
+import type { DuplicateStructure } from './duplicates.js';
+import { duplicateLinks, duplicateReport, findDuplicates } from './duplicates.js';
 import { leakageReport } from './leakage.js';
 import { MEDMNIST_DATASETS, medmnistInfoFor } from './medmnist-info.js';
 import type { SplitCandidate } from './split-assignment.js';
@@ -293,7 +294,20 @@ describe('leakageReport', () => {
 const hex = (hi: number, lo: number) =>
   (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
 
-describe('findDuplicatePairs and duplicateReport', () => {
+/** Every sample pair a duplicate structure describes, as `i-j-distance` with i < j. */
+function expandPairs(structure: DuplicateStructure): string[] {
+  const pairs: string[] = [];
+  const add = (i: number, j: number, d: number) => pairs.push(`${Math.min(i, j)}-${Math.max(i, j)}-${d}`);
+  for (const members of structure.buckets) {
+    members.forEach((i, x) => members.slice(x + 1).forEach((j) => add(i, j, 0)));
+  }
+  for (const [a, b, d] of structure.nearBuckets) {
+    for (const i of structure.buckets[a] ?? []) for (const j of structure.buckets[b] ?? []) add(i, j, d);
+  }
+  return pairs;
+}
+
+describe('findDuplicates and duplicateReport', () => {
   it('finds exactly the pairs a brute-force comparison finds, including across the 32-bit word boundary', () => {
     const rng = Rng.fromSeed(11);
     const hashes: string[] = [];
@@ -336,13 +350,8 @@ describe('findDuplicatePairs and duplicateReport', () => {
           if (d <= maxDistance) expected.push(`${i}-${j}-${d}`);
         }
       }
-      const found = findDuplicatePairs(samples, maxDistance);
-      expect(found.exact).toEqual([[hashes.length - 2, hashes.length - 1]]);
-      const all = [
-        ...found.near.map(([i, j, d]) => `${i}-${j}-${d}`),
-        `${hashes.length - 2}-${hashes.length - 1}-0`,
-      ];
-      expect(all.sort(), `maxDistance ${maxDistance}`).toEqual(expected.sort());
+      const found = findDuplicates(samples, maxDistance);
+      expect(expandPairs(found).sort(), `maxDistance ${maxDistance}`).toEqual(expected.sort());
     }
   });
 
@@ -391,10 +400,30 @@ describe('findDuplicatePairs and duplicateReport', () => {
       ),
     });
     const started = performance.now();
-    const found = findDuplicatePairs(samples, 4);
+    const found = findDuplicates(samples, 4);
     const seconds = (performance.now() - started) / 1000;
-    expect(found.near).toContainEqual([0, 50_000, 1]);
+    expect(found.nearBuckets).toEqual([[0, 50_000, 1]]);
     expect(seconds).toBeLessThan(10);
+  });
+
+  it('counts the pairs of thousands of alike images without listing them all, and links them for splitting', () => {
+    // 6,000 identical blank frames (3,000 train, 3,000 test) and 4,000 noisy ones sharing their hash.
+    const samples = Array.from({ length: 10_000 }, (_, i) => ({
+      key: `k${i}`,
+      split: (i % 2 ? 'test' : 'train') as SplitName,
+      pixelSha256: i < 6_000 ? 'blank' : `noise${i}`,
+      perceptualHash: hex(0, 0),
+    }));
+    const report = duplicateReport(samples, { maxListed: 5 });
+    expect(report.exact).toMatchObject({ crossSplit: 3_000 * 3_000, withinSplit: (2 * (3_000 * 2_999)) / 2 });
+    const allPairs = { cross: 5_000 * 5_000, within: (2 * (5_000 * 4_999)) / 2 };
+    expect(report.near).toMatchObject({
+      crossSplit: allPairs.cross - 3_000 * 3_000,
+      withinSplit: allPairs.within - 3_000 * 2_999,
+    });
+    expect(report.exact.listed).toHaveLength(5);
+    expect(report.exact.listed[0]?.a.split).not.toBe(report.exact.listed[0]?.b.split);
+    expect(duplicateLinks(findDuplicates(samples))).toHaveLength(9_999);
   });
 });
 

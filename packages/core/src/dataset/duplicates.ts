@@ -5,6 +5,7 @@
 // For spread-out hashes that is about n^2 / 2^chunkBits comparisons instead of n^2 / 2.
 import { InvalidOptionError } from '../errors.js';
 import type { SampleRecord, SplitName } from './splits.js';
+import { SPLIT_NAMES } from './splits.js';
 
 /**
  * Largest Hamming distance between two 64-bit perceptual hashes (ml's pHash: 8 x 8 DCT coefficients of
@@ -41,21 +42,27 @@ export interface DuplicateReport {
   near: DuplicateCounts;
 }
 
-/** Pairs of sample indices (i < j): exact duplicates, and near ones with their distance. */
-export interface DuplicateIndexPairs {
-  exact: [number, number][];
-  near: [number, number, number][];
+/**
+ * Samples grouped by perceptual hash, and the pairs of those groups within the distance. Every pair of
+ * samples in one bucket, and every pair across two near buckets, is an exact or near duplicate, so this
+ * describes all duplicate pairs in space linear in the samples plus the near bucket pairs, even where
+ * thousands of images are alike (blank frames would otherwise make millions of pairs).
+ */
+export interface DuplicateStructure {
+  /** Sample indices (ascending) per distinct perceptual hash, ordered by first member. */
+  buckets: number[][];
+  /** [bucket a, bucket b, Hamming distance] with a < b, for buckets within maxDistance. */
+  nearBuckets: [number, number, number][];
 }
 
-/** Every exact and near-duplicate pair among `samples`, as indices into it. */
-export function findDuplicatePairs(
-  samples: readonly Pick<DuplicateSample, 'pixelSha256' | 'perceptualHash'>[],
+/** The duplicate structure of `samples` (their perceptual hashes) at `maxDistance`. */
+export function findDuplicates(
+  samples: readonly Pick<DuplicateSample, 'perceptualHash'>[],
   maxDistance = NEAR_DUPLICATE_MAX_DISTANCE,
-): DuplicateIndexPairs {
+): DuplicateStructure {
   if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 31) {
-    throw new InvalidOptionError('findDuplicatePairs', 'maxDistance', maxDistance, 'an integer in [0, 31]');
+    throw new InvalidOptionError('findDuplicates', 'maxDistance', maxDistance, 'an integer in [0, 31]');
   }
-  // Samples with one hash value share every chunk: handle each value once and expand at the end.
   const byHash = new Map<string, number[]>();
   samples.forEach((s, i) => {
     const members = byHash.get(s.perceptualHash);
@@ -63,24 +70,9 @@ export function findDuplicatePairs(
     else byHash.set(s.perceptualHash, [i]);
   });
   const values = [...byHash.keys()];
-  const members = [...byHash.values()];
   const hi = Uint32Array.from(values, (h) => parseHash(h, 0));
   const lo = Uint32Array.from(values, (h) => parseHash(h, 8));
-
-  const out: DuplicateIndexPairs = { exact: [], near: [] };
-  const addPairs = (u: number, v: number, distance: number) => {
-    const a = members[u] as number[];
-    const b = members[v] as number[];
-    for (let x = 0; x < a.length; x++) {
-      for (let y = u === v ? x + 1 : 0; y < b.length; y++) {
-        const [i, j] = [a[x] as number, b[y] as number].sort((p, q) => p - q) as [number, number];
-        if (distance === 0 && samples[i]?.pixelSha256 === samples[j]?.pixelSha256) out.exact.push([i, j]);
-        else out.near.push([i, j, distance]);
-      }
-    }
-  };
-  for (let u = 0; u < values.length; u++) addPairs(u, u, 0);
-
+  const nearBuckets: [number, number, number][] = [];
   const chunks = chunkLayout(Math.max(2, maxDistance + 1));
   const chunkValues = chunks.map((c) =>
     Uint32Array.from(values, (_, u) => chunkOf(hi[u] as number, lo[u] as number, c)),
@@ -101,12 +93,27 @@ export function findDuplicatePairs(
           const distance =
             popcount(((hi[u] as number) ^ (hi[v] as number)) >>> 0) +
             popcount(((lo[u] as number) ^ (lo[v] as number)) >>> 0);
-          if (distance <= maxDistance) addPairs(u, v, distance);
+          if (distance <= maxDistance) nearBuckets.push([u, v, distance]);
         }
       }
     }
   });
-  return out;
+  return { buckets: [...byHash.values()], nearBuckets };
+}
+
+/**
+ * Pairs of sample indices that link every duplicate to the others it is a duplicate of (a chain per
+ * bucket, one link per near bucket pair): enough for a union-find, such as generateSplit's `together`.
+ */
+export function duplicateLinks(structure: DuplicateStructure): [number, number][] {
+  const links: [number, number][] = [];
+  for (const members of structure.buckets) {
+    for (let k = 1; k < members.length; k++) links.push([members[0] as number, members[k] as number]);
+  }
+  for (const [a, b] of structure.nearBuckets) {
+    links.push([structure.buckets[a]?.[0] as number, structure.buckets[b]?.[0] as number]);
+  }
+  return links;
 }
 
 /** Counts and lists the exact and near-duplicate pairs of a dataset, within and across splits. */
@@ -115,33 +122,150 @@ export function duplicateReport(
   options: { maxDistance?: number; maxListed?: number } = {},
 ): DuplicateReport {
   const maxDistance = options.maxDistance ?? NEAR_DUPLICATE_MAX_DISTANCE;
-  const pairs = findDuplicatePairs(samples, maxDistance);
-  const describe = (list: readonly (readonly number[])[]): DuplicateCounts => {
-    const all = list.map(([i = 0, j = 0, distance = 0]) => {
-      const [a, b] = [samples[i] as DuplicateSample, samples[j] as DuplicateSample];
-      const [first, second] = a.key <= b.key ? [a, b] : [b, a];
-      return {
-        distance,
-        a: { key: first.key, split: first.split },
-        b: { key: second.key, split: second.split },
-      };
-    });
-    const crossSplit = all.filter((p) => p.a.split !== p.b.split).length;
-    const cross = (p: DuplicatePair) => (p.a.split !== p.b.split ? 0 : 1);
-    all.sort(
-      (p, q) =>
-        cross(p) - cross(q) ||
-        p.distance - q.distance ||
-        compareText(p.a.key, q.a.key) ||
-        compareText(p.b.key, q.b.key),
+  const maxListed = options.maxListed ?? 20;
+  const { buckets, nearBuckets } = findDuplicates(samples, maxDistance);
+  const exact = tally();
+  const near = tally();
+  const bucketCounts = buckets.map((members) => splitCounts(samples, members));
+  buckets.forEach((members, b) => {
+    if (members.length < 2) return;
+    // Within a bucket every pair is a duplicate: exact where the pixels agree, near otherwise.
+    const all = pairsWithin(bucketCounts[b] as SplitCounts);
+    const pixelGroups = groupBy(members, (i) => (samples[i] as DuplicateSample).pixelSha256);
+    for (const group of pixelGroups) {
+      const same = pairsWithin(splitCounts(samples, group));
+      add(exact, same);
+      add(near, { cross: -same.cross, within: -same.within });
+    }
+    add(near, all);
+    exact.examples.push(
+      ...examplePairs(
+        samples,
+        pixelGroups.flatMap((g) => pairsIn(splitsFirst(samples, g), maxListed)),
+        0,
+      ),
     );
-    return {
-      crossSplit,
-      withinSplit: all.length - crossSplit,
-      listed: all.slice(0, options.maxListed ?? 20),
-    };
+    near.examples.push(
+      ...examplePairs(
+        samples,
+        pairsIn(splitsFirst(samples, members), maxListed * 4).filter(
+          ([i, j]) =>
+            (samples[i] as DuplicateSample).pixelSha256 !== (samples[j] as DuplicateSample).pixelSha256,
+        ),
+        0,
+      ),
+    );
+  });
+  for (const [a, b, distance] of nearBuckets) {
+    add(near, pairsAcross(bucketCounts[a] as SplitCounts, bucketCounts[b] as SplitCounts));
+    const [first, second] = [splitsFirst(samples, buckets[a] ?? []), splitsFirst(samples, buckets[b] ?? [])];
+    near.examples.push(...examplePairs(samples, pairsBetween(first, second, maxListed), distance));
+  }
+  return { maxDistance, exact: summary(exact, maxListed), near: summary(near, maxListed) };
+}
+
+type SplitCounts = Record<SplitName, number>;
+
+interface Tally {
+  cross: number;
+  within: number;
+  examples: DuplicatePair[];
+}
+
+const tally = (): Tally => ({ cross: 0, within: 0, examples: [] });
+
+function add(t: Tally, counts: { cross: number; within: number }): void {
+  t.cross += counts.cross;
+  t.within += counts.within;
+}
+
+function splitCounts(samples: readonly DuplicateSample[], members: readonly number[]): SplitCounts {
+  const counts: SplitCounts = { train: 0, val: 0, test: 0 };
+  for (const i of members) counts[(samples[i] as DuplicateSample).split] += 1;
+  return counts;
+}
+
+/** Pairs among one set of samples, by whether their splits differ. */
+function pairsWithin(c: SplitCounts): { cross: number; within: number } {
+  const choose2 = (n: number) => (n * (n - 1)) / 2;
+  return {
+    within: choose2(c.train) + choose2(c.val) + choose2(c.test),
+    cross: c.train * c.val + c.train * c.test + c.val * c.test,
   };
-  return { maxDistance, exact: describe(pairs.exact), near: describe(pairs.near) };
+}
+
+/** Pairs between two disjoint sets of samples, by whether their splits differ. */
+function pairsAcross(a: SplitCounts, b: SplitCounts): { cross: number; within: number } {
+  const within = a.train * b.train + a.val * b.val + a.test * b.test;
+  const total = (a.train + a.val + a.test) * (b.train + b.val + b.test);
+  return { within, cross: total - within };
+}
+
+/** Members reordered so the first member of each split comes first: their pairs cross splits where any do. */
+function splitsFirst(samples: readonly DuplicateSample[], members: readonly number[]): number[] {
+  const firsts = SPLIT_NAMES.flatMap((split) => {
+    const first = members.find((i) => (samples[i] as DuplicateSample).split === split);
+    return first === undefined ? [] : [first];
+  });
+  return [...firsts, ...members.filter((i) => !firsts.includes(i))];
+}
+
+/** Up to `limit` index pairs within one list (the first members' pairs). */
+function pairsIn(members: readonly number[], limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let x = 0; x < members.length && out.length < limit; x++) {
+    for (let y = x + 1; y < members.length && out.length < limit; y++)
+      out.push([members[x] as number, members[y] as number]);
+  }
+  return out;
+}
+
+/** Up to `limit` index pairs between two lists. */
+function pairsBetween(a: readonly number[], b: readonly number[], limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let x = 0; x < a.length && out.length < limit; x++) {
+    for (let y = 0; y < b.length && out.length < limit; y++) out.push([a[x] as number, b[y] as number]);
+  }
+  return out;
+}
+
+function examplePairs(
+  samples: readonly DuplicateSample[],
+  pairs: readonly [number, number][],
+  distance: number,
+): DuplicatePair[] {
+  return pairs.map(([i, j]) => {
+    const [a, b] = [samples[i] as DuplicateSample, samples[j] as DuplicateSample];
+    const [first, second] = a.key <= b.key ? [a, b] : [b, a];
+    return {
+      distance,
+      a: { key: first.key, split: first.split },
+      b: { key: second.key, split: second.split },
+    };
+  });
+}
+
+function summary(t: Tally, maxListed: number): DuplicateCounts {
+  const cross = (p: DuplicatePair) => (p.a.split !== p.b.split ? 0 : 1);
+  const listed = [...t.examples].sort(
+    (p, q) =>
+      cross(p) - cross(q) ||
+      p.distance - q.distance ||
+      compareText(p.a.key, q.a.key) ||
+      compareText(p.b.key, q.b.key),
+  );
+  return { crossSplit: t.cross, withinSplit: t.within, listed: listed.slice(0, maxListed) };
+}
+
+function groupBy(members: readonly number[], keyOf: (i: number) => string): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const i of members) {
+    const key = keyOf(i);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  }
+  return [...groups.values()];
 }
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -158,7 +282,7 @@ function agreedEarlier(chunkValues: readonly Uint32Array[], chunk: number, u: nu
 function parseHash(hash: string, offset: number): number {
   if (!/^[0-9a-f]{16}$/.test(hash)) {
     throw new InvalidOptionError(
-      'findDuplicatePairs',
+      'findDuplicates',
       'perceptualHash',
       hash,
       '16 lowercase hex digits (64 bits)',

@@ -19,13 +19,18 @@ export type {
 } from './split-assignment.js';
 export { leakageReport } from './leakage.js';
 export type { GroupLeakage, LeakageReport, SharedGroup } from './leakage.js';
-export { NEAR_DUPLICATE_MAX_DISTANCE, duplicateReport, findDuplicatePairs } from './duplicates.js';
+export {
+  NEAR_DUPLICATE_MAX_DISTANCE,
+  duplicateLinks,
+  duplicateReport,
+  findDuplicates,
+} from './duplicates.js';
 export type {
   DuplicateCounts,
-  DuplicateIndexPairs,
   DuplicatePair,
   DuplicateReport,
   DuplicateSample,
+  DuplicateStructure,
 } from './duplicates.js';
 export { datasetReport } from './dataset-report.js';
 export type { DatasetLeakage, DatasetReport, DatasetReportInput, SplitSummary } from './dataset-report.js';

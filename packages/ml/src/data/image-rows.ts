@@ -4,13 +4,13 @@
 // the dataset's pixels are held once; a split is generated from the pixels' hashes when none is given.
 import { readFile } from 'node:fs/promises';
 import type { SampleProvenance, SplitFractions, SplitProvenance, TaskType } from '@medsweep/core';
-import { canonicalJson, findDuplicatePairs, generateSplit, sha256Hex } from '@medsweep/core';
+import { canonicalJson, duplicateLinks, findDuplicates, generateSplit, sha256Hex } from '@medsweep/core';
 import type { DatasetManifest } from './dataset-manifest.js';
 import type { DatasetDraft, SampleSource } from './dataset-store.js';
 import type { ImageDecoder } from './image-decoding.js';
 import type { ImageSplit, SplitName } from './image-split.js';
 import { SPLIT_NAMES } from './image-split.js';
-import { perceptualHash, pixelSha256 } from './perceptual-hash.js';
+import { perceptualHash } from './perceptual-hash.js';
 
 /** One image to import. */
 export interface ImageRow extends SampleProvenance {
@@ -153,15 +153,16 @@ function splitRows(
     return { splitOf: rows.map((r) => r.split as SplitName), assignment: { method: 'given' } };
   }
   const multiLabel = args.task === 'multi-label, binary-class';
-  const hashes = rows.map((_, i) => {
-    const image = pixels.subarray(i * size, (i + 1) * size);
-    return {
-      pixelSha256: pixelSha256(image),
-      perceptualHash: perceptualHash(image, format.height, format.width, format.channels),
-    };
-  });
-  const duplicates = findDuplicatePairs(hashes);
-  const together = [...duplicates.exact, ...duplicates.near.map(([i, j]) => [i, j] as [number, number])];
+  // Exact duplicates share their perceptual hash, so the perceptual hashes link both kinds.
+  const hashes = rows.map((_, i) => ({
+    perceptualHash: perceptualHash(
+      pixels.subarray(i * size, (i + 1) * size),
+      format.height,
+      format.width,
+      format.channels,
+    ),
+  }));
+  const together = duplicateLinks(findDuplicates(hashes));
   const { assignment, groupedBy } = generateSplit(
     rows.map((r) => ({
       key: r.key,
