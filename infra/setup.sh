@@ -52,8 +52,9 @@ for spec in sys.argv[1:]:
 PY
 }
 
-# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels).
-PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0)
+# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels;
+# DICOM decoding vs pydicom, whose wheel also ships the real DICOM test files the ml tests read).
+PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0 numpy==2.4.6 pydicom==3.0.2)
 if ! py_has "${PY_TEST_PACKAGES[@]}"; then
   say "installing python reference packages: ${PY_TEST_PACKAGES[*]}"
   flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q "${PY_TEST_PACKAGES[@]}"

@@ -10,3 +10,4 @@ export * from './predictions/index.js';
 export * from './leaderboard/index.js';
 export * from './export/index.js';
 export * from './report/index.js';
+export * from './dataset/index.js';
