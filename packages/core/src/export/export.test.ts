@@ -30,7 +30,7 @@ const entries: LeaderboardEntry[] = [
       architecture: 'resnet50',
       initialisation: 'imagenet',
       transferMode: 'full',
-      config: { optimizer: 'adam', lr: 0.001, training: { epochs: 6 } },
+      config: { optimizer: 'adam', lr: 0.001, note: 'plain', training: { epochs: 6 } },
     },
     n: 3,
     mean: 0.9213333,
@@ -75,7 +75,7 @@ const entries: LeaderboardEntry[] = [
       architecture: 'dense_net|v2',
       initialisation: 'scratch',
       transferMode: 'full',
-      config: { note: '=HYPERLINK("x")', lr: 0.01, training: { epochs: 6 } },
+      config: { note: '=HYPERLINK("x")', lr: 0.01, optimizer: 'sgd', training: { epochs: 6 } },
     },
     n: 1,
     mean: 0.8,
@@ -116,11 +116,13 @@ describe('CSV (RFC 4180, formula-safe)', () => {
         'new_patients_ci_confidence,new_patients_ci_n,new_patients_ci_df,new_patients_ci_seed_variance,' +
         'new_patients_ci_test_variance,new_patients_ci_test_images,new_patients_ci_not_computed,' +
         'positive_class,best_trial_id,best_seed,best_value,trial_ids',
-      '1,g1,resnet50,imagenet,full,"{""lr"":0.001,""optimizer"":""adam"",""training"":{""epochs"":6}}",3,0.9213333,0.0096,' +
+      '1,g1,resnet50,imagenet,full,"{""lr"":0.001,""note"":""plain"",""optimizer"":""adam"",""training"":{""epochs"":6}}",' +
+        '3,0.9213333,0.0096,' +
         'student-t,0.8975,0.9452,0.95,3,2,,' +
         'two-level,0.9213333,0.871,0.955,0.95,3,61.5,0.0000307,0.00041,156,,' +
         ',t3,3,0.931,t1 t2 t3',
-      '2,g2,dense_net|v2,scratch,full,"{""lr"":0.01,""note"":""=HYPERLINK(\\""x\\"")"",""training"":{""epochs"":6}}",1,0.8,,' +
+      '2,g2,dense_net|v2,scratch,full,"{""lr"":0.01,""note"":""=HYPERLINK(\\""x\\"")"",""optimizer"":""sgd"",""training"":{""epochs"":6}}",' +
+        '1,0.8,,' +
         'student-t,,,0.95,1,,n too small: 1 seed; at least 3 are needed for an interval,' +
         ',,,,,,,,,,no stored test predictions for trial t4,' +
         ',t4,1,0.8,t4',
@@ -136,8 +138,8 @@ describe('Markdown', () => {
     ).toBe(
       '| Rank | Architecture | Initialisation | Transfer | Parameters that vary | n | Mean ± std | 95% CI over seeds (t) | 95% CI for new patients (two-level) | Best run |\n' +
         '| ---: | :--- | :--- | :--- | :--- | ---: | ---: | ---: | ---: | :--- |\n' +
-        '| 1 | resnet50 | imagenet | full | lr=0.001, optimizer=adam | 3 | 0.921 ± 0.010 | [0.897, 0.945] | [0.871, 0.955] | t3 |\n' +
-        '| 2 | dense\\_net\\|v2 | scratch | full | lr=0.01, note==HYPERLINK("x") | 1 | 0.800 | n too small | — | t4 |\n' +
+        '| 1 | resnet50 | imagenet | full | lr=0.001, note=plain, optimizer=adam | 3 | 0.921 ± 0.010 | [0.897, 0.945] | [0.871, 0.955] | t3 |\n' +
+        '| 2 | dense\\_net\\|v2 | scratch | full | lr=0.01, note==HYPERLINK("x"), optimizer=sgd | 1 | 0.800 | n too small | — | t4 |\n' +
         '\n' +
         'The CI over seeds (t) is for the mean over seeds on these test images; the CI for new patients ' +
         '(two-level) also resamples the test images, i.e. what another sample of patients would show. ' +
@@ -147,7 +149,7 @@ describe('Markdown', () => {
 });
 
 describe('varyingParameters', () => {
-  it('keeps the settings whose values differ between rows, leaves and paths sorted, nulls as not used', () => {
+  it('keeps the settings whose values differ between the rows that have them, paths sorted', () => {
     expect(
       varyingParameters([
         {
@@ -163,10 +165,21 @@ describe('varyingParameters', () => {
           params: { lr: 0.01 },
           model: { inputSize: 32 },
           transfer: { mode: 'full', lrMultiplier: 0.1 },
+        },
+        {
+          architecture: 'resnet50',
+          arm: 'pretrained:imagenet',
+          params: { lr: 0.01 },
+          model: { inputSize: 64 },
+          transfer: { mode: 'frozen', lrMultiplier: 1 },
           seeds: [0, 1],
         },
       ]),
-    ).toEqual(['params.lr=0.001', 'params.lr=0.01, seeds=[0,1], transfer.lrMultiplier=0.1']);
+    ).toEqual([
+      'model.inputSize=32, params.lr=0.001',
+      'model.inputSize=32, params.lr=0.01, transfer.lrMultiplier=0.1',
+      'model.inputSize=64, params.lr=0.01, transfer.lrMultiplier=1',
+    ]);
     expect(varyingParameters([{ a: 1 }, { a: 1 }])).toEqual(['', '']);
   });
 });

@@ -24,8 +24,10 @@ function leaves(
 }
 
 /**
- * For each config, `path=value, ...` of the settings that vary among `configs` (present in some and
- * absent in others, or with different values), in path order; `''` where none varies.
+ * For each config, `path=value, ...` of the settings that take different values among the configs that
+ * have them, in path order; `''` where none varies. A setting only some configs have (the transfer
+ * settings, which a scratch arm leaves null) varies only if those configs disagree on it: that it is
+ * absent is already said by the columns (the arm).
  */
 export function varyingParameters(configs: readonly JsonObject[]): string[] {
   const flat = configs.map((config) => leaves(config));
@@ -33,7 +35,7 @@ export function varyingParameters(configs: readonly JsonObject[]): string[] {
   const varying = [...paths]
     .filter((path) => !OWN_COLUMNS.has(path))
     .filter((path) => {
-      const values = new Set(flat.map((f) => (f.has(path) ? canonicalJson(f.get(path)!) : undefined)));
+      const values = new Set(flat.filter((f) => f.has(path)).map((f) => canonicalJson(f.get(path)!)));
       return values.size > 1;
     })
     .sort();
