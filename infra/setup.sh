@@ -70,7 +70,11 @@ else
   major="${major%%.*}"
   ((major >= NODE_FALLBACK_MIN_MAJOR)) ||
     die "$why, and the system Node.js is $system_node: install Node.js 24 LTS (https://nodejs.org or your package manager), put it first on PATH and run setup again"
-  say "warning: $why; keeping the system Node.js $system_node (MedSweep is tested on Node $NODE_VERSION)"
+  if [[ "$major" == "${NODE_VERSION%%.*}" ]]; then
+    say "$why; using the system Node.js $system_node"
+  else
+    say "warning: $why; keeping the system Node.js $system_node (MedSweep supports and is tested on Node ${NODE_VERSION%%.*})"
+  fi
 fi
 
 # 1. npm packages. Install scripts stay off: tfjs-node's downloads libtensorflow from a host these
