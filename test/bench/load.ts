@@ -136,6 +136,7 @@ try {
     role: 'viewer',
     name: 'bench-load',
     expiresAt: null,
+    actor: 'system:bench',
   });
   const headers = { authorization: `Bearer ${secret}` };
 

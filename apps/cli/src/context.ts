@@ -1,34 +1,34 @@
 import { userInfo } from 'node:os';
-import { Client, Connection } from '@temporalio/client';
+import { connectionsFromConfig } from '@medsweep/api';
+import type { Connections, SweepServiceDeps } from '@medsweep/api';
 import type { MedsweepConfig } from '@medsweep/config';
 import { loadConfig } from '@medsweep/config';
-import { createPrismaClient } from '@medsweep/db';
-import type { Db } from '@medsweep/db';
 
-/** Connections a command needs, opened once and closed when it ends. */
-export interface CliContext {
+/**
+ * What a command works with: the connections the API's hosts share (made by @medsweep/api's
+ * connectionsFromConfig; Temporal is connected on first use, so commands that never touch a workflow run
+ * while it is down), closed when the command ends.
+ */
+export interface CliContext extends Omit<Connections, 'close'> {
   config: MedsweepConfig;
-  db: Db;
-  temporal: Client;
   /** Who the CLI acts as in the audit log. */
   actor: string;
 }
 
 /** Who the CLI acts as in the audit log: the local user. */
-export const cliActor = (): string => `cli:${userInfo().username}`;
+const cliActor = (): string => `cli:${userInfo().username}`;
 
 export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = createPrismaClient(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const { close, ...connections } = connectionsFromConfig(config);
   try {
-    return await fn({
-      config,
-      db,
-      temporal: new Client({ connection, namespace: config.temporal.namespace }),
-      actor: cliActor(),
-    });
+    return await fn({ config, ...connections, actor: cliActor() });
   } finally {
-    await Promise.allSettled([db.$disconnect(), connection.close()]);
+    await close();
   }
+}
+
+/** What the sweep services (submit, cancel, pause) need: the database and a connected Temporal client. */
+export async function sweepServices(ctx: CliContext): Promise<SweepServiceDeps> {
+  return { db: ctx.db, temporal: await ctx.temporal() };
 }

@@ -1,94 +1,10 @@
-// Which failures of a train activity are permanent. Temporal retries an activity with backoff unless it
+// Which failures of an activity are permanent. Temporal retries an activity with backoff unless it
 // throws a non-retryable ApplicationFailure; bad data, bad config and bad weights would fail the same way
-// on every attempt and every worker, so those fail the trial at once with their own message. Everything
-// else (S3 or Postgres blips, a lost worker) is left to the retry policy.
+// on every attempt and every worker, so those fail the trial at once with their own message. Each
+// package's errors say which they are (core's PermanenceMark); everything else (S3 or Postgres blips, a
+// lost worker, an error without the mark) is left to the retry policy.
 import { ApplicationFailure } from '@temporalio/activity';
-import { CoreError } from '@medsweep/core';
-import {
-  CheckpointFormatError,
-  CheckpointMismatchError,
-  DatasetManifestError,
-  DatasetShapeError,
-  EmptySplitError,
-  ImageFolderLayoutError,
-  InvalidArchitectureArgsError,
-  InvalidTransferModeError,
-  LabelOutOfRangeError,
-  NpyFormatError,
-  NpzMissingArraysError,
-  PreprocessingConfigError,
-  TrainConfigError,
-  TrainingDivergedError,
-  UnknownArchitectureError,
-  UnreadableImageError,
-  UnseedableModelError,
-  UnsupportedHyperparameterError,
-  WeightsCountMismatchError,
-  WeightsFileCorruptError,
-  WeightsFileNotHdf5Error,
-  WeightsFileTruncatedError,
-  WeightsLayerMissingError,
-  WeightsShapeMismatchError,
-} from '@medsweep/ml';
-import {
-  ArtifactConflictError,
-  AttemptConflictError,
-  InvalidRecordError,
-  LineageMismatchError,
-  ResultAlreadyRecordedError,
-  TrialConflictError,
-  TrialNotFoundError,
-} from '@medsweep/db';
-import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
-import { WorkerError } from './errors.js';
-
-/** Errors that a retry cannot fix, by package. */
-const PERMANENT: readonly (abstract new (...args: never[]) => Error)[] = [
-  // This app: a trial input that cannot be used (errors.ts).
-  WorkerError,
-  // Metrics and sweep-spec validation: deterministic functions of the data and the spec.
-  CoreError,
-  // Data: a stored dataset that does not parse or does not fit its manifest.
-  NpyFormatError,
-  NpzMissingArraysError,
-  DatasetShapeError,
-  LabelOutOfRangeError,
-  EmptySplitError,
-  UnreadableImageError,
-  ImageFolderLayoutError,
-  DatasetManifestError,
-  // Model and training configuration.
-  PreprocessingConfigError,
-  InvalidArchitectureArgsError,
-  UnknownArchitectureError,
-  InvalidTransferModeError,
-  TrainConfigError,
-  UnseedableModelError,
-  UnsupportedHyperparameterError,
-  // A seeded run diverges the same way every time.
-  TrainingDivergedError,
-  // A checkpoint of a different configuration, or one that does not decode.
-  CheckpointMismatchError,
-  CheckpointFormatError,
-  // Weights that do not fit the model or are not a weights file.
-  WeightsFileNotHdf5Error,
-  WeightsFileTruncatedError,
-  WeightsFileCorruptError,
-  WeightsLayerMissingError,
-  WeightsCountMismatchError,
-  WeightsShapeMismatchError,
-  // Objects that are missing or whose bytes differ from the hash they are referenced by.
-  ObjectNotFoundError,
-  ObjectIntegrityError,
-  // Results-store writes that contradict what is recorded: retrying would write the same contradiction.
-  InvalidRecordError,
-  TrialNotFoundError,
-  TrialConflictError,
-  AttemptConflictError,
-  ResultAlreadyRecordedError,
-  LineageMismatchError,
-  ArtifactConflictError,
-];
+import type { PermanenceMark } from '@medsweep/core';
 
 /** Wraps every function of an activity object so permanent errors fail at once instead of retrying. */
 export function failingFast<T extends object>(activities: T): T {
@@ -106,9 +22,9 @@ export function failingFast<T extends object>(activities: T): T {
   ) as T;
 }
 
-/** Whether `error` would recur on every retry. */
-export function isPermanent(error: unknown): error is Error {
-  return PERMANENT.some((type) => error instanceof type);
+/** Whether `error` says it would recur on every retry. */
+export function isPermanent(error: unknown): error is Error & PermanenceMark {
+  return error instanceof Error && 'permanent' in error && error.permanent === true;
 }
 
 /**

@@ -8,7 +8,6 @@ import type { CheckpointStore, TrainingCheckpoint } from '@medsweep/ml';
 import { checkpointFileName, decodeCheckpoint, encodeCheckpoint, staleCheckpoints } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectNotFoundError } from '@medsweep/storage';
-import { keyInBucket } from './object-uri.js';
 
 /** Where a checkpoint is: what heartbeats announce and a retry resumes from. */
 export interface CheckpointLocation {
@@ -65,7 +64,7 @@ export class S3CheckpointStore implements CheckpointStore {
       // Newest first; on a tie the heartbeat's (stable sort keeps it ahead).
       .sort((a, b) => b.epoch - a.epoch);
     for (const candidate of candidates) {
-      const key = keyInBucket(this.store, candidate.uri) as string;
+      const key = this.store.keyOf(candidate.uri);
       let bytes: Uint8Array;
       try {
         bytes = await this.store.get(key, candidate.sha256);
@@ -86,7 +85,7 @@ export class S3CheckpointStore implements CheckpointStore {
 
   /** The hint, if it is one of this trial's checkpoints (a heartbeat is data from outside). */
   private ownHint(): CheckpointLocation | undefined {
-    const key = this.hint && keyInBucket(this.store, this.hint.uri);
+    const key = this.hint && this.store.keyInBucket(this.hint.uri);
     return key?.startsWith(`${this.prefix}/`) ? this.hint : undefined;
   }
 
@@ -95,7 +94,7 @@ export class S3CheckpointStore implements CheckpointStore {
       const location = JSON.parse(
         new TextDecoder().decode(await this.store.get(this.pointerKey)),
       ) as CheckpointLocation;
-      return keyInBucket(this.store, location.uri) === undefined ? undefined : location;
+      return this.store.keyInBucket(location.uri) === undefined ? undefined : location;
     } catch (error) {
       if (error instanceof ObjectNotFoundError) return undefined;
       throw error;

@@ -4,11 +4,9 @@
 // on the same worker downloads nothing.
 import type { BlobSource, Dataset } from '@medsweep/ml';
 import { loadDataset, manifestBlobName } from '@medsweep/ml';
-import type { ObjectStore } from '@medsweep/storage';
+import type { ContentCache, ObjectStore } from '@medsweep/storage';
 import type { DatasetRef } from '@medsweep/workflows';
-import type { ContentCache } from './content-cache.js';
 import { DatasetRefMismatchError } from './errors.js';
-import { keyInBucket } from './object-uri.js';
 
 /** Loads the dataset `ref` names through the cache, verifying the manifest and every shard by hash. */
 export async function fetchDataset(
@@ -17,7 +15,7 @@ export async function fetchDataset(
   ref: DatasetRef,
 ): Promise<Dataset> {
   const id = ref.manifestSha256;
-  const manifestKey = keyInBucket(store, ref.manifestUri);
+  const manifestKey = store.keyInBucket(ref.manifestUri);
   if (manifestKey === undefined) {
     throw new DatasetRefMismatchError(id, 'manifestUri', ref.manifestUri, `a URI under ${store.uriOf('')}`);
   }

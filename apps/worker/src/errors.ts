@@ -1,9 +1,15 @@
-// One class per way a trial's input is unusable before any training starts. They are permanent: a
-// retry would meet the same input, so the train activity fails the trial at once with their message
-// (see activity-failure.ts). Messages say what was wrong, where, and what is accepted.
+// One class per way a trial's input is unusable before any training starts, or a worker process cannot
+// start. Messages say what was wrong, where, and what is accepted.
+import type { PermanenceMark } from '@medsweep/core';
 
-/** Base class of every error this app throws on purpose, so callers can catch them as one family. */
-export abstract class WorkerError extends Error {
+/**
+ * Base class of every error this app throws on purpose, so callers can catch them as one family. All are
+ * permanent: a retry would meet the same input, so the train activity fails the trial at once with their
+ * message (see activity-failure.ts).
+ */
+export abstract class WorkerError extends Error implements PermanenceMark {
+  readonly permanent = true;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -47,20 +53,6 @@ export class UnsupportedWeightsError extends WorkerError {
     readonly accepted: string,
   ) {
     super(`weights ${uri}: ${problem}; accepted: ${accepted}`);
-  }
-}
-
-/** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
-export class SegmentRangeError extends WorkerError {
-  constructor(
-    readonly trialKey: string,
-    readonly untilEpoch: number,
-    /** The trial's segment ends: its rungs below budget.maxEpochs, then budget.maxEpochs. */
-    readonly segmentEnds: readonly number[],
-  ) {
-    super(
-      `trial ${trialKey}: untilEpoch ${untilEpoch} is not a segment end; expected one of ${segmentEnds.join(', ')} (the rungs below budget.maxEpochs, then budget.maxEpochs)`,
-    );
   }
 }
 
@@ -123,7 +115,9 @@ export class GpuBackendUnavailableError extends WorkerError {
  * before training) and is handed back, so Temporal retries it at once on another worker, which resumes
  * from that checkpoint. Retryable on purpose, so it is not a WorkerError.
  */
-export class TrialHandedBackError extends Error {
+export class TrialHandedBackError extends Error implements PermanenceMark {
+  readonly permanent = false;
+
   constructor(
     readonly trialKey: string,
     /** Epochs complete in the checkpoint the next attempt resumes from (0: from the start). */

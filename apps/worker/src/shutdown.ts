@@ -1,6 +1,8 @@
 // A worker's stop request, as its running trials see it. On SIGTERM or SIGINT, Temporal's own handler
 // stops polling at once and, after the shutdown grace, cancels whatever still runs; this object tells
 // the trials first, with that deadline, so they can hand back at a checkpoint instead of being cut off.
+import type { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/activity';
 
 export class WorkerShutdown {
   private readonly controller = new AbortController();
@@ -37,6 +39,18 @@ export class WorkerShutdown {
   remainingMs(): number {
     return this.deadline - this.now();
   }
+}
+
+/**
+ * Whether an activity was cancelled because its worker is shutting down (the grace ran out). The SDK
+ * says so in the cancellation details or, for its own shutdown, only in the reason's message.
+ */
+export function cancelledByWorkerShutdown(context: Context): boolean {
+  const reason: unknown = context.cancellationSignal.reason;
+  return (
+    context.cancellationDetails?.workerShutdown === true ||
+    (reason instanceof CancelledFailure && reason.message === 'WORKER_SHUTDOWN')
+  );
 }
 
 /** Requests `shutdown` on the first of `signals`; Temporal's own handler stops the workers themselves. */

@@ -2,17 +2,19 @@
 // (registered by its first segment), one TrialAttempt row per execution (which worker, backend and code
 // ran it, and how it ended) and the per-epoch learning curves. Every write is keyed, so a retried or
 // repeated call leaves the same rows.
+import { resolvedTrialConfig } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
   AttemptConflictError,
   finishAttempt,
   ingestEpochMetrics,
   recordAttempt,
+  startPendingTrial,
+  unfinishedAttempts,
   upsertTrial,
 } from '@medsweep/db';
 import type { AttemptOutcome, EpochSplit } from '@medsweep/db/types';
 import type { SegmentTrainer, TrainActivities, TrialInput, WorkerIdentity } from '@medsweep/workflows';
-import { resolvedTrialConfig } from './trial-config.js';
 
 /** Creates the trial's row as running, or finds the one an earlier call made (keyed by trialKey); its id. */
 export async function registerTrialRow(db: Db, trial: TrialInput): Promise<string> {
@@ -31,12 +33,7 @@ export async function registerTrialRow(db: Db, trial: TrialInput): Promise<strin
     startedAt: new Date(),
   });
   // A row someone else created as pending (an import, an earlier version) starts now.
-  if (row.status === 'pending') {
-    await db.trial.updateMany({
-      where: { id: row.id, status: 'pending' },
-      data: { status: 'running', startedAt: new Date() },
-    });
-  }
+  if (row.status === 'pending') await startPendingTrial(db, row.id, new Date());
   return row.id;
 }
 
@@ -89,15 +86,12 @@ export interface AttemptStart {
  * are still open never reported back (their worker died or lost contact): they are closed as timed out.
  */
 export async function openAttempt(db: Db, start: AttemptStart): Promise<void> {
-  const lost = await db.trialAttempt.findMany({
-    where: {
-      trialId: start.trialId,
-      attempt: { gte: start.segmentFirstAttempt, lt: start.attempt },
-      outcome: null,
-    },
-    select: { attempt: true },
+  const lost = await unfinishedAttempts(db, {
+    trialId: start.trialId,
+    from: start.segmentFirstAttempt,
+    before: start.attempt,
   });
-  for (const { attempt } of lost) {
+  for (const attempt of lost) {
     await closeAttempt(db, start.trialId, attempt, 'timed_out', 'no heartbeat from its worker; retried');
   }
   await recordAttempt(db, {

@@ -1,5 +1,6 @@
-// The API's dependencies for a long-running host (the Next.js server): made once per process from the
-// configuration. Temporal is connected on first use, so pages that never start or signal a sweep work
+// The one place that turns configuration into connections for the API's hosts: apps/web (through
+// apiDepsFromConfig, once per server process) and the CLI (connectionsFromConfig, once per command).
+// Temporal is connected on first use, so pages and commands that never start or signal a sweep work
 // while Temporal is down.
 import { Client, Connection } from '@temporalio/client';
 import type { MedsweepConfig } from '@medsweep/config';
@@ -8,32 +9,48 @@ import { createPrismaClient } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
 import type { ApiDeps } from './trpc.js';
 
-export interface HostedApiDeps extends ApiDeps {
-  /** Closes the database pool and the Temporal connection. */
+/** The connections the API shares with the CLI. */
+export interface Connections extends Pick<ApiDeps, 'db' | 'temporal' | 'objectStore'> {
+  /** Closes the database pool and the Temporal connection (if one was opened). */
   close(): Promise<void>;
 }
 
-export function apiDepsFromConfig(config: MedsweepConfig = loadConfig()): HostedApiDeps {
+export interface HostedApiDeps extends ApiDeps, Connections {}
+
+export function connectionsFromConfig(config: MedsweepConfig): Connections {
   const db = createPrismaClient(config.databaseUrl);
-  let connection: Promise<Connection> | undefined;
-  const connect = () => {
-    connection ??= Connection.connect({ address: config.temporal.address }).catch((e: unknown) => {
-      connection = undefined; // try again on the next call rather than failing forever
+  let temporal: Promise<Client> | undefined;
+  const connect = async () => {
+    const connection = Connection.lazy({ address: config.temporal.address });
+    try {
+      await connection.ensureConnected();
+    } catch (e) {
+      await connection.close(); // leave no channel retrying in the background
       throw e;
-    });
-    return connection;
+    }
+    return new Client({ connection, namespace: config.temporal.namespace });
   };
   return {
     db,
-    temporal: async () => new Client({ connection: await connect(), namespace: config.temporal.namespace }),
+    temporal: () =>
+      (temporal ??= connect().catch((e: unknown) => {
+        temporal = undefined; // try again on the next call rather than failing forever
+        throw e;
+      })),
     objectStore: new ObjectStore(config.s3),
+    async close() {
+      await Promise.allSettled([db.$disconnect(), temporal?.then((c) => c.connection.close())]);
+    },
+  };
+}
+
+export function apiDepsFromConfig(config: MedsweepConfig = loadConfig()): HostedApiDeps {
+  return {
+    ...connectionsFromConfig(config),
     session: {
       secret: config.auth.sessionSecret,
       ttlSeconds: config.auth.sessionTtlSeconds,
       secure: config.auth.cookieSecure,
-    },
-    async close() {
-      await Promise.allSettled([db.$disconnect(), connection?.then((c) => c.close())]);
     },
   };
 }

@@ -177,14 +177,3 @@ export class TokenRoleNotAllowedError extends Error {
     this.name = 'TokenRoleNotAllowedError';
   }
 }
-
-/** Thrown when a membership change would leave a project without any admin (nobody could manage it). */
-export class LastAdminError extends Error {
-  constructor(
-    readonly project: string,
-    readonly userId: string,
-  ) {
-    super(`role: user ${userId} is the last admin of project '${project}'; make someone else admin first`);
-    this.name = 'LastAdminError';
-  }
-}

@@ -2,6 +2,14 @@
 // artifact, dataset or API token id. Each locator also returns the row it found, so handlers need not
 // read it again. Unknown ids are NOT_FOUND before any permission is checked.
 import type { Db } from '@medsweep/db';
+import {
+  findArtifactWithProject,
+  findDatasetWithProject,
+  findProjectApiToken,
+  findProjectBySlug,
+  findSweepWithProject,
+  findTrialWithProject,
+} from '@medsweep/db';
 import type { ApiToken, Artifact, Dataset, Project, Sweep, Trial } from '@medsweep/db/types';
 import {
   ArtifactNotFoundError,
@@ -13,7 +21,7 @@ import {
 } from './errors.js';
 
 export async function projectBySlug(db: Db, input: { project: string }): Promise<{ project: Project }> {
-  const project = await db.project.findUnique({ where: { slug: input.project } });
+  const project = await findProjectBySlug(db, input.project);
   if (project === null) throw new ProjectNotFoundError(`'${input.project}'`);
   return { project };
 }
@@ -22,23 +30,18 @@ export async function projectOfSweep(
   db: Db,
   input: { sweepId: string },
 ): Promise<{ project: Project; sweep: Sweep }> {
-  const row = await db.sweep.findUnique({ where: { id: input.sweepId }, include: { project: true } });
-  if (row === null) throw new SweepNotFoundError(input.sweepId);
-  const { project, ...sweep } = row;
-  return { project, sweep };
+  const found = await findSweepWithProject(db, input.sweepId);
+  if (found === null) throw new SweepNotFoundError(input.sweepId);
+  return found;
 }
 
 export async function projectOfTrial(
   db: Db,
   input: { trialId: string },
 ): Promise<{ project: Project; trial: Trial }> {
-  const row = await db.trial.findUnique({
-    where: { id: input.trialId },
-    include: { sweep: { select: { project: true } } },
-  });
-  if (row === null) throw new TrialNotFoundError(input.trialId);
-  const { sweep, ...trial } = row;
-  return { project: sweep.project, trial };
+  const found = await findTrialWithProject(db, input.trialId);
+  if (found === null) throw new TrialNotFoundError(input.trialId);
+  return found;
 }
 
 /** Both trials of a comparison must be in one project; the caller needs access to it. */
@@ -57,23 +60,18 @@ export async function projectOfArtifact(
   db: Db,
   input: { artifactId: string },
 ): Promise<{ project: Project; artifact: Artifact }> {
-  const row = await db.artifact.findUnique({
-    where: { id: input.artifactId },
-    include: { trial: { select: { sweep: { select: { project: true } } } } },
-  });
-  if (row === null || row.trial === null) throw new ArtifactNotFoundError(input.artifactId);
-  const { trial, ...artifact } = row;
-  return { project: trial.sweep.project, artifact };
+  const found = await findArtifactWithProject(db, input.artifactId);
+  if (found === null) throw new ArtifactNotFoundError(input.artifactId);
+  return found;
 }
 
 export async function projectOfDataset(
   db: Db,
   input: { datasetId: string },
 ): Promise<{ project: Project; dataset: Dataset }> {
-  const row = await db.dataset.findUnique({ where: { id: input.datasetId }, include: { project: true } });
-  if (row === null) throw new DatasetNotFoundError(input.datasetId);
-  const { project, ...dataset } = row;
-  return { project, dataset };
+  const found = await findDatasetWithProject(db, input.datasetId);
+  if (found === null) throw new DatasetNotFoundError(input.datasetId);
+  return found;
 }
 
 export async function projectOfToken(
@@ -81,7 +79,7 @@ export async function projectOfToken(
   input: { project: string; tokenId: string },
 ): Promise<{ project: Project; token: ApiToken }> {
   const { project } = await projectBySlug(db, input);
-  const token = await db.apiToken.findFirst({ where: { id: input.tokenId, projectId: project.id } });
+  const token = await findProjectApiToken(db, project.id, input.tokenId);
   if (token === null) throw new TokenNotFoundError(input.tokenId, input.project);
   return { project, token };
 }

@@ -185,6 +185,7 @@ describe('API tokens', () => {
       role,
       name: 'probe',
       expiresAt,
+      actor: 'system:test',
     });
   const bearer = (secret: string) => w.caller({ authorization: `Bearer ${secret}` });
 

@@ -8,6 +8,7 @@ import type { Db } from '@medsweep/db';
 import {
   DifferentDatasetsError,
   InvalidRecordError,
+  LastAdminError,
   LineageNotRecordedError,
   MissingPredictionsError,
   TrialNotFoundError as DbTrialNotFoundError,
@@ -29,7 +30,6 @@ import {
   DatasetNotFoundError,
   InvalidCredentialsError,
   TooManyLoginAttemptsError,
-  LastAdminError,
   NotAuthenticatedError,
   NotSweepOwnerError,
   ProjectNotFoundError,

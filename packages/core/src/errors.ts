@@ -1,8 +1,27 @@
 // One class per way the pure domain logic rejects its input. Messages say what was wrong, where (which
 // argument, sample, row or column) and what is accepted; fields carry the same facts for code that reacts.
 
-/** Base class of every error this package throws on purpose, so callers can catch them as one family. */
-export abstract class CoreError extends Error {
+/**
+ * What every package's errors say about retrying, so a caller (the worker deciding whether Temporal may
+ * retry an activity) decides from the error itself, never from a list of class names. Each package's
+ * base error class carries it, with a default for the family that its classes override where they differ.
+ */
+export interface PermanenceMark {
+  /**
+   * True when the same call would fail the same way on every retry and every worker (bad data, a bad
+   * setting, a contradiction with what is stored), so the caller should give up at once; false when a
+   * retry may succeed (a network blip, a missing local resource another worker or a later attempt has).
+   */
+  readonly permanent: boolean;
+}
+
+/**
+ * Base class of every error this package throws on purpose, so callers can catch them as one family.
+ * All are permanent: core's functions are pure, so the same input fails the same way on every retry.
+ */
+export abstract class CoreError extends Error implements PermanenceMark {
+  readonly permanent = true;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -253,6 +272,55 @@ export class DifferentTestImagesError extends CoreError {
   ) {
     super(
       `${operation}: the two runs were not evaluated on the same test images: ${reason}; compare runs evaluated on one test split, in the same order`,
+    );
+  }
+}
+
+/**
+ * Thrown by parsePredictionsDocument() when a stored predictions artifact is not JSON, not the
+ * `medsweep.predictions/1` format, or its labels and scores do not fit its counts and columns.
+ */
+export class PredictionsDocumentError extends CoreError {
+  constructor(
+    /** Where the document came from, e.g. its s3:// URI. */
+    readonly source: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `predictions ${source}: ${problem}; expected a medsweep.predictions/1 document as the train activity writes it`,
+      options,
+    );
+  }
+}
+
+/** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
+export class SegmentRangeError extends CoreError {
+  constructor(
+    readonly trialKey: string,
+    readonly untilEpoch: number,
+    /** The trial's segment ends: its rungs below budget.maxEpochs, then budget.maxEpochs. */
+    readonly segmentEnds: readonly number[],
+  ) {
+    super(
+      `trial ${trialKey}: untilEpoch ${untilEpoch} is not a segment end; expected one of ${segmentEnds.join(', ')} (the rungs below budget.maxEpochs, then budget.maxEpochs)`,
+    );
+  }
+}
+
+/** Thrown when a stored resolved trial config (a trial row's config) does not fit its schema. */
+export class TrialConfigError extends CoreError {
+  constructor(
+    /** What holds the config, e.g. `trial <id>`. */
+    readonly source: string,
+    /** The field that is missing or wrong, e.g. `model.inputSize`, `params.batchSize`. */
+    readonly field: string,
+    readonly received: unknown,
+    /** What is wrong with it, as the schema says. */
+    readonly problem: string,
+  ) {
+    super(
+      `${source}: config field ${field} is ${JSON.stringify(received) ?? 'undefined'}: ${problem}; accepted: a resolved trial config as the train worker records it`,
     );
   }
 }

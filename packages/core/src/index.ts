@@ -4,6 +4,8 @@ export type { RngState } from './random.js';
 export * from './metrics/index.js';
 export * from './stats/index.js';
 export * from './sweep/index.js';
+export * from './trial/index.js';
 export * from './lineage/index.js';
+export * from './predictions/index.js';
 export * from './leaderboard/index.js';
 export * from './export/index.js';

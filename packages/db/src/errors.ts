@@ -1,9 +1,18 @@
 // One class per way the database layer fails. Messages say what went wrong, where (the database as
 // user@host:port/name, never the password) and what to do or what is accepted; fields carry the same facts
 // for code that reacts to them.
+import type { PermanenceMark } from '@medsweep/core';
 
-/** Base class of every error this package throws on purpose, so callers can catch them as one family. */
-export abstract class DbError extends Error {
+/**
+ * Base class of every error this package throws on purpose, so callers can catch them as one family.
+ * Retryable unless a class says otherwise: connecting and migrating depend on the network, the server and
+ * this process's settings, which a later attempt (or another worker) may not share. Repository errors
+ * whose call contradicts what is stored, or is malformed, are permanent: the same write meets the same
+ * record on every retry.
+ */
+export abstract class DbError extends Error implements PermanenceMark {
+  readonly permanent: boolean = false;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -194,8 +203,11 @@ function firstLine(text: string): string {
  * Thrown by a repository write when a record it was given is malformed (a non-finite final metric, an
  * epoch that is not a non-negative integer, a sha256 that is not 64 hex digits, ...), before anything is
  * written.
+ * Permanent: the same record is malformed on every retry.
  */
 export class InvalidRecordError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     /** The repository function, e.g. `ingestEpochMetrics`. */
     readonly operation: string,
@@ -208,8 +220,13 @@ export class InvalidRecordError extends DbError {
   }
 }
 
-/** Thrown when a write or read names trials that do not exist (never created, or deleted). */
+/**
+ * Thrown when a write or read names trials that do not exist (never created, or deleted).
+ * Permanent: retrying does not create the trials.
+ */
 export class TrialNotFoundError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly operation: string,
     readonly trialIds: readonly string[],
@@ -221,10 +238,28 @@ export class TrialNotFoundError extends DbError {
 }
 
 /**
+ * Thrown when a read names a sweep that does not exist (never submitted, or deleted). Permanent: a sweep's
+ * row is written before its workflow starts, so one that is missing now stays missing.
+ */
+export class SweepNotFoundError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly operation: string,
+    readonly sweepId: string,
+  ) {
+    super(`${operation}: no sweep ${sweepId}; a sweep exists once it has been submitted`);
+  }
+}
+
+/**
  * Thrown by upsertTrial when the sweep already has a trial with this key (or this index) that was
  * created with a different definition: one idempotency key must always describe the same trial.
+ * Permanent: the stored trial does not change on a retry.
  */
 export class TrialConflictError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly sweepId: string,
     readonly trialKey: string,
@@ -242,8 +277,11 @@ export class TrialConflictError extends DbError {
 /**
  * Thrown when an attempt of a trial is written again with different facts (another worker for the same
  * attempt number, another outcome for a finished attempt): attempts are recorded once.
+ * Permanent: the recorded attempt does not change on a retry.
  */
 export class AttemptConflictError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly trialId: string,
     readonly attempt: number,
@@ -260,8 +298,11 @@ export class AttemptConflictError extends DbError {
 /**
  * Thrown by recordFinalResult when the trial's result is already recorded and the new one differs:
  * results are immutable. Repeating the identical write is a no-op instead.
+ * Permanent: a retry meets the same recorded result.
  */
 export class ResultAlreadyRecordedError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly trialId: string,
     readonly storedResultHash: string,
@@ -276,8 +317,11 @@ export class ResultAlreadyRecordedError extends DbError {
 /**
  * Thrown by recordFinalResult when a lineage link contradicts what the store already knows about the
  * trial (its config hash, its sweep's spec hash, its dataset's manifest hash, its metrics or artifacts).
+ * Permanent: what the store knows does not change on a retry.
  */
 export class LineageMismatchError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly trialId: string,
     /** The lineage field, e.g. `configHash`. */
@@ -294,8 +338,13 @@ export class LineageMismatchError extends DbError {
   }
 }
 
-/** Thrown when an artifact URI is already recorded for another trial or with another sha256. */
+/**
+ * Thrown when an artifact URI is already recorded for another trial or with another sha256.
+ * Permanent: the recorded artifact does not change on a retry.
+ */
 export class ArtifactConflictError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly uri: string,
     readonly field: string,
@@ -308,8 +357,13 @@ export class ArtifactConflictError extends DbError {
   }
 }
 
-/** Thrown by finishAttempt for an attempt that recordAttempt never recorded. */
+/**
+ * Thrown by finishAttempt for an attempt that recordAttempt never recorded.
+ * Permanent: retrying finishAttempt does not record the attempt.
+ */
 export class AttemptNotFoundError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly trialId: string,
     readonly attempt: number,
@@ -320,7 +374,10 @@ export class AttemptNotFoundError extends DbError {
   }
 }
 
-/** Thrown by verifyTrialLineage for a trial without a lineage record (no completed result recorded). */
+/**
+ * Thrown by verifyTrialLineage for a trial without a lineage record (no completed result recorded).
+ * Retryable: the trial may record its result later.
+ */
 export class LineageNotRecordedError extends DbError {
   constructor(
     readonly trialId: string,
@@ -332,8 +389,13 @@ export class LineageNotRecordedError extends DbError {
   }
 }
 
-/** Thrown by compareEntries when the two trials were evaluated on different datasets. */
+/**
+ * Thrown by compareEntries when the two trials were evaluated on different datasets.
+ * Permanent: a trial's dataset never changes.
+ */
 export class DifferentDatasetsError extends DbError {
+  override readonly permanent = true;
+
   constructor(
     readonly trialIdA: string,
     readonly datasetIdA: string,
@@ -346,7 +408,10 @@ export class DifferentDatasetsError extends DbError {
   }
 }
 
-/** Thrown by compareEntries when a trial has no recorded predictions artifact (not completed, or none kept). */
+/**
+ * Thrown by compareEntries when a trial has no recorded predictions artifact (not completed, or none kept).
+ * Retryable: the trial may complete later.
+ */
 export class MissingPredictionsError extends DbError {
   constructor(
     readonly trialId: string,
@@ -354,6 +419,57 @@ export class MissingPredictionsError extends DbError {
   ) {
     super(
       `compareEntries: trial ${trialId} (status ${status}) has no predictions artifact; only completed trials with recorded test predictions can be compared`,
+    );
+  }
+}
+
+/**
+ * Thrown by setMembership when a change would leave a project without any admin (nobody could manage it).
+ * Permanent: the project's admins do not change on a retry.
+ */
+export class LastAdminError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly project: string,
+    readonly userId: string,
+  ) {
+    super(`role: user ${userId} is the last admin of project '${project}'; make someone else admin first`);
+  }
+}
+
+/**
+ * Thrown by registerWeightsFileSource when the project already has a weights source of that name with
+ * other content: a name always means the same weights. Permanent: the stored source does not change.
+ */
+export class WeightsSourceConflictError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly project: string,
+    readonly weightsSourceName: string,
+    readonly storedSha256: string,
+    readonly receivedSha256: string,
+  ) {
+    super(
+      `weights source '${weightsSourceName}' already exists in project '${project}' with other content (sha256 ${storedSha256}); choose another --name`,
+    );
+  }
+}
+
+/**
+ * Thrown by registerTrialWeightsSource for a trial that has no output weights (not completed, or none
+ * stored). Permanent: retrying the registration does not finish the trial.
+ */
+export class TrialWeightsUnavailableError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly trialId: string,
+    readonly status: string,
+  ) {
+    super(
+      `trial ${trialId} has no output weights (status ${status}); only completed trials can be a weights source`,
     );
   }
 }

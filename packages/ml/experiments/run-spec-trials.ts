@@ -17,6 +17,7 @@ import {
   isClassicalModel,
   nextTrial,
   parseSweepSpecText,
+  primaryMetricOf,
   recordTrialValue,
 } from '@medsweep/core/sweep';
 import type { SweepSpec } from '@medsweep/core/sweep';
@@ -118,7 +119,9 @@ async function runSpec(
     });
     const trial: TrialRecord = { ...result, wallSeconds: (performance.now() - trialStarted) / 1000 };
     report.trials.push(trial);
-    recordTrialValue(spec, planner, plan, result.metrics.val['auc'] ?? null);
+    // The value a sweep ranks the trial by, as the trial workflow reports it to the planner.
+    const primary = primaryMetricOf(spec).slice('val_'.length);
+    recordTrialValue(spec, planner, plan, result.metrics.val[primary] ?? null);
     const { test } = result.metrics;
     console.log(
       `  -> best epoch ${result.bestEpoch + 1}: test AUC ${test['auc']?.toFixed(4)}, ACC ${test['acc']?.toFixed(4)}` +

@@ -15,14 +15,7 @@ import type {
   TransferSummary,
   TrialTrainingSettings,
 } from '../src/index.js';
-import {
-  buildTrialModel,
-  evaluatePredictions,
-  operatingPointRule,
-  predictSplit,
-  train,
-  trialTrainingSettings,
-} from '../src/index.js';
+import { buildTrialModel, evaluateModel, train, trialTrainingSettings } from '../src/index.js';
 
 export interface SpecTrialArgs {
   tf: Tf;
@@ -63,7 +56,6 @@ export async function runSpecTrial(args: SpecTrialArgs): Promise<SpecTrialResult
     dataset,
     ...(args.imagenetWeightsPath === undefined ? {} : { weightsPath: args.imagenetWeightsPath }),
   });
-  const { numClasses, task } = dataset.manifest;
   try {
     // The runner trains CNNs only (run-spec-trials.ts refuses classical models), so there is a summary.
     const { trainableParams, nonTrainableParams, frozenBlocks } = transfer as TransferSummary;
@@ -73,7 +65,7 @@ export async function runSpecTrial(args: SpecTrialArgs): Promise<SpecTrialResult
       model,
       train: dataset.splits.train,
       validation: dataset.splits.val,
-      numClasses,
+      numClasses: dataset.manifest.numClasses,
       input,
       ...settings,
       seed: plan.seed,
@@ -82,11 +74,14 @@ export async function runSpecTrial(args: SpecTrialArgs): Promise<SpecTrialResult
       },
     });
     const trained = performance.now();
-    const predictions = {
-      val: await predictSplit(tf, model, dataset.splits.val, input, numClasses, settings.batchSize),
-      test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, settings.batchSize),
-    };
-    const report = evaluatePredictions(predictions, task, operatingPointRule(spec.evaluation));
+    const { report } = await evaluateModel({
+      tf,
+      model,
+      dataset,
+      input,
+      batchSize: settings.batchSize,
+      evaluation: spec.evaluation,
+    });
     const metrics: SpecTrialResult['metrics'] = { val: {}, test: {} };
     for (const m of report.finalMetrics) metrics[m.split][m.name] = m.value;
     return {

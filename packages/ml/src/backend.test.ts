@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeBackend, selectBackend } from './backend.js';
-import type { BackendPackage } from './backend.js';
+import type { BackendPackage } from './backend-attempts.js';
 import { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 
 // Stands in for the pure-JS @tensorflow/tfjs, so the slow-path tests do not switch the real,

@@ -2,21 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { BackendAttempt, BackendPackage } from './backend-attempts.js';
 import { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 import { listNvidiaGpus } from './gpu-devices.js';
 import { installTfjsNodeUtilHelpers } from './tfjs-node-util-shim.js';
 
 /** The tfjs namespace; every package below re-exports the same @tensorflow/tfjs API. */
 export type Tf = typeof tfjs;
-
-export type BackendPackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node' | '@tensorflow/tfjs';
-
-/** One package selectBackend() considered, and why it was or was not used. */
-export interface BackendAttempt {
-  package: BackendPackage;
-  outcome: 'used' | 'skipped' | 'not-installed' | 'load-failed';
-  detail?: string;
-}
 
 export interface SelectBackendArgs {
   /**
@@ -162,6 +154,16 @@ export function describeBackend(info: BackendInfo): string {
   const kind = info.native ? `native ${info.gpu ? 'GPU' : 'CPU'}` : 'pure JS, slow';
   const tf = info.tensorflowVersion ? `, libtensorflow ${info.tensorflowVersion}` : '';
   return `${info.name} (${kind}${tf}, tfjs ${info.tfjsVersion})`;
+}
+
+/** What a trial's lineage records of the software it ran on: tfjs, libtensorflow, Node and the package. */
+export function backendVersions(info: BackendInfo): Record<string, string> {
+  return {
+    tfjs: info.tfjsVersion,
+    ...(info.tensorflowVersion ? { tensorflow: info.tensorflowVersion } : {}),
+    node: process.versions.node,
+    package: info.package,
+  };
 }
 
 // The packages are CommonJS: import() yields their exports as `default` (named exports only where

@@ -1,4 +1,22 @@
-import type { BackendAttempt } from './backend.js';
+// One class per way the TensorFlow.js layer fails. Messages say what was wrong, where (file, array, layer,
+// setting) and what is accepted; fields carry the same facts for code that reacts to them.
+import type { PermanenceMark } from '@medsweep/core';
+import type { BackendAttempt } from './backend-attempts.js';
+
+/**
+ * Base class of every error this package throws on purpose, so callers can catch them as one family.
+ * Permanent unless a class says otherwise: most are about a dataset, a model, weights or a setting, which
+ * fail the same way on every retry and every worker. Those about this process's environment (its
+ * TensorFlow backend, native codecs, local files) are retryable: another worker may have what it lacks.
+ */
+export abstract class MlError extends Error implements PermanenceMark {
+  readonly permanent: boolean = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
 
 const FIX_HINT =
   'fix: run `npm run setup` (or `bash infra/native-tf.sh`) to build or restore the native addon, then `npm run check:backend`';
@@ -11,8 +29,11 @@ function listAttempts(attempts: readonly BackendAttempt[]): string {
  * Thrown by selectBackend() when neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node loads
  * and the caller did not pass allowSlowBackend: true. Training on the pure-JS backend is 10-100x
  * slower, so silently falling back would only show up as a sweep that never finishes.
+ * Retryable: another worker may have the native addon.
  */
-export class NativeBackendUnavailableError extends Error {
+export class NativeBackendUnavailableError extends MlError {
+  override readonly permanent = false;
+
   constructor(
     /** Every package tried, in order, with why it was not used. */
     readonly attempts: readonly BackendAttempt[],
@@ -23,15 +44,17 @@ export class NativeBackendUnavailableError extends Error {
         'or pass allowSlowBackend: true to run on the slow pure-JS cpu backend',
       options,
     );
-    this.name = 'NativeBackendUnavailableError';
   }
 }
 
 /**
  * Thrown by selectBackend() with allowSlowBackend: true when even the pure-JS cpu backend of
  * @tensorflow/tfjs cannot be loaded or initialised, i.e. the install itself is broken.
+ * Retryable: another worker's install may be whole.
  */
-export class NoBackendAvailableError extends Error {
+export class NoBackendAvailableError extends MlError {
+  override readonly permanent = false;
+
   constructor(
     readonly attempts: readonly BackendAttempt[],
     options: { cause: unknown },
@@ -41,7 +64,6 @@ export class NoBackendAvailableError extends Error {
         'fix: run `npm install` at the repo root, then `npm run setup`',
       options,
     );
-    this.name = 'NoBackendAvailableError';
   }
 }
 
@@ -51,7 +73,7 @@ export class NoBackendAvailableError extends Error {
  * Thrown when NumPy data cannot be parsed: an .npz that is not a zip, or a .npy array with bad
  * magic, an unreadable header, an unsupported dtype, Fortran order, or fewer bytes than its shape.
  */
-export class NpyFormatError extends Error {
+export class NpyFormatError extends MlError {
   constructor(
     /** The file (and, inside an .npz, the array) that was read, e.g. "breastmnist.npz:train_images.npy". */
     readonly file: string,
@@ -60,7 +82,6 @@ export class NpyFormatError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${file}: unreadable NumPy data: ${problem}`, options);
-    this.name = 'NpyFormatError';
   }
 }
 
@@ -68,7 +89,7 @@ export class NpyFormatError extends Error {
  * Thrown by the MedMNIST importer when an .npz lacks one of the arrays a MedMNIST file has
  * (train/val/test × images/labels), or when the file is not a zip at all.
  */
-export class NpzMissingArraysError extends Error {
+export class NpzMissingArraysError extends MlError {
   constructor(
     readonly file: string,
     /** Expected arrays that are absent, without the .npy suffix. */
@@ -82,7 +103,6 @@ export class NpzMissingArraysError extends Error {
         'a MedMNIST .npz holds train_images, train_labels, val_images, val_labels, test_images, test_labels',
       options,
     );
-    this.name = 'NpzMissingArraysError';
   }
 }
 
@@ -90,7 +110,7 @@ export class NpzMissingArraysError extends Error {
  * Thrown when a dataset array has the wrong shape or dtype for an image dataset: images must be
  * uint8 (N, H, W) or (N, H, W, 1|3), labels (N) or (N, 1) integers with the same N.
  */
-export class DatasetShapeError extends Error {
+export class DatasetShapeError extends MlError {
   constructor(
     readonly file: string,
     readonly array: string,
@@ -100,12 +120,11 @@ export class DatasetShapeError extends Error {
     readonly expected: string,
   ) {
     super(`${file}: ${array} is ${received}; expected ${expected}`);
-    this.name = 'DatasetShapeError';
   }
 }
 
 /** Thrown when a label is not a class index in [0, numClasses). Names the first offending sample. */
-export class LabelOutOfRangeError extends Error {
+export class LabelOutOfRangeError extends MlError {
   constructor(
     readonly file: string,
     readonly split: string,
@@ -118,24 +137,22 @@ export class LabelOutOfRangeError extends Error {
       `${file}: ${split} label ${label} at sample ${index} is out of range; ` +
         `labels must be class indices 0..${numClasses - 1} for ${numClasses} classes`,
     );
-    this.name = 'LabelOutOfRangeError';
   }
 }
 
 /** Thrown when a split of a dataset being imported or loaded has no samples. */
-export class EmptySplitError extends Error {
+export class EmptySplitError extends MlError {
   constructor(
     /** The file or folder the split came from. */
     readonly source: string,
     readonly split: string,
   ) {
     super(`${source}: the ${split} split has no samples; every split (train, val, test) needs at least one`);
-    this.name = 'EmptySplitError';
   }
 }
 
 /** Thrown by the image-folder importer when an image file cannot be decoded as PNG, JPEG, BMP or GIF. */
-export class UnreadableImageError extends Error {
+export class UnreadableImageError extends MlError {
   constructor(
     readonly file: string,
     options: { cause: unknown },
@@ -143,7 +160,6 @@ export class UnreadableImageError extends Error {
     const reason =
       options.cause instanceof Error ? options.cause.message.split('\n')[0] : String(options.cause);
     super(`${file}: cannot decode image (${reason}); accepted formats are PNG, JPEG, BMP and GIF`, options);
-    this.name = 'UnreadableImageError';
   }
 }
 
@@ -151,18 +167,23 @@ export class UnreadableImageError extends Error {
  * Thrown by the image-folder importer when the folder is not laid out as root/<class>/<image> or
  * root/<split>/<class>/<image>, or when images differ in size and no common size was requested.
  */
-export class ImageFolderLayoutError extends Error {
+export class ImageFolderLayoutError extends MlError {
   constructor(
     readonly root: string,
     readonly problem: string,
   ) {
     super(`${root}: ${problem}`);
-    this.name = 'ImageFolderLayoutError';
   }
 }
 
-/** Thrown by a BlobSource when the named blob does not exist. */
-export class BlobNotFoundError extends Error {
+/**
+ * Thrown by a BlobSource when the named blob does not exist.
+ * Retryable: LocalDirectoryBlobStore, which throws it, reads one machine's directory, which a later fetch or
+ * another worker may have filled (the S3-backed source throws storage's permanent ObjectNotFoundError).
+ */
+export class BlobNotFoundError extends MlError {
+  override readonly permanent = false;
+
   constructor(
     readonly blobName: string,
     /** Where it was looked for, e.g. a directory or bucket. */
@@ -170,12 +191,17 @@ export class BlobNotFoundError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`blob ${blobName} not found in ${location}`, options);
-    this.name = 'BlobNotFoundError';
   }
 }
 
-/** Thrown by a BlobSource when a blob's bytes do not hash to the sha256 it was asked for. */
-export class BlobIntegrityError extends Error {
+/**
+ * Thrown by a BlobSource when a blob's bytes do not hash to the sha256 it was asked for.
+ * Retryable: the bad bytes are one machine's copy, which a fresh fetch or another worker's copy replaces (the
+ * S3-backed source throws storage's permanent ObjectIntegrityError).
+ */
+export class BlobIntegrityError extends MlError {
+  override readonly permanent = false;
+
   constructor(
     readonly blobName: string,
     readonly location: string,
@@ -186,19 +212,17 @@ export class BlobIntegrityError extends Error {
       `blob ${blobName} in ${location} is corrupt: its sha256 is ${actualSha256}, expected ${expectedSha256}; ` +
         'delete it and import or fetch the dataset again',
     );
-    this.name = 'BlobIntegrityError';
   }
 }
 
 /** Thrown when a stored dataset manifest is not valid JSON or does not match the manifest format. */
-export class DatasetManifestError extends Error {
+export class DatasetManifestError extends MlError {
   constructor(
     readonly datasetId: string,
     readonly problem: string,
     options?: { cause?: unknown },
   ) {
     super(`dataset ${datasetId}: invalid manifest: ${problem}`, options);
-    this.name = 'DatasetManifestError';
   }
 }
 
@@ -206,28 +230,29 @@ export class DatasetManifestError extends Error {
  * Thrown when input preprocessing or augmentation settings cannot apply, e.g. a 'caffe' or 'torch'
  * normalisation for a 1-channel model, or a zoom range that is not positive.
  */
-export class PreprocessingConfigError extends Error {
+export class PreprocessingConfigError extends MlError {
   constructor(
     readonly setting: string,
     readonly received: unknown,
     readonly expected: string,
   ) {
     super(`preprocessing setting ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
-    this.name = 'PreprocessingConfigError';
   }
 }
 
 /**
  * Thrown by the image-folder importer when the active tfjs backend has no native image decoder
  * (tf.node.decodeImage exists only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ * Retryable: another worker may run the native backend.
  */
-export class ImageDecoderUnavailableError extends Error {
+export class ImageDecoderUnavailableError extends MlError {
+  override readonly permanent = false;
+
   constructor(readonly backend: string) {
     super(
       `importing image files needs tf.node.decodeImage from the native tfjs-node backend, but the active backend is '${backend}'; ` +
         'fix: npm run setup, then npm run check:backend',
     );
-    this.name = 'ImageDecoderUnavailableError';
   }
 }
 
@@ -242,7 +267,7 @@ export interface ArchitectureArgProblem {
  * Thrown by an architecture builder (vgg16(), resnet50(), ..., or ARCHITECTURES[name].build()) when
  * its arguments are out of range, before any layer is made. Lists every bad field, one per line.
  */
-export class InvalidArchitectureArgsError extends Error {
+export class InvalidArchitectureArgsError extends MlError {
   constructor(
     readonly architecture: string,
     readonly problems: readonly ArchitectureArgProblem[],
@@ -253,18 +278,16 @@ export class InvalidArchitectureArgsError extends Error {
           .map((p) => `  ${p.field} = ${JSON.stringify(p.received)}: expected ${p.expected}`)
           .join('\n'),
     );
-    this.name = 'InvalidArchitectureArgsError';
   }
 }
 
 /** Thrown by getArchitecture() for a name that is not one of ARCHITECTURES' keys. */
-export class UnknownArchitectureError extends Error {
+export class UnknownArchitectureError extends MlError {
   constructor(
     readonly received: string,
     readonly known: readonly string[],
   ) {
     super(`unknown architecture ${JSON.stringify(received)}; known: ${known.join(', ')}`);
-    this.name = 'UnknownArchitectureError';
   }
 }
 
@@ -272,25 +295,29 @@ export class UnknownArchitectureError extends Error {
  * Thrown by applyTransferMode() when the mode cannot apply to the model: a fine-tune block count
  * outside 1..(the architecture's number of blocks), or a model without the architecture's layers.
  */
-export class InvalidTransferModeError extends Error {
+export class InvalidTransferModeError extends MlError {
   constructor(
     readonly architecture: string,
     readonly problem: string,
   ) {
     super(`transfer mode for ${architecture}: ${problem}`);
-    this.name = 'InvalidTransferModeError';
   }
 }
 
-/** Thrown by loadKerasWeights() when the weights file cannot be read at all (missing, a directory, no access). */
-export class WeightsFileUnreadableError extends Error {
+/**
+ * Thrown by loadKerasWeights() when the weights file cannot be read at all (missing, a directory, no access).
+ * Retryable: a local file may be unreadable for reasons of this process (access, a copy under way) that
+ * another attempt does not meet.
+ */
+export class WeightsFileUnreadableError extends MlError {
+  override readonly permanent = false;
+
   constructor(
     readonly path: string,
     options: { cause: unknown },
   ) {
     const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
     super(`weights file ${path} cannot be read: ${reason}`, options);
-    this.name = 'WeightsFileUnreadableError';
   }
 }
 
@@ -298,7 +325,7 @@ export class WeightsFileUnreadableError extends Error {
  * Thrown by loadKerasWeights() when the file has no HDF5 signature, e.g. an HTML error page or a
  * TensorFlow.js/SavedModel export saved under an .h5 name.
  */
-export class WeightsFileNotHdf5Error extends Error {
+export class WeightsFileNotHdf5Error extends MlError {
   constructor(
     readonly path: string,
     /** The first bytes of the file, hex-encoded, to tell what it is instead. */
@@ -309,12 +336,11 @@ export class WeightsFileNotHdf5Error extends Error {
       `weights file ${path} is not an HDF5 file (${start}, not the HDF5 signature 0x894844460d0a1a0a); ` +
         'expected Keras .h5 weights such as *_weights_tf_dim_ordering_tf_kernels_notop.h5',
     );
-    this.name = 'WeightsFileNotHdf5Error';
   }
 }
 
 /** Thrown by loadKerasWeights() when the file is shorter than its HDF5 superblock says: an interrupted download or copy. */
-export class WeightsFileTruncatedError extends Error {
+export class WeightsFileTruncatedError extends MlError {
   constructor(
     readonly path: string,
     readonly actualBytes: number,
@@ -326,7 +352,6 @@ export class WeightsFileTruncatedError extends Error {
         'download or copy it again',
       options,
     );
-    this.name = 'WeightsFileTruncatedError';
   }
 }
 
@@ -335,7 +360,7 @@ export class WeightsFileTruncatedError extends Error {
  * HDF5 library cannot open or read it, it has neither a `layer_names` attribute (Keras .h5) nor a
  * `layers` group (Keras 3 .weights.h5), or a weight it lists is absent or not numeric.
  */
-export class WeightsFileCorruptError extends Error {
+export class WeightsFileCorruptError extends MlError {
   constructor(
     readonly path: string,
     readonly problem: string,
@@ -344,7 +369,6 @@ export class WeightsFileCorruptError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`weights file ${path}${layer ? `, layer ${layer}` : ''}: ${problem}`, options);
-    this.name = 'WeightsFileCorruptError';
   }
 }
 
@@ -352,7 +376,7 @@ export class WeightsFileCorruptError extends Error {
  * Thrown by loadKerasWeights() when a layer of the model that has weights is not in the file and was
  * not declared optional (a new classifier head is, through `optionalLayers`).
  */
-export class WeightsLayerMissingError extends Error {
+export class WeightsLayerMissingError extends MlError {
   constructor(
     readonly path: string,
     readonly layer: string,
@@ -365,12 +389,11 @@ export class WeightsLayerMissingError extends Error {
       `weights file ${path} has no weights for layer ${layer} of the model; the file holds ${shown || 'no layers'}. ` +
         'Is it the file for this architecture? Layers that may be missing (a new head) go in optionalLayers',
     );
-    this.name = 'WeightsLayerMissingError';
   }
 }
 
 /** Thrown by loadKerasWeights() when a layer in the file holds a different number of weights than the model's. */
-export class WeightsCountMismatchError extends Error {
+export class WeightsCountMismatchError extends MlError {
   constructor(
     readonly path: string,
     readonly layer: string,
@@ -380,7 +403,6 @@ export class WeightsCountMismatchError extends Error {
     super(
       `weights file ${path}: layer ${layer} has ${expected} weight(s) in the model but ${found} in the file`,
     );
-    this.name = 'WeightsCountMismatchError';
   }
 }
 
@@ -388,7 +410,7 @@ export class WeightsCountMismatchError extends Error {
  * Thrown by loadKerasWeights() when a weight in the file has another shape than the model's, e.g. a
  * file for another width multiplier, input channel count (beyond grey from RGB) or class count.
  */
-export class WeightsShapeMismatchError extends Error {
+export class WeightsShapeMismatchError extends MlError {
   constructor(
     readonly path: string,
     readonly layer: string,
@@ -401,14 +423,13 @@ export class WeightsShapeMismatchError extends Error {
       `weights file ${path}: layer ${layer}, weight ${weight} has shape [${expected.join(', ')}] in the model ` +
         `but [${found.join(', ')}] in the file`,
     );
-    this.name = 'WeightsShapeMismatchError';
   }
 }
 
 // ---- trainer (src/training) ----
 
 /** Thrown by train() and its helpers when an argument is out of range or does not fit the model or data. */
-export class TrainConfigError extends Error {
+export class TrainConfigError extends MlError {
   constructor(
     /** The argument, e.g. "batchSize" or "schedule.milestones". */
     readonly setting: string,
@@ -417,7 +438,6 @@ export class TrainConfigError extends Error {
     readonly expected: string,
   ) {
     super(`train: ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
-    this.name = 'TrainConfigError';
   }
 }
 
@@ -426,13 +446,12 @@ export class TrainConfigError extends Error {
  * AlphaDropout draw from Math.random), or a weight whose initializer cannot be found to re-seed,
  * because a run with it could not be repeated or resumed exactly.
  */
-export class UnseedableModelError extends Error {
+export class UnseedableModelError extends MlError {
   constructor(
     readonly layer: string,
     readonly problem: string,
   ) {
     super(`layer ${layer}: ${problem}; seeded, resumable training needs every random draw seeded`);
-    this.name = 'UnseedableModelError';
   }
 }
 
@@ -440,7 +459,7 @@ export class UnseedableModelError extends Error {
  * Thrown when resuming from a checkpoint written by a run with different settings, data or model
  * shapes: continuing would silently mix two runs.
  */
-export class CheckpointMismatchError extends Error {
+export class CheckpointMismatchError extends MlError {
   constructor(readonly differences: readonly { setting: string; checkpoint: unknown; current: unknown }[]) {
     super(
       'the latest checkpoint belongs to a different run:\n' +
@@ -452,12 +471,11 @@ export class CheckpointMismatchError extends Error {
           .join('\n') +
         '\nuse an empty checkpoint store for a new run, or the original settings to resume',
     );
-    this.name = 'CheckpointMismatchError';
   }
 }
 
 /** Thrown when checkpoint bytes cannot be decoded: truncated, not a checkpoint, or an unknown version. */
-export class CheckpointFormatError extends Error {
+export class CheckpointFormatError extends MlError {
   constructor(
     /** Where the bytes came from, e.g. a file path. */
     readonly location: string,
@@ -465,12 +483,11 @@ export class CheckpointFormatError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${location}: not a readable training checkpoint: ${problem}`, options);
-    this.name = 'CheckpointFormatError';
   }
 }
 
 /** Thrown when the training loss becomes NaN or infinite; the learning rate is usually too high. */
-export class TrainingDivergedError extends Error {
+export class TrainingDivergedError extends MlError {
   constructor(
     /** 0-based epoch and batch of the step whose loss was not finite. */
     readonly epoch: number,
@@ -482,42 +499,22 @@ export class TrainingDivergedError extends Error {
       `training diverged: loss ${loss} at epoch ${epoch}, batch ${batch} (learning rate ${learningRate}); ` +
         'lower the learning rate or check the data normalisation',
     );
-    this.name = 'TrainingDivergedError';
   }
 }
 
 // ---- evaluation (src/evaluation) ----
 
 /**
- * Thrown by parsePredictionsDocument() when a stored predictions artifact is not JSON, not the
- * `medsweep.predictions/1` format, or its labels and scores do not fit its counts and columns.
- */
-export class PredictionsDocumentError extends Error {
-  constructor(
-    /** Where the document came from, e.g. its s3:// URI. */
-    readonly source: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `predictions ${source}: ${problem}; expected a medsweep.predictions/1 document as the train activity writes it`,
-      options,
-    );
-    this.name = 'PredictionsDocumentError';
-  }
-}
-
-/**
  * Thrown by loadTrainedModel() when a weights file does not record the input its model was trained on
  * (trial outputs written by saveKerasWeights always do), so the model cannot be fed as it was trained.
+ * Permanent: the stored file stays as it is.
  */
-export class TrainedWeightsInputMissingError extends Error {
+export class TrainedWeightsInputMissingError extends MlError {
   constructor(readonly path: string) {
     super(
       `weights ${path} record no input (the medsweep_input attribute): only the output weights of a ` +
         'trial, written by saveKerasWeights with its input, can be re-evaluated',
     );
-    this.name = 'TrainedWeightsInputMissingError';
   }
 }
 
@@ -525,8 +522,9 @@ export class TrainedWeightsInputMissingError extends Error {
  * Thrown by gradCam(), renderGradCamPng() and exportGradCams() when what they are asked to explain or
  * draw does not fit: a layer the model lacks or that is not a convolutional feature map, an image of
  * another shape than the model's input, a class index out of range, a heatmap of another size.
+ * Permanent: the same model and arguments fail the same way.
  */
-export class GradCamConfigError extends Error {
+export class GradCamConfigError extends MlError {
   constructor(
     /** The argument, e.g. "layerName" or "classIndex". */
     readonly setting: string,
@@ -535,21 +533,22 @@ export class GradCamConfigError extends Error {
     readonly expected: string,
   ) {
     super(`grad-cam: ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
-    this.name = 'GradCamConfigError';
   }
 }
 
 /**
  * Thrown by renderGradCamPng() when the active tfjs backend has no native PNG encoder
  * (tf.node.encodePng exists only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ * Retryable: another worker may run the native backend.
  */
-export class PngEncoderUnavailableError extends Error {
+export class PngEncoderUnavailableError extends MlError {
+  override readonly permanent = false;
+
   constructor(readonly backend: string) {
     super(
       `writing a PNG needs tf.node.encodePng from the native tfjs-node backend, but the active backend is '${backend}'; ` +
         'fix: npm run setup, then npm run check:backend',
     );
-    this.name = 'PngEncoderUnavailableError';
   }
 }
 
@@ -559,7 +558,7 @@ export class PngEncoderUnavailableError extends Error {
  * Thrown by trialTrainingSettings() when a trial sets a hyperparameter to a value the trainer cannot
  * honour: a value of the wrong type, an optimizer other than adam or sgd, or a non-zero weight decay.
  */
-export class UnsupportedHyperparameterError extends Error {
+export class UnsupportedHyperparameterError extends MlError {
   constructor(
     readonly trialKey: string,
     readonly parameter: string,
@@ -567,6 +566,5 @@ export class UnsupportedHyperparameterError extends Error {
     readonly accepted: string,
   ) {
     super(`trial ${trialKey}: params.${parameter} = ${JSON.stringify(received)}; accepted: ${accepted}`);
-    this.name = 'UnsupportedHyperparameterError';
   }
 }

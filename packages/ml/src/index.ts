@@ -1,5 +1,6 @@
-export { selectBackend, describeBackend } from './backend.js';
-export type { BackendAttempt, BackendInfo, BackendPackage, SelectBackendArgs, Tf } from './backend.js';
+export { backendVersions, describeBackend, selectBackend } from './backend.js';
+export type { BackendInfo, SelectBackendArgs, Tf } from './backend.js';
+export type { BackendAttempt, BackendPackage } from './backend-attempts.js';
 export { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 export { listNvidiaGpus } from './gpu-devices.js';
 export type { NvidiaGpu, NvidiaSmi } from './gpu-devices.js';
@@ -40,7 +41,6 @@ export {
   WeightsLayerMissingError,
   WeightsCountMismatchError,
   WeightsShapeMismatchError,
-  PredictionsDocumentError,
   TrainedWeightsInputMissingError,
   GradCamConfigError,
   PngEncoderUnavailableError,

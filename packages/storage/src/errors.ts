@@ -1,5 +1,23 @@
-/** Thrown when the S3 endpoint cannot be reached at all (nothing listening, DNS, TLS). */
-export class S3UnreachableError extends Error {
+// One class per way the object store fails. Messages say what was wrong, where (endpoint, bucket, key)
+// and what to do; fields carry the same facts for code that reacts to them.
+import type { PermanenceMark } from '@medsweep/core';
+
+/**
+ * Base class of every error this package throws on purpose, so callers can catch them as one family.
+ * Retryable unless a class says otherwise: reaching S3 depends on the network and on the process's
+ * settings, which a later attempt (or another worker) may not share.
+ */
+export abstract class StorageError extends Error implements PermanenceMark {
+  readonly permanent: boolean = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when the S3 endpoint cannot be reached at all (nothing listening, DNS, TLS). Retryable: it may be back. */
+export class S3UnreachableError extends StorageError {
   constructor(
     readonly endpoint: string,
     options: { cause: unknown },
@@ -8,12 +26,15 @@ export class S3UnreachableError extends Error {
       `cannot reach S3 at ${endpoint} (${(options.cause as Error).message ?? String(options.cause)}): start it with npm run stack:up or set S3_ENDPOINT`,
       options,
     );
-    this.name = 'S3UnreachableError';
   }
 }
 
-/** Thrown when S3 rejects the configured credentials or they lack rights on the bucket. */
-export class S3AccessDeniedError extends Error {
+/**
+ * Thrown when S3 rejects the configured credentials or they lack rights on the bucket. Retryable: the
+ * credentials are this process's settings, not the call's; another worker, or this one with fixed settings,
+ * may succeed.
+ */
+export class S3AccessDeniedError extends StorageError {
   constructor(
     readonly endpoint: string,
     readonly accessKeyId: string,
@@ -24,30 +45,70 @@ export class S3AccessDeniedError extends Error {
       `S3 at ${endpoint} refused access key ${accessKeyId} for bucket ${bucket}: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`,
       options,
     );
-    this.name = 'S3AccessDeniedError';
   }
 }
 
-/** Thrown when an object read back does not hash to the digest it is stored under. */
-export class ObjectIntegrityError extends Error {
+/**
+ * Thrown when an object read back does not hash to the digest it is stored under. Permanent: the stored
+ * bytes are wrong, and reading them again yields the same bytes.
+ */
+export class ObjectIntegrityError extends StorageError {
+  override readonly permanent = true;
+
   constructor(
     readonly key: string,
     readonly expectedSha256: string,
     readonly actualSha256: string,
   ) {
     super(`object ${key}: sha256 is ${actualSha256}, expected ${expectedSha256} (corrupt or tampered)`);
-    this.name = 'ObjectIntegrityError';
   }
 }
 
-/** Thrown by ObjectStore.get() when no object has the key (a reference to something never stored, or deleted). */
-export class ObjectNotFoundError extends Error {
+/**
+ * Thrown by ObjectStore.get() when no object has the key (a reference to something never stored, or
+ * deleted). Permanent: S3 reads are strongly consistent, so the key is not there on a retry either.
+ */
+export class ObjectNotFoundError extends StorageError {
+  override readonly permanent = true;
+
   constructor(
     readonly bucket: string,
     readonly key: string,
     options: { cause: unknown },
   ) {
     super(`object ${key} does not exist in bucket ${bucket}`, options);
-    this.name = 'ObjectNotFoundError';
+  }
+}
+
+/**
+ * Thrown by ObjectStore.presignGet() when the link's lifetime is not a whole number of seconds S3 accepts.
+ * Permanent: the same lifetime is refused every time.
+ */
+export class LinkLifetimeError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly key: string,
+    readonly expiresInSeconds: number,
+    readonly maxSeconds: number,
+  ) {
+    super(
+      `download link for object ${key}: lifetime ${expiresInSeconds} s is not accepted; expected a whole number of seconds from 1 to ${maxSeconds} (S3 signs links for at most 7 days)`,
+    );
+  }
+}
+
+/**
+ * Thrown by ObjectStore.keyOf() for a URI that names no object of the store's bucket. Permanent: the URI
+ * comes from the caller's input and names the same foreign bucket on every retry.
+ */
+export class ForeignObjectUriError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly uri: string,
+    readonly bucket: string,
+  ) {
+    super(`URI ${uri} is not an object of bucket ${bucket}; expected s3://${bucket}/<key>`);
   }
 }

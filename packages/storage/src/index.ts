@@ -1,7 +1,11 @@
 export { ObjectStore } from './object-store.js';
-export type { S3Settings, StoredObject } from './object-store.js';
+export type { PresignGetArgs, S3Settings, StoredObject } from './object-store.js';
 export { DATASET_BLOBS_PREFIX, ObjectBlobStore } from './blob-store.js';
+export { ContentCache } from './content-cache.js';
+export type { CachedFile } from './content-cache.js';
 export {
+  ForeignObjectUriError,
+  LinkLifetimeError,
   ObjectIntegrityError,
   ObjectNotFoundError,
   S3AccessDeniedError,

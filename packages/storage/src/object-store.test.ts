@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
-import { ObjectIntegrityError, S3AccessDeniedError, S3UnreachableError } from './errors.js';
+import {
+  ForeignObjectUriError,
+  LinkLifetimeError,
+  ObjectIntegrityError,
+  S3AccessDeniedError,
+  S3UnreachableError,
+} from './errors.js';
 import { ObjectStore } from './object-store.js';
 
 // Runs against the real MinIO of the local stack (`npm run stack:up`).
@@ -10,6 +16,16 @@ const settings = loadConfig().s3;
 
 describe('ObjectStore on MinIO', () => {
   const store = new ObjectStore(settings);
+
+  it('maps URIs of its bucket to keys, and no other URI', () => {
+    const bucket = settings.bucket;
+    expect(store.keyInBucket(`s3://${bucket}/trials/s/0/weights.h5`)).toBe('trials/s/0/weights.h5');
+    expect(store.keyOf(`s3://${bucket}/trials/s/0/weights.h5`)).toBe('trials/s/0/weights.h5');
+    for (const uri of [`s3://${bucket}-other/k`, `s3://${bucket}/`, `https://${bucket}/k`]) {
+      expect(store.keyInBucket(uri), uri).toBeUndefined();
+      expect(() => store.keyOf(uri), uri).toThrow(ForeignObjectUriError);
+    }
+  });
 
   it('creates the bucket idempotently', async () => {
     expect(await store.ensureBucket()).toBe('exists');
@@ -43,6 +59,30 @@ describe('ObjectStore on MinIO', () => {
     const stored = await store.put(key, new TextEncoder().encode('original'));
     await store.client.send(new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: 'tampered' }));
     await expect(store.get(key, stored.sha256)).rejects.toBeInstanceOf(ObjectIntegrityError);
+  });
+
+  it('presigns a download link that serves the object under its name, until it expires', async () => {
+    const key = `tests/${randomUUID()}/weights.h5`;
+    const body = new TextEncoder().encode('weights bytes');
+    await store.put(key, body);
+    const url = await store.presignGet(key, { expiresInSeconds: 1, downloadName: 'trial 7/weights.h5' });
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('1');
+    const fresh = await fetch(url);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('content-disposition')).toBe('attachment; filename="trial_7_weights.h5"');
+    expect(new Uint8Array(await fresh.arrayBuffer())).toEqual(body);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const stale = await fetch(url);
+    expect(stale.status).toBe(403);
+    expect(await stale.text()).toMatch(/expired/i);
+  });
+
+  it('refuses a link lifetime S3 would not sign', async () => {
+    for (const seconds of [0, 1.5, 7 * 24 * 3600 + 1]) {
+      await expect(store.presignGet('tests/any.bin', { expiresInSeconds: seconds })).rejects.toThrow(
+        LinkLifetimeError,
+      );
+    }
   });
 
   it('names the credentials settings when the secret is wrong', async () => {

@@ -11,9 +11,12 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { MedsweepConfig } from '@medsweep/config';
 import { sha256Hex } from '@medsweep/core';
 import {
+  ForeignObjectUriError,
+  LinkLifetimeError,
   ObjectIntegrityError,
   ObjectNotFoundError,
   S3AccessDeniedError,
@@ -21,6 +24,16 @@ import {
 } from './errors.js';
 
 export type S3Settings = MedsweepConfig['s3'];
+
+/** The longest a SigV4 presigned URL may stay valid: seven days. */
+export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+
+export interface PresignGetArgs {
+  /** How long the link works, in whole seconds (1 to MAX_LINK_SECONDS). */
+  expiresInSeconds: number;
+  /** File name a browser saves the download as; characters outside [A-Za-z0-9._-] become `_`. */
+  downloadName?: string;
+}
 
 export interface StoredObject {
   uri: string;
@@ -66,11 +79,17 @@ export class ObjectStore {
     return `s3://${this.bucket}/${key}`;
   }
 
+  /** The key `uri` names in this bucket, or undefined for a URI of another bucket or scheme (or no key). */
+  keyInBucket(uri: string): string | undefined {
+    const prefix = this.uriOf('');
+    return uri.startsWith(prefix) && uri.length > prefix.length ? uri.slice(prefix.length) : undefined;
+  }
+
+  /** The key `uri` names in this bucket; throws ForeignObjectUriError for any other URI. */
   keyOf(uri: string): string {
-    const prefix = `s3://${this.bucket}/`;
-    if (!uri.startsWith(prefix))
-      throw new Error(`URI ${uri} is not in bucket ${this.bucket} (expected ${prefix}...)`);
-    return uri.slice(prefix.length);
+    const key = this.keyInBucket(uri);
+    if (key === undefined) throw new ForeignObjectUriError(uri, this.bucket);
+    return key;
   }
 
   /** Creates the bucket if missing; proves the credentials work either way. */
@@ -156,6 +175,30 @@ export class ObjectStore {
     } catch (e) {
       throw classify(this.settings, e);
     }
+  }
+
+  /**
+   * A presigned GET URL for one object: whoever holds it may download the object, without credentials,
+   * until it expires. Signing is local (no request to S3), so it neither checks that the object exists
+   * nor fails when S3 is down.
+   */
+  async presignGet(key: string, { expiresInSeconds, downloadName }: PresignGetArgs): Promise<string> {
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
+      throw new LinkLifetimeError(key, expiresInSeconds, MAX_LINK_SECONDS);
+    }
+    const disposition =
+      downloadName === undefined
+        ? {}
+        : {
+            ResponseContentDisposition: `attachment; filename="${downloadName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+          };
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ...disposition }),
+      {
+        expiresIn: expiresInSeconds,
+      },
+    );
   }
 
   async exists(key: string): Promise<boolean> {

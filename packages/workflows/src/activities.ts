@@ -1,7 +1,6 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
 import type { LineageRecord } from '@medsweep/core';
 import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
-import type { TrialFinished } from './workflows/signals.js';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
 export interface WorkerIdentity {
@@ -52,6 +51,11 @@ export interface WeightsRef {
 export interface SweepInput {
   sweepId: string;
   spec: SweepSpec;
+  /**
+   * canonicalHash of the spec, as stored with the sweep at submission; its trials' lineage names it.
+   * Absent in sweeps submitted before it travelled here (their trials' hash is read from the database).
+   */
+  specHash?: string;
   dataset: DatasetRef;
   /** arm (`pretrained:<ref>`) → architecture → weights. */
   weights: Record<string, Record<string, WeightsRef>>;
@@ -66,6 +70,8 @@ export interface TrialInput {
   trialKey: string;
   plan: TrialPlan;
   spec: SweepSpec;
+  /** The sweep's spec hash (SweepInput.specHash); absent where the sweep's input has none. */
+  specHash?: string;
   dataset: DatasetRef;
   weights?: WeightsRef;
   /** Epochs at which the trial reports to ASHA (empty without early stopping). */
@@ -107,7 +113,7 @@ export interface TrialEvaluation {
   primaryMetricValue: number;
   finalMetrics: { split: 'val' | 'test'; name: string; value: number }[];
   artifacts: ArtifactRef[];
-  /** Everything but the spec hash, which the control side adds from the stored sweep. */
+  /** Everything but the spec hash, which the control side adds (FinishTrialInput.specHash). */
   lineage: Omit<LineageRecord, 'specHash'>;
 }
 
@@ -142,9 +148,24 @@ export interface SegmentTrainer {
 
 export type TrialOutcome = 'completed' | 'failed' | 'cancelled' | 'pruned';
 
+/**
+ * What a finished trial tells its sweep: the payload of the trialFinished signal, which
+ * finishTrialAndReport sends. Defined with the activity contracts (signals.ts imports it), so the
+ * contracts import nothing from workflow code.
+ */
+export interface TrialFinished {
+  trialKey: string;
+  index: number;
+  outcome: TrialOutcome;
+  /** The primary metric (higher is better) when completed; null otherwise. */
+  value: number | null;
+}
+
 export interface FinishTrialInput {
   trialId: string;
   sweepId: string;
+  /** The sweep's spec hash, for the lineage; absent for sweeps whose input has none (read from the database). */
+  specHash?: string;
   outcome: TrialOutcome;
   epochsCompleted: number;
   evaluation?: TrialEvaluation;

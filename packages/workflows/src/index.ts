@@ -17,7 +17,7 @@ export {
   rungReachedSignal,
   rungDecisionSignal,
 } from './workflows/signals.js';
-export type { SweepProgress, TrialFinished, RungReport, RungDecision } from './workflows/signals.js';
+export type { SweepProgress, RungReport, RungDecision } from './workflows/signals.js';
 export type { SweepState, SweepSummary } from './workflows/sweep.js';
 export type { TrialSummary } from './workflows/trial.js';
 // Workflow functions as types only: clients start them by name and never load workflow code.

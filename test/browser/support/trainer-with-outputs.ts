@@ -4,9 +4,8 @@
 // confusion matrix, calibration plot, Grad-CAM gallery and signed downloads, and the leaderboard's paired
 // tests, all run on stored bytes as they do for real trials, without TensorFlow.
 import { deflateSync, crc32 } from 'node:zlib';
-import { auc, canonicalJson, finalMetricsHash, Rng } from '@medsweep/core';
+import { auc, canonicalJson, finalMetricsHash, predictionsDocument, Rng } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
-import { predictionsDocument } from '@medsweep/ml/predictions';
 import type { ObjectStore } from '@medsweep/storage';
 import { createSyntheticTrainActivities } from '@medsweep/worker';
 import type { ArtifactRef, SegmentTrainer } from '@medsweep/workflows';

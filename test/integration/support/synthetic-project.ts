@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '@medsweep/db';
+import { ensureProject, registerDataset } from '@medsweep/db';
 
 /**
  * A project with a registered dataset named `synthetic` that no trainer reads: sweeps on it run with the
@@ -11,20 +12,19 @@ export async function createSyntheticProject(
   source: string,
   name: string = slug,
 ): Promise<string> {
-  const project = await db.project.create({ data: { slug, name } });
-  await db.dataset.create({
-    data: {
-      projectId: project.id,
-      name: 'synthetic',
-      // Unique per call: the manifest hash identifies a dataset, and this one has no manifest.
-      contentHash: createHash('sha256').update(randomUUID()).digest('hex'),
-      manifestUri: 's3://none/none.json',
-      splits: {},
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'n/a',
-      source,
-    },
+  const project = await ensureProject(db, slug, name);
+  await registerDataset(db, {
+    project: slug,
+    name: 'synthetic',
+    // Unique per call: the manifest hash identifies a dataset, and this one has no manifest.
+    contentHash: createHash('sha256').update(randomUUID()).digest('hex'),
+    manifestUri: 's3://none/none.json',
+    splits: {},
+    numClasses: 2,
+    task: 'binary-class',
+    licence: 'n/a',
+    source,
+    actor: 'system:test',
   });
   return project.id;
 }

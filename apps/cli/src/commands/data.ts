@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { sha256Hex } from '@medsweep/core';
-import { appendAuditEvent } from '@medsweep/db';
+import { registerDataset, registerTrialWeightsSource, registerWeightsFileSource } from '@medsweep/db';
 import {
   importDatasetTo,
   importImageFolder,
@@ -10,7 +10,7 @@ import {
   MEDMNIST_DATASETS,
   selectBackend,
 } from '@medsweep/ml';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { ObjectBlobStore } from '@medsweep/storage';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
 
@@ -31,7 +31,7 @@ export async function importDataset(
     classNames?: string[];
   },
 ): Promise<{ datasetId: string; contentHash: string; created: boolean }> {
-  const store = new ObjectStore(ctx.config.s3);
+  const store = ctx.objectStore;
   await store.ensureBucket();
   const known =
     args.kind === 'medmnist' ? MEDMNIST_DATASETS[args.name as keyof typeof MEDMNIST_DATASETS] : undefined;
@@ -48,46 +48,25 @@ export async function importDataset(
         )
       : imageFolder(args.path, args.name, sink),
   );
-  const project = await ctx.db.project.upsert({
-    where: { slug: args.project },
-    update: {},
-    create: { slug: args.project, name: args.project },
-  });
-  const existing = await ctx.db.dataset.findUnique({
-    where: { projectId_contentHash: { projectId: project.id, contentHash: stored.manifestSha256 } },
-  });
-  if (existing) return { datasetId: existing.id, contentHash: existing.contentHash, created: false };
   const { manifest } = stored;
-  const row = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.dataset.create({
-      data: {
-        projectId: project.id,
-        name: args.name,
-        contentHash: stored.manifestSha256,
-        manifestUri: stored.manifestUri,
-        splits: Object.fromEntries(
-          Object.entries(manifest.splits).map(([k, v]) => [
-            k,
-            { count: v.count, labelHistogram: v.labelHistogram },
-          ]),
-        ),
-        numClasses: stored.numClasses,
-        task: stored.task,
-        licence: manifest.source.licence ?? 'unknown',
-        source: manifest.source.citation ?? args.path,
-      },
-    });
-    await appendAuditEvent(tx, {
-      projectId: project.id,
-      actor: ctx.actor,
-      action: 'dataset.import',
-      subjectType: 'dataset',
-      subjectId: created.id,
-      payload: { name: args.name, contentHash: stored.manifestSha256 },
-    });
-    return created;
+  const { dataset, created } = await registerDataset(ctx.db, {
+    project: args.project,
+    name: args.name,
+    contentHash: stored.manifestSha256,
+    manifestUri: stored.manifestUri,
+    splits: Object.fromEntries(
+      Object.entries(manifest.splits).map(([k, v]) => [
+        k,
+        { count: v.count, labelHistogram: v.labelHistogram },
+      ]),
+    ),
+    numClasses: stored.numClasses,
+    task: stored.task,
+    licence: manifest.source.licence ?? 'unknown',
+    source: manifest.source.citation ?? args.path,
+    actor: ctx.actor,
   });
-  return { datasetId: row.id, contentHash: row.contentHash, created: true };
+  return { datasetId: dataset.id, contentHash: dataset.contentHash, created };
 }
 
 /** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
@@ -97,48 +76,20 @@ export async function registerWeightsFile(
 ): Promise<{ weightsSourceId: string; sha256: string; created: boolean }> {
   const bytes = new Uint8Array(readFileSync(args.path));
   const sha256 = sha256Hex(bytes);
-  const store = new ObjectStore(ctx.config.s3);
+  const store = ctx.objectStore;
   await store.ensureBucket();
   const key = `weights/${sha256}.h5`;
   if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
-  const project = await ctx.db.project.upsert({
-    where: { slug: args.project },
-    update: {},
-    create: { slug: args.project, name: args.project },
+  const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
+    project: args.project,
+    name: args.name,
+    architecture: args.architecture,
+    uri: store.uriOf(key),
+    sha256,
+    fileName: basename(args.path),
+    actor: ctx.actor,
   });
-  const existing = await ctx.db.weightsSource.findUnique({
-    where: { projectId_name: { projectId: project.id, name: args.name } },
-  });
-  if (existing) {
-    if (existing.sha256 !== sha256)
-      throw new Error(
-        `weights source '${args.name}' already exists in project '${args.project}' with other content (sha256 ${existing.sha256}); choose another --name`,
-      );
-    return { weightsSourceId: existing.id, sha256, created: false };
-  }
-  const row = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.weightsSource.create({
-      data: {
-        projectId: project.id,
-        name: args.name,
-        kind: 'file',
-        uri: store.uriOf(key),
-        sha256,
-        architecture: args.architecture,
-        format: 'keras-h5',
-      },
-    });
-    await appendAuditEvent(tx, {
-      projectId: project.id,
-      actor: ctx.actor,
-      action: 'weights.register',
-      subjectType: 'weights',
-      subjectId: created.id,
-      payload: { name: args.name, sha256, file: basename(args.path) },
-    });
-    return created;
-  });
-  return { weightsSourceId: row.id, sha256, created: true };
+  return { weightsSourceId: weightsSource.id, sha256, created };
 }
 
 /** Registers a completed trial's output weights as a weights source (pretrain on one dataset, fine-tune on another). */
@@ -146,43 +97,8 @@ export async function registerTrialWeights(
   ctx: CliContext,
   args: { trialId: string; name: string },
 ): Promise<{ weightsSourceId: string; created: boolean }> {
-  const trial = await ctx.db.trial.findUniqueOrThrow({
-    where: { id: args.trialId },
-    include: { artifacts: { where: { kind: 'weights' } }, sweep: { select: { projectId: true } } },
-  });
-  const weights = trial.artifacts[0];
-  if (trial.status !== 'completed' || !weights)
-    throw new Error(
-      `trial ${args.trialId} has no output weights (status ${trial.status}); only completed trials can be a weights source`,
-    );
-  const existing = await ctx.db.weightsSource.findUnique({
-    where: { projectId_name: { projectId: trial.sweep.projectId, name: args.name } },
-  });
-  if (existing) return { weightsSourceId: existing.id, created: false };
-  const row = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.weightsSource.create({
-      data: {
-        projectId: trial.sweep.projectId,
-        name: args.name,
-        kind: 'trial',
-        uri: weights.uri,
-        sha256: weights.sha256,
-        sourceTrialId: trial.id,
-        architecture: trial.architecture,
-        format: 'keras-h5',
-      },
-    });
-    await appendAuditEvent(tx, {
-      projectId: trial.sweep.projectId,
-      actor: ctx.actor,
-      action: 'weights.register',
-      subjectType: 'weights',
-      subjectId: created.id,
-      payload: { name: args.name, sha256: weights.sha256, sourceTrialId: trial.id },
-    });
-    return created;
-  });
-  return { weightsSourceId: row.id, created: true };
+  const { weightsSource, created } = await registerTrialWeightsSource(ctx.db, { ...args, actor: ctx.actor });
+  return { weightsSourceId: weightsSource.id, created };
 }
 
 export function registerDataCommands(program: Command): void {

@@ -5,9 +5,10 @@ import { submitSweep } from '@medsweep/api';
 import { loadConfig, repoRoot } from '@medsweep/config';
 import { parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
+import { completedTrials, ensureProject, findWeightsSources } from '@medsweep/db';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import { sweepServices, withContext } from '../context.js';
 import { importDataset, registerTrialWeights, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
@@ -26,7 +27,7 @@ function readSpec(relative: string): SweepSpec {
 
 /** Submits a sweep, shows its progress bars until it ends, and returns its id. */
 async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
-  const { sweepId } = await submitSweep(ctx, spec, ctx.actor);
+  const { sweepId } = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
   console.log(`sweep ${sweepId}: ${spec.name}`);
   await watchSweep(ctx, sweepId, spec.budget.maxEpochs);
   return sweepId;
@@ -39,16 +40,13 @@ async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
 async function ensurePneumoniaWeights(ctx: CliContext, projectId: string): Promise<void> {
   const spec = readSpec(PRETRAIN_SPEC);
   const names = spec.architectures.map((a) => `pneumonia/${a}`);
-  const have = await ctx.db.weightsSource.count({ where: { projectId, name: { in: names } } });
-  if (have === names.length) {
+  const have = await findWeightsSources(ctx.db, projectId, names);
+  if (have.length === names.length) {
     console.log(`pretrained weights ${names.join(', ')}: already registered`);
     return;
   }
   const sweepId = await runSweep(ctx, spec);
-  const trials = await ctx.db.trial.findMany({
-    where: { sweepId, status: 'completed' },
-    orderBy: { primaryMetricValue: 'desc' },
-  });
+  const trials = await completedTrials(ctx.db, sweepId);
   for (const arch of spec.architectures) {
     const best = trials.find((t) => t.architecture === arch);
     if (!best)
@@ -113,7 +111,8 @@ export function registerDemoCommand(program: Command): void {
         console.log(`imagenet/squeezenet1_1: sha256 ${squeeze.sha256}`);
 
         step('pretraining the other four architectures on PneumoniaMNIST (their transfer source here)');
-        const project = await ctx.db.project.findUniqueOrThrow({ where: { slug: main.project } });
+        // The imports above created it when it was new.
+        const project = await ensureProject(ctx.db, main.project);
         await ensurePneumoniaWeights(ctx, project.id);
 
         step(

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { loadConfig } from '@medsweep/config';
 import { doctorWorkflowId, isTaskQueue, TASK_QUEUES } from '@medsweep/workflows';
 import type { doctorWorkflow, DoctorReport } from '@medsweep/workflows';
+import { withContext } from '../context.js';
 import { describeError, EXIT } from '../output.js';
 
 /** Thrown when no worker of a queue picked up the probe in time. */
@@ -50,15 +50,13 @@ export function registerDoctorCommand(program: Command): void {
     .option('--timeout <seconds>', 'how long to wait for a worker', '30')
     .option('--json', 'one JSON object on stdout')
     .action(async (opts: { queue: string[]; timeout: string; json?: boolean }) => {
-      const config = loadConfig();
       const queues = opts.queue.map((q) => {
         if (!isTaskQueue(q))
           throw new RangeError(`--queue must be one of ${Object.values(TASK_QUEUES).join(', ')}, got ${q}`);
         return q;
       });
-      const connection = await Connection.connect({ address: config.temporal.address });
-      try {
-        const client = new Client({ connection, namespace: config.temporal.namespace });
+      await withContext(async (ctx) => {
+        const client = await ctx.temporal();
         const out = await Promise.all(
           queues.map(async (queue) => {
             try {
@@ -84,8 +82,6 @@ export function registerDoctorCommand(program: Command): void {
             } else console.log(`FAIL ${r.queue.padEnd(8)} ${r.error}`);
           }
         if (out.some((r) => !r.ok)) process.exitCode = EXIT.checkFailed;
-      } finally {
-        await connection.close();
-      }
+      });
     });
 }

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { cancelSweep, pauseSweep, submitSweep, sweepProgress } from '@medsweep/api';
+import { cancelSweep, pauseSweep, submitSweep, sweepProgress, SweepNotFoundError } from '@medsweep/api';
 import type { SweepServiceDeps } from '@medsweep/api';
 import { parseSweepSpecText } from '@medsweep/core';
+import { findSweep, listSweeps } from '@medsweep/db';
 import { trialWorkflowId } from '@medsweep/workflows';
 import type { SweepProgress } from '@medsweep/workflows';
 import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import { sweepServices, withContext } from '../context.js';
 
 /** Live position of one running trial, read from its training activity's last heartbeat. */
 interface TrialPosition {
@@ -23,7 +24,8 @@ async function trialPosition(
   index: number,
 ): Promise<TrialPosition | undefined> {
   try {
-    const description = await ctx.temporal.workflow.getHandle(trialWorkflowId(sweepId, index)).describe();
+    const temporal = await ctx.temporal();
+    const description = await temporal.workflow.getHandle(trialWorkflowId(sweepId, index)).describe();
     const pending = description.raw.pendingActivities?.[0];
     const payload = pending?.heartbeatDetails?.payloads?.[0]?.data;
     if (!payload) return undefined;
@@ -63,7 +65,7 @@ export async function watchSweep(
   let progress: SweepProgress;
   for (;;) {
     // A finished workflow still answers queries (from its last state).
-    progress = await sweepProgress(ctx.temporal, sweepId);
+    progress = await sweepProgress(await ctx.temporal(), sweepId);
     const done = finishedCount(progress);
     const detail = `done ${progress.completed}, pruned ${progress.pruned}, failed ${progress.failed}, cancelled ${progress.cancelled} [${progress.status}]`;
     if (overall) {
@@ -115,7 +117,7 @@ export function registerSweepCommands(program: Command): void {
     .action(async (file: string, opts: { watch?: boolean; json?: boolean }) => {
       const spec = parseSweepSpecText(readFileSync(file, 'utf8'), file);
       await withContext(async (ctx) => {
-        const submitted = await submitSweep(ctx, spec, ctx.actor);
+        const submitted = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
         if (opts.json) console.log(JSON.stringify(submitted));
         else console.log(`sweep ${submitted.sweepId} submitted (workflow ${submitted.workflowId})`);
         if (opts.watch) await watchSweep(ctx, submitted.sweepId, spec.budget.maxEpochs);
@@ -128,7 +130,8 @@ export function registerSweepCommands(program: Command): void {
     .option('--json', 'print the final progress as JSON')
     .action(async (sweepId: string, opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
-        const row = await ctx.db.sweep.findUniqueOrThrow({ where: { id: sweepId }, select: { spec: true } });
+        const row = await findSweep(ctx.db, sweepId);
+        if (row === null) throw new SweepNotFoundError(sweepId);
         const progress = await watchSweep(
           ctx,
           sweepId,
@@ -149,7 +152,7 @@ export function registerSweepCommands(program: Command): void {
       .option('--json', 'print {"sweepId", "requested"} as JSON')
       .action(async (sweepId: string, opts: { json?: boolean }) => {
         await withContext(async (ctx) => {
-          await fn(ctx, sweepId, ctx.actor);
+          await fn(await sweepServices(ctx), sweepId, ctx.actor);
           console.log(
             opts.json ? JSON.stringify({ sweepId, requested: name }) : `sweep ${sweepId}: ${name} requested`,
           );
@@ -170,17 +173,9 @@ export function registerSweepCommands(program: Command): void {
     .option('--json', 'JSON array')
     .action(async (opts: { project?: string; json?: boolean }) => {
       await withContext(async (ctx) => {
-        const rows = await ctx.db.sweep.findMany({
-          where: opts.project ? { project: { slug: opts.project } } : {},
-          orderBy: { createdAt: 'desc' },
-          take: 100,
-          select: {
-            id: true,
-            name: true,
-            status: true,
-            createdAt: true,
-            _count: { select: { trials: true } },
-          },
+        const rows = await listSweeps(ctx.db, {
+          limit: 100,
+          ...(opts.project ? { projectSlug: opts.project } : {}),
         });
         if (opts.json) console.log(JSON.stringify(rows));
         else

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@medsweep/config';
-import { createPrismaClient } from '@medsweep/db';
 import { selectBackend } from '@medsweep/ml';
-import { ObjectStore } from '@medsweep/storage';
-import { cliActor } from '../context.js';
+import { withContext } from '../context.js';
 import { EXIT } from '../output.js';
 import type { TrialVerificationReport } from '../verify/verify-trial.js';
 import { verifyTrial } from '../verify/verify-trial.js';
@@ -38,22 +35,13 @@ export function registerVerifyCommand(program: Command): void {
     )
     .option('--json', 'one JSON object on stdout')
     .action(async (trialId: string, opts: { json?: boolean }) => {
-      const config = loadConfig();
-      const db = createPrismaClient(config.databaseUrl);
-      try {
+      await withContext(async (ctx) => {
         const report = await verifyTrial(
-          {
-            db,
-            store: new ObjectStore(config.s3),
-            backend: await selectBackend(),
-            actor: cliActor(),
-          },
+          { db: ctx.db, store: ctx.objectStore, backend: await selectBackend(), actor: ctx.actor },
           trialId,
         );
         console.log(opts.json ? JSON.stringify(report) : renderVerification(report));
         process.exitCode = report.ok ? EXIT.ok : EXIT.checkFailed;
-      } finally {
-        await db.$disconnect();
-      }
+      });
     });
 }

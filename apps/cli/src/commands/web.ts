@@ -3,8 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createUser, ensureBootstrapAdmin, UserExistsError } from '@medsweep/api';
+import { createUser, ensureBootstrapAdmin, UserExistsError, UserNotFoundError } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
+import { ensureMembership, ensureProject, findUserByEmail } from '@medsweep/db';
 import type { Role } from '@medsweep/db/types';
 import { startLocalWeb, stopLocalWeb } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
@@ -38,17 +39,10 @@ async function ensureLocalAccounts(ctx: CliContext, projectSlug: string): Promis
   const bootstrap = await ensureBootstrapAdmin(ctx.db, ctx.config.auth);
   if (bootstrap.generatedPassword !== null)
     accounts['admin'] = { email: bootstrap.email, password: bootstrap.generatedPassword };
-  const project = await ctx.db.project.upsert({
-    where: { slug: projectSlug },
-    update: {},
-    create: { slug: projectSlug, name: projectSlug },
-  });
-  const admin = await ctx.db.user.findUniqueOrThrow({ where: { email: bootstrap.email } });
-  await ctx.db.membership.upsert({
-    where: { userId_projectId: { userId: admin.id, projectId: project.id } },
-    update: {},
-    create: { userId: admin.id, projectId: project.id, role: 'admin' },
-  });
+  const project = await ensureProject(ctx.db, projectSlug);
+  const admin = await findUserByEmail(ctx.db, bootstrap.email);
+  if (admin === null) throw new UserNotFoundError(bootstrap.email);
+  await ensureMembership(ctx.db, { userId: admin.id, projectId: project.id, role: 'admin' });
   for (const role of LOCAL_ROLES.filter((r) => r !== 'admin')) {
     const email = `${role}@medsweep.local`;
     const password = randomBytes(12).toString('base64url');

@@ -1,10 +1,8 @@
-// What re-evaluating a trial's weights needs from its stored config (the worker's resolved trial config:
-// architecture, model size, parameters, training and evaluation settings), read and checked up front.
+// What re-evaluating a trial's weights needs from its stored config, read through @medsweep/core's
+// resolved trial config schema (what the train worker stores) with the protocol's defaults, as the
+// worker trained and evaluated it.
+import { parseResolvedTrialConfig, PROTOCOL_DEFAULTS } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core/sweep';
-import { TrialConfigUnreadableError } from '../errors.js';
-
-/** The worker's batch size (its protocol default) when the trial's parameters set none. */
-const DEFAULT_BATCH_SIZE = 128;
 
 export interface ReevaluationConfig {
   architecture: string;
@@ -16,31 +14,15 @@ export interface ReevaluationConfig {
   evaluation: SweepSpec['evaluation'];
 }
 
-type JsonRecord = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-export function reevaluationConfig(trialId: string, config: unknown): ReevaluationConfig {
-  const field = (path: string, check: (v: unknown) => boolean, expected: string): unknown => {
-    const value = path.split('.').reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), config);
-    if (!check(value)) throw new TrialConfigUnreadableError(trialId, path, value, expected);
-    return value;
-  };
-  const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  const optionalNumber = (v: unknown) => v === undefined || isNumber(v);
-  const params = field('params', isRecord, 'an object') as JsonRecord;
-  const dropout = field('params.dropout', optionalNumber, 'a number when set') as number | undefined;
-  const batchSize = (params['batchSize'] ?? DEFAULT_BATCH_SIZE) as unknown;
-  if (!Number.isInteger(batchSize) || (batchSize as number) < 1) {
-    throw new TrialConfigUnreadableError(trialId, 'params.batchSize', batchSize, 'a positive integer');
-  }
+/** Throws @medsweep/core's TrialConfigError naming the stored field that does not fit. */
+export function reevaluationConfig(trialId: string, stored: unknown): ReevaluationConfig {
+  const config = parseResolvedTrialConfig(stored, `trial ${trialId}`);
+  const { dropout, batchSize = PROTOCOL_DEFAULTS.batchSize } = config.params;
   return {
-    architecture: field('architecture', (v) => typeof v === 'string', 'an architecture name') as string,
-    inputSize: field('model.inputSize', isNumber, 'a number') as number,
-    widthMultiplier: field('model.widthMultiplier', isNumber, 'a number') as number,
+    architecture: config.architecture,
+    ...config.model,
     ...(dropout === undefined ? {} : { dropout }),
-    batchSize: batchSize as number,
-    evaluation: field('evaluation', isRecord, 'the spec evaluation settings') as SweepSpec['evaluation'],
+    batchSize,
+    evaluation: config.evaluation,
   };
 }

@@ -7,23 +7,30 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineageLink, LineageRecord, LineageVerification } from '@medsweep/core';
-import { canonicalHash, finalMetricsHash, LINEAGE_LINKS, sha256Hex } from '@medsweep/core';
+import {
+  canonicalHash,
+  finalMetricsHash,
+  LINEAGE_LINKS,
+  parsePredictionsDocument,
+  sha256Hex,
+} from '@medsweep/core';
+import type { ReadPredictions } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
   appendAuditEvent,
   LineageNotRecordedError,
   TrialNotFoundError,
+  trialForVerification,
   verifyTrialLineage,
 } from '@medsweep/db';
-import type { BackendInfo, EvaluatedSplit, ReadPredictions, SplitPredictions } from '@medsweep/ml';
+import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
 import {
   evaluatePredictions,
   loadDataset,
   loadTrainedModel,
   manifestBlobName,
   operatingPointRule,
-  parsePredictionsDocument,
-  predictSplit,
+  predictEvaluatedSplits,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
@@ -86,16 +93,7 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
   if (!UUID.test(trialId))
     throw new RangeError(`trial id must be a UUID, as \`medsweep sweep\` lists; got ${trialId}`);
   const { db, store } = deps;
-  const trial = await db.trial.findUnique({
-    where: { id: trialId },
-    include: {
-      lineage: true,
-      sweep: { select: { projectId: true, spec: true } },
-      dataset: { select: { contentHash: true, manifestUri: true } },
-      weightsSource: { select: { kind: true } },
-      artifacts: { select: { kind: true, uri: true, sha256: true }, orderBy: { uri: 'asc' } },
-    },
-  });
+  const trial = await trialForVerification(db, trialId);
   if (trial === null) throw new TrialNotFoundError('verifyTrial', [trialId]);
   if (trial.lineage === null) throw new LineageNotRecordedError(trialId, trial.status);
   const { lineage } = trial;
@@ -342,17 +340,13 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
       weightsPath,
     });
     try {
-      const predictions = {} as Record<EvaluatedSplit, SplitPredictions>;
-      for (const split of EVALUATED_SPLITS) {
-        predictions[split] = await predictSplit(
-          tf,
-          model,
-          dataset.splits[split],
-          modelInput,
-          numClasses,
-          config.batchSize,
-        );
-      }
+      const predictions = await predictEvaluatedSplits({
+        tf,
+        model,
+        dataset,
+        input: modelInput,
+        batchSize: config.batchSize,
+      });
       return { predictions, task: dataset.manifest.task };
     } finally {
       model.dispose();

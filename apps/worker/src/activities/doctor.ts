@@ -1,6 +1,7 @@
 import type { DoctorActivities, WorkerIdentity } from '@medsweep/workflows';
 import type { ObjectStore } from '@medsweep/storage';
 import type { Db } from '@medsweep/db';
+import { databaseServerVersion } from '@medsweep/db';
 import { recordWorker } from '../worker-registry.js';
 
 export interface DoctorDeps {
@@ -24,13 +25,13 @@ export function createDoctorActivities({ store, db, worker }: DoctorDeps): Docto
 
       const dbStart = performance.now();
       const workerRowId = await recordWorker(db, worker);
-      const [version] = await db.$queryRaw<{ server_version: string }[]>`show server_version`;
+      const serverVersion = await databaseServerVersion(db);
       return {
         worker,
         s3: { uri: stored.uri, sha256: stored.sha256, roundTripMs: Math.round(s3Ms) },
         db: {
           workerRowId,
-          serverVersion: version?.server_version ?? 'unknown',
+          serverVersion,
           roundTripMs: Math.round(performance.now() - dbStart),
         },
       };

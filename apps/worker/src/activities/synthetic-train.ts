@@ -3,7 +3,7 @@
 // deterministic pseudo-metric derived from (trialKey, epoch). No TensorFlow, no S3, no artifacts: its
 // evaluation's hashes are of its synthetic outputs. Never used for real results.
 import { Context } from '@temporalio/activity';
-import { canonicalHash, finalMetricsHash } from '@medsweep/core';
+import { canonicalHash, finalMetricsHash, primaryMetricOf, trialConfigHash } from '@medsweep/core';
 import type { FinalMetricValue } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import { ingestEpochMetrics } from '@medsweep/db';
@@ -11,7 +11,6 @@ import type { SegmentTrainer, TrialEvaluation, TrialInput } from '@medsweep/work
 import { codeVersion } from '../code-version.js';
 import { TrialHandedBackError } from '../errors.js';
 import type { WorkerShutdown } from '../shutdown.js';
-import { primaryMetric, trialConfigHash } from '../trial-config.js';
 
 export interface SyntheticTrainDeps {
   /** How long each segment "trains". */
@@ -55,7 +54,7 @@ export function createSyntheticTrainActivities({
         // Rejects with the cancellation as soon as the segment is cancelled.
         await context.sleep(Math.min(HEARTBEAT_EVERY_MS, durationMs - slept));
       }
-      const metric = primaryMetric(trial.spec);
+      const metric = primaryMetricOf(trial.spec);
       const valueAt = (epoch: number) => {
         const value = syntheticAuc(trial.trialKey, epoch);
         return metric === 'val_loss' ? 1 - value : value;
@@ -104,7 +103,7 @@ async function syntheticEvaluation(trial: TrialInput, epochs: number): Promise<T
   const code = await codeVersion();
   return {
     bestEpoch,
-    primaryMetricValue: primaryMetric(trial.spec) === 'val_loss' ? 1 - valAuc : valAuc,
+    primaryMetricValue: primaryMetricOf(trial.spec) === 'val_loss' ? 1 - valAuc : valAuc,
     finalMetrics,
     artifacts: [],
     lineage: {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/activity';
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackendInfo } from '@medsweep/ml';
+import type { BackendInfo, Trainer } from '@medsweep/ml';
 import { selectBackend, train } from '@medsweep/ml';
 import type { SegmentTrainer } from '@medsweep/workflows';
 import { TrialHandedBackError } from '../errors.js';
@@ -16,7 +16,6 @@ import { WorkerShutdown } from '../shutdown.js';
 import type { TrainFixture } from '../test-support/train-fixtures.js';
 import { runSegment } from '../test-support/segment-run.js';
 import { registerTrial, trainFixture } from '../test-support/train-fixtures.js';
-import type { Trainer } from './train.js';
 import { createTrainActivities } from './train.js';
 
 let fixture: TrainFixture;

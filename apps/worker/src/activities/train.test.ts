@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auc, finalMetricsHash } from '@medsweep/core';
-import type { BackendInfo } from '@medsweep/ml';
+import type { BackendInfo, Trainer } from '@medsweep/ml';
 import {
   ARCHITECTURES,
   loadKerasWeights,
@@ -28,7 +28,6 @@ import {
   trainFixture,
 } from '../test-support/train-fixtures.js';
 import { workerIdentity } from '../identity.js';
-import type { Trainer } from './train.js';
 import { createTrainActivities } from './train.js';
 
 let fixture: TrainFixture;

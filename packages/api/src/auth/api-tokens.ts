@@ -2,6 +2,7 @@
 // project and a role no larger than their user's role there. Expiry and revocation are checked at every
 // use, and so is the user's current role (see tokenPermissions).
 import type { Db } from '@medsweep/db';
+import { findApiTokenByHash, membershipRole, registerApiToken, touchApiToken } from '@medsweep/db';
 import type { ApiToken, Role, User } from '@medsweep/db/types';
 import { TokenRoleNotAllowedError } from '../errors.js';
 import { permissionsOf, tokenPermissions } from './permissions.js';
@@ -23,33 +24,33 @@ export interface CreateApiTokenInput {
   name: string;
   /** Null: no expiry. */
   expiresAt: Date | null;
+  /** Who creates it, for the audit log (`user:<id>`, `token:<id>`, `cli:<name>`, `system:<component>`). */
+  actor: string;
 }
 
 /**
- * Creates a token. Returns the secret (the only time it exists outside the caller) and the stored row.
- * Throws TokenRoleNotAllowedError when the role would grant more than the user's role in the project.
+ * Creates a token (with its audit event). Returns the secret (the only time it exists outside the caller)
+ * and the stored row. Throws TokenRoleNotAllowedError when the role would grant more than the user's role
+ * in the project.
  */
 export async function createApiToken(
   db: Db,
   input: CreateApiTokenInput,
 ): Promise<{ secret: string; token: ApiToken }> {
-  const membership = await db.membership.findUnique({
-    where: { userId_projectId: { userId: input.userId, projectId: input.projectId } },
-  });
-  const granted = tokenPermissions(input.role, membership?.role ?? null);
+  const memberRole = await membershipRole(db, input.userId, input.projectId);
+  const granted = tokenPermissions(input.role, memberRole);
   if (granted.size !== permissionsOf(input.role).size) {
-    throw new TokenRoleNotAllowedError(input.projectSlug, input.role, membership?.role ?? null);
+    throw new TokenRoleNotAllowedError(input.projectSlug, input.role, memberRole);
   }
   const secret = newSecret(API_TOKEN_PREFIX);
-  const token = await db.apiToken.create({
-    data: {
-      tokenHash: secretHash(secret),
-      name: input.name,
-      userId: input.userId,
-      projectId: input.projectId,
-      role: input.role,
-      expiresAt: input.expiresAt,
-    },
+  const token = await registerApiToken(db, {
+    tokenHash: secretHash(secret),
+    name: input.name,
+    userId: input.userId,
+    projectId: input.projectId,
+    role: input.role,
+    expiresAt: input.expiresAt,
+    actor: input.actor,
   });
   return { secret, token };
 }
@@ -60,16 +61,13 @@ export type TokenCheck =
 
 /** Looks a presented token up by its hash and checks revocation and expiry; records its use. */
 export async function checkApiToken(db: Db, secret: string): Promise<TokenCheck> {
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: secretHash(secret) },
-    include: { user: true },
-  });
+  const row = await findApiTokenByHash(db, secretHash(secret));
   if (row === null) return { ok: false, reason: 'unknown API token' };
   const now = new Date();
   if (row.revokedAt !== null) return { ok: false, reason: 'API token revoked' };
   if (row.expiresAt !== null && row.expiresAt <= now) return { ok: false, reason: 'API token expired' };
   if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    await touchApiToken(db, row.id, now);
   }
   const { user, ...token } = row;
   return { ok: true, token, user };

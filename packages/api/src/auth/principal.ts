@@ -1,6 +1,8 @@
 // Who is calling: a browser session or an API token, read from the request's headers. A request that
 // sends Authorization is judged by it alone (a bad token is not rescued by a cookie).
 import type { Db } from '@medsweep/db';
+import { membershipRole, membershipsOfUser } from '@medsweep/db';
+import type { MembershipWithProject } from '@medsweep/db';
 import type { Project, Role } from '@medsweep/db/types';
 import { checkApiToken } from './api-tokens.js';
 import type { Action } from './permissions.js';
@@ -63,26 +65,25 @@ export async function projectAccess(db: Db, principal: Principal, project: Proje
   if (principal.kind === 'token' && principal.projectId !== project.id) {
     return { project, role: null, actions: new Set() };
   }
-  const membership = await db.membership.findUnique({
-    where: { userId_projectId: { userId: principal.userId, projectId: project.id } },
-    select: { role: true },
-  });
-  const memberRole = membership?.role ?? null;
+  const memberRole = await membershipRole(db, principal.userId, project.id);
   if (principal.kind === 'token') {
     return { project, role: principal.role, actions: tokenPermissions(principal.role, memberRole) };
   }
   return { project, role: memberRole, actions: memberRole === null ? new Set() : permissionsOf(memberRole) };
 }
 
+/** The caller's memberships with their projects, by slug: an API token's own project's alone. */
+export function membershipsOf(db: Db, principal: Principal): Promise<MembershipWithProject[]> {
+  return membershipsOfUser(
+    db,
+    principal.userId,
+    principal.kind === 'token' ? principal.projectId : undefined,
+  );
+}
+
 /** Whether the caller holds `action` in any project it can act in (instance-wide admin work). */
 export async function holdsAnywhere(db: Db, principal: Principal, action: Action): Promise<boolean> {
-  const memberships = await db.membership.findMany({
-    where: {
-      userId: principal.userId,
-      ...(principal.kind === 'token' ? { projectId: principal.projectId } : {}),
-    },
-    select: { role: true },
-  });
+  const memberships = await membershipsOf(db, principal);
   return memberships.some((m) =>
     (principal.kind === 'token' ? tokenPermissions(principal.role, m.role) : permissionsOf(m.role)).has(
       action,

@@ -2,6 +2,7 @@
 // secret's sha256 names a row in `sessions`, so logging out (or revoking the row) ends the session even
 // though the cookie itself would still unseal. The cookie carries nothing else.
 import type { Db } from '@medsweep/db';
+import { createLoginSession, findSessionBySecretHash, revokeSession, touchSession } from '@medsweep/db';
 import type { Session, User } from '@medsweep/db/types';
 import { getIronSession } from 'iron-session';
 import type { SessionOptions } from 'iron-session';
@@ -52,7 +53,7 @@ async function cookieSession(headers: Headers, resHeaders: Headers, settings: Se
   return { session, flush };
 }
 
-/** Creates a session for `userId` and sets its cookie on `resHeaders`. */
+/** Creates a session for `userId` (audited as its login) and sets its cookie on `resHeaders`. */
 export async function startSession(
   db: Db,
   userId: string,
@@ -61,12 +62,10 @@ export async function startSession(
   settings: SessionSettings,
 ): Promise<Session> {
   const secret = newSecret('mss_');
-  const row = await db.session.create({
-    data: {
-      secretHash: secretHash(secret),
-      userId,
-      expiresAt: new Date(Date.now() + settings.ttlSeconds * 1000),
-    },
+  const row = await createLoginSession(db, {
+    secretHash: secretHash(secret),
+    userId,
+    expiresAt: new Date(Date.now() + settings.ttlSeconds * 1000),
   });
   const { session, flush } = await cookieSession(headers, resHeaders, settings);
   session.sid = secret;
@@ -90,28 +89,26 @@ export async function currentSession(
     () => undefined, // a malformed seal is no session, not a server error
   );
   if (typeof sid !== 'string') return null;
-  const row = await db.session.findUnique({
-    where: { secretHash: secretHash(sid) },
-    include: { user: true },
-  });
+  const row = await findSessionBySecretHash(db, secretHash(sid));
   const now = new Date();
   if (row === null || row.revokedAt !== null || row.expiresAt <= now) return null;
   if (row.lastSeenAt === null || now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.session.update({ where: { id: row.id }, data: { lastSeenAt: now } });
+    await touchSession(db, row.id, now);
   }
   const { user, ...session } = row;
   return { session, user };
 }
 
-/** Revokes the session row and clears the cookie on `resHeaders`. */
+/** Revokes the session row (audited as a logout by `actor`) and clears the cookie on `resHeaders`. */
 export async function endSession(
   db: Db,
   sessionId: string,
+  actor: string,
   headers: Headers,
   resHeaders: Headers,
   settings: SessionSettings,
 ): Promise<void> {
-  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await revokeSession(db, { sessionId, actor });
   const { session, flush } = await cookieSession(headers, resHeaders, settings);
   session.destroy();
   flush();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MedsweepConfig } from '@medsweep/config';
 import type { Db } from '@medsweep/db';
-import { appendAuditEvent } from '@medsweep/db';
+import { createUserAccount, ensureProject, findUserByEmail, hasUsers } from '@medsweep/db';
 import type { Project, Role, User } from '@medsweep/db/types';
 import { UserExistsError } from '../errors.js';
 import { hashPassword } from './passwords.js';
@@ -23,27 +23,13 @@ export interface CreateUserInput {
  */
 export async function createUser(db: Db, input: CreateUserInput): Promise<User> {
   const email = input.email.trim().toLowerCase();
-  if ((await db.user.findUnique({ where: { email } })) !== null) throw new UserExistsError(email);
-  const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
-    const user = await tx.user.create({
-      data: { email, passwordHash, displayName: input.displayName ?? null },
-    });
-    for (const m of input.memberships ?? []) {
-      await tx.membership.create({ data: { userId: user.id, projectId: m.projectId, role: m.role } });
-    }
-    await appendAuditEvent(tx, {
-      projectId: null,
-      actor: input.actor,
-      action: 'user.create',
-      subjectType: 'user',
-      subjectId: user.id,
-      payload: {
-        email,
-        memberships: (input.memberships ?? []).map((m) => ({ projectId: m.projectId, role: m.role })),
-      },
-    });
-    return user;
+  if ((await findUserByEmail(db, email)) !== null) throw new UserExistsError(email);
+  return createUserAccount(db, {
+    email,
+    passwordHash: await hashPassword(input.password),
+    displayName: input.displayName ?? null,
+    actor: input.actor,
+    memberships: input.memberships ?? [],
   });
 }
 
@@ -63,9 +49,9 @@ export interface BootstrapResult {
  */
 export async function ensureBootstrapAdmin(db: Db, auth: MedsweepConfig['auth']): Promise<BootstrapResult> {
   const slug = auth.defaultProject;
-  const project = await db.project.upsert({ where: { slug }, update: {}, create: { slug, name: slug } });
+  const project = await ensureProject(db, slug);
   const email = auth.bootstrapAdmin.email.toLowerCase();
-  if ((await db.user.count()) > 0) return { created: false, email, project, generatedPassword: null };
+  if (await hasUsers(db)) return { created: false, email, project, generatedPassword: null };
   const generatedPassword =
     auth.bootstrapAdmin.password === null ? randomBytes(18).toString('base64url') : null;
   try {

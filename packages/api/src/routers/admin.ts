@@ -1,12 +1,19 @@
 // Administration: user accounts (an admin of any project), memberships and API tokens (an admin of the
 // project). Every change is written to the audit log.
-import { appendAuditEvent } from '@medsweep/db';
+import {
+  findUserById,
+  listProjectApiTokens,
+  listUsers,
+  projectMembers,
+  revokeApiToken,
+  setMembership,
+} from '@medsweep/db';
 import { Role } from '@medsweep/db/types';
 import { z } from 'zod';
 import { createApiToken } from '../auth/api-tokens.js';
 import { holdsAnywhere, actorOf } from '../auth/principal.js';
 import { createUser } from '../auth/users.js';
-import { AccessDeniedError, LastAdminError, UserNotFoundError } from '../errors.js';
+import { AccessDeniedError, UserNotFoundError } from '../errors.js';
 import { email, label, password, projectInput, uuid } from '../inputs.js';
 import { projectBySlug, projectOfToken } from '../locate.js';
 import { authedProcedure, projectProcedure, router } from '../trpc.js';
@@ -19,8 +26,6 @@ const userAdminProcedure = authedProcedure.use(async ({ ctx, next }) => {
   return next();
 });
 
-const userView = { id: true, email: true, displayName: true, createdAt: true } as const;
-
 export const adminRouter = router({
   createUser: userAdminProcedure
     .input(z.strictObject({ email, password, displayName: label(200).optional() }))
@@ -29,23 +34,11 @@ export const adminRouter = router({
       return { id: user.id, email: user.email, displayName: user.displayName, createdAt: user.createdAt };
     }),
 
-  listUsers: userAdminProcedure.query(({ ctx }) =>
-    ctx.db.user.findMany({
-      select: {
-        ...userView,
-        memberships: { select: { role: true, project: { select: { slug: true } } } },
-      },
-      orderBy: { email: 'asc' },
-    }),
-  ),
+  listUsers: userAdminProcedure.query(({ ctx }) => listUsers(ctx.db)),
 
   /** A project's members and their roles. */
   listMemberships: projectProcedure(projectInput, 'members.manage', projectBySlug).query(({ ctx }) =>
-    ctx.db.membership.findMany({
-      where: { projectId: ctx.located.project.id },
-      select: { role: true, createdAt: true, user: { select: userView } },
-      orderBy: { user: { email: 'asc' } },
-    }),
+    projectMembers(ctx.db, ctx.located.project.id),
   ),
 
   /** Gives a user a role in the project, changes it, or (role null) removes them from it. */
@@ -55,32 +48,14 @@ export const adminRouter = router({
     projectBySlug,
   ).mutation(async ({ ctx, input }) => {
     const { project } = ctx.located;
-    const user = await ctx.db.user.findUnique({ where: { id: input.userId } });
+    const user = await findUserById(ctx.db, input.userId);
     if (user === null) throw new UserNotFoundError(input.userId);
-    const where = { userId_projectId: { userId: user.id, projectId: project.id } };
-    await ctx.db.$transaction(async (tx) => {
-      const current = await tx.membership.findUnique({ where });
-      if (current?.role === 'admin' && input.role !== 'admin') {
-        const admins = await tx.membership.count({ where: { projectId: project.id, role: 'admin' } });
-        if (admins === 1) throw new LastAdminError(project.slug, user.id);
-      }
-      if (input.role === null)
-        await tx.membership.deleteMany({ where: { userId: user.id, projectId: project.id } });
-      else {
-        await tx.membership.upsert({
-          where,
-          update: { role: input.role },
-          create: { userId: user.id, projectId: project.id, role: input.role },
-        });
-      }
-      await appendAuditEvent(tx, {
-        projectId: project.id,
-        actor: actorOf(ctx.principal),
-        action: 'membership.set',
-        subjectType: 'user',
-        subjectId: user.id,
-        payload: { role: input.role },
-      });
+    await setMembership(ctx.db, {
+      projectId: project.id,
+      projectSlug: project.slug,
+      userId: user.id,
+      role: input.role,
+      actor: actorOf(ctx.principal),
     });
     return { userId: user.id, project: project.slug, role: input.role };
   }),
@@ -99,8 +74,7 @@ export const adminRouter = router({
   ).mutation(async ({ ctx, input }) => {
     const { project } = ctx.located;
     const userId = input.userId ?? ctx.principal.userId;
-    if ((await ctx.db.user.findUnique({ where: { id: userId } })) === null)
-      throw new UserNotFoundError(userId);
+    if ((await findUserById(ctx.db, userId)) === null) throw new UserNotFoundError(userId);
     const expiresAt =
       input.expiresInDays === undefined ? null : new Date(Date.now() + input.expiresInDays * 86_400_000);
     const { secret, token } = await createApiToken(ctx.db, {
@@ -110,34 +84,14 @@ export const adminRouter = router({
       role: input.role,
       name: input.name,
       expiresAt,
-    });
-    await appendAuditEvent(ctx.db, {
-      projectId: project.id,
       actor: actorOf(ctx.principal),
-      action: 'token.create',
-      subjectType: 'api_token',
-      subjectId: token.id,
-      payload: { name: token.name, userId, role: token.role, expiresAt: expiresAt?.toISOString() ?? null },
     });
     return { id: token.id, name: token.name, role: token.role, expiresAt: token.expiresAt, secret };
   }),
 
   /** The project's tokens (never their secrets or hashes). */
   listTokens: projectProcedure(projectInput, 'tokens.manage', projectBySlug).query(({ ctx }) =>
-    ctx.db.apiToken.findMany({
-      where: { projectId: ctx.located.project.id },
-      select: {
-        id: true,
-        name: true,
-        role: true,
-        createdAt: true,
-        expiresAt: true,
-        revokedAt: true,
-        lastUsedAt: true,
-        user: { select: { id: true, email: true } },
-      },
-      orderBy: { createdAt: 'desc' },
-    }),
+    listProjectApiTokens(ctx.db, ctx.located.project.id),
   ),
 
   revokeToken: projectProcedure(
@@ -145,19 +99,9 @@ export const adminRouter = router({
     'tokens.manage',
     projectOfToken,
   ).mutation(async ({ ctx }) => {
-    const { project, token } = ctx.located;
+    const { token } = ctx.located;
     const revokedAt = token.revokedAt ?? new Date();
-    await ctx.db.$transaction(async (tx) => {
-      await tx.apiToken.update({ where: { id: token.id }, data: { revokedAt } });
-      await appendAuditEvent(tx, {
-        projectId: project.id,
-        actor: actorOf(ctx.principal),
-        action: 'token.revoke',
-        subjectType: 'api_token',
-        subjectId: token.id,
-        payload: { name: token.name },
-      });
-    });
+    await revokeApiToken(ctx.db, { tokenId: token.id, revokedAt, actor: actorOf(ctx.principal) });
     return { id: token.id, revokedAt };
   }),
 });

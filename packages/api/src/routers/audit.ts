@@ -1,7 +1,14 @@
 // The audit log for auditors and admins: a project's events newest first, the hash chain's verification,
 // and a trial's lineage checked against the store and (optionally) the bytes of its artifacts.
 import { sha256Hex } from '@medsweep/core';
-import { appendAuditEvent, verifyAuditChain, verifyTrialLineage } from '@medsweep/db';
+import {
+  appendAuditEvent,
+  auditEventsPage,
+  findLineage,
+  trialArtifacts,
+  verifyAuditChain,
+  verifyTrialLineage,
+} from '@medsweep/db';
 import type { LineageRecord } from '@medsweep/core';
 import { actorOf } from '../auth/principal.js';
 import { z } from 'zod';
@@ -21,22 +28,15 @@ export const auditRouter = router({
     }),
     'audit.read',
     projectBySlug,
-  ).query(async ({ ctx, input }) => {
-    const events = await ctx.db.auditEvent.findMany({
-      where: {
-        projectId: ctx.located.project.id,
-        ...(input.cursor ? { seq: { lt: BigInt(input.cursor) } } : {}),
-        ...(input.action ? { action: input.action } : {}),
-        ...(input.subjectId ? { subjectId: input.subjectId } : {}),
-      },
-      orderBy: { seq: 'desc' },
-      take: input.limit + 1,
-    });
-    const page = events
-      .slice(0, input.limit)
-      .map(({ id: _id, seq, ...event }) => ({ seq: Number(seq), ...event }));
-    return { events: page, nextCursor: events.length > input.limit ? (page.at(-1)?.seq ?? null) : null };
-  }),
+  ).query(({ ctx, input }) =>
+    auditEventsPage(ctx.db, {
+      projectId: ctx.located.project.id,
+      limit: input.limit,
+      cursor: input.cursor,
+      ...(input.action ? { action: input.action } : {}),
+      ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+    }),
+  ),
 
   /**
    * Walks the project's events through the global hash chain and reports the first break, if any. The
@@ -86,10 +86,8 @@ async function rehashed(
   ctx: Pick<Context, 'db' | 'objectStore'>,
   trialId: string,
 ): Promise<Partial<LineageRecord>> {
-  const lineage = await ctx.db.lineage.findUnique({ where: { trialId } });
-  const artifacts = await ctx.db.artifact.findMany({
-    where: { trialId, kind: { in: ['weights', 'predictions'] } },
-  });
+  const lineage = await findLineage(ctx.db, trialId);
+  const artifacts = await trialArtifacts(ctx.db, trialId, ['weights', 'predictions']);
   // Hash what the lineage names when it was recorded; otherwise the newest object of each kind.
   const rehash = async (kind: 'weights' | 'predictions', named: string | undefined) => {
     const artifact =

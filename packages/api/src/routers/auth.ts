@@ -1,12 +1,12 @@
 // Signing in and out of the browser dashboard, and who the caller is. Login sets the session cookie on the
 // response (resHeaders); API tokens need no login.
-import { appendAuditEvent } from '@medsweep/db';
+import { findUserByEmail, findUserView, recordFailedLogin } from '@medsweep/db';
 import { z } from 'zod';
 import { verifyPassword } from '../auth/passwords.js';
-import { assertLoginAllowed, recordFailedLogin } from '../auth/login-attempts.js';
-import { actorOf } from '../auth/principal.js';
+import { assertLoginAllowed } from '../auth/login-attempts.js';
+import { actorOf, membershipsOf } from '../auth/principal.js';
 import { endSession, startSession } from '../auth/session.js';
-import { InvalidCredentialsError } from '../errors.js';
+import { InvalidCredentialsError, UserNotFoundError } from '../errors.js';
 import { email } from '../inputs.js';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
 
@@ -21,20 +21,12 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       const email = input.email.toLowerCase();
       await assertLoginAllowed(ctx.db, email);
-      const user = await ctx.db.user.findUnique({ where: { email } });
+      const user = await findUserByEmail(ctx.db, email);
       if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || user === null) {
         await recordFailedLogin(ctx.db, email, user?.id ?? null);
         throw new InvalidCredentialsError();
       }
       const session = await startSession(ctx.db, user.id, ctx.headers, ctx.resHeaders, ctx.session);
-      await appendAuditEvent(ctx.db, {
-        projectId: null,
-        actor: `user:${user.id}`,
-        action: 'auth.login',
-        subjectType: 'session',
-        subjectId: session.id,
-        payload: { expiresAt: session.expiresAt.toISOString() },
-      });
       return {
         user: { id: user.id, email: user.email, displayName: user.displayName },
         expiresAt: session.expiresAt,
@@ -45,33 +37,23 @@ export const authRouter = router({
   logout: authedProcedure.mutation(async ({ ctx }) => {
     const { principal } = ctx;
     if (principal.kind !== 'session') return { sessionEnded: false };
-    await endSession(ctx.db, principal.sessionId, ctx.headers, ctx.resHeaders, ctx.session);
-    await appendAuditEvent(ctx.db, {
-      projectId: null,
-      actor: actorOf(principal),
-      action: 'auth.logout',
-      subjectType: 'session',
-      subjectId: principal.sessionId,
-      payload: {},
-    });
+    await endSession(
+      ctx.db,
+      principal.sessionId,
+      actorOf(principal),
+      ctx.headers,
+      ctx.resHeaders,
+      ctx.session,
+    );
     return { sessionEnded: true };
   }),
 
   /** The caller: user, how they are signed in, and their role in each project they can act in. */
   me: authedProcedure.query(async ({ ctx }) => {
     const { principal } = ctx;
-    const user = await ctx.db.user.findUniqueOrThrow({
-      where: { id: principal.userId },
-      select: { id: true, email: true, displayName: true, createdAt: true },
-    });
-    const memberships = await ctx.db.membership.findMany({
-      where: {
-        userId: principal.userId,
-        ...(principal.kind === 'token' ? { projectId: principal.projectId } : {}),
-      },
-      include: { project: { select: { slug: true, name: true } } },
-      orderBy: { project: { slug: 'asc' } },
-    });
+    const user = await findUserView(ctx.db, principal.userId);
+    if (user === null) throw new UserNotFoundError(principal.userId);
+    const memberships = await membershipsOf(ctx.db, principal);
     return {
       user,
       via: principal.kind,

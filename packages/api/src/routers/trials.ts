@@ -1,9 +1,10 @@
 // A sweep's trials as a sortable, filterable, cursor-paged table, and one trial in full: config, learning
 // curves, final metrics, attempts and workers, lineage with its verification, artifacts; its ROC curves,
 // confusion matrices and reliability diagrams come from `evaluation` (read from the object store).
-import { listTrials, runDetail, verifyTrialLineage } from '@medsweep/db';
+import { findDataset, latestArtifact, listTrials, runDetail, verifyTrialLineage } from '@medsweep/db';
 import { TrialStatus } from '@medsweep/db/types';
 import { z } from 'zod';
+import { DatasetNotFoundError } from '../errors.js';
 import { cursor, label, metricRef, sweepInput, trialInput } from '../inputs.js';
 import { projectOfSweep, projectOfTrial } from '../locate.js';
 import { evaluateSplits, loadPredictions, taskOf } from '../services/predictions.js';
@@ -59,15 +60,10 @@ export const trialsRouter = router({
    * trial's stored predictions; null when it has none (not completed).
    */
   evaluation: projectProcedure(trialInput, 'project.read', projectOfTrial).query(async ({ ctx, input }) => {
-    const artifact = await ctx.db.artifact.findFirst({
-      where: { trialId: input.trialId, kind: 'predictions' },
-      orderBy: { createdAt: 'desc' },
-    });
+    const artifact = await latestArtifact(ctx.db, input.trialId, 'predictions');
     if (artifact === null) return null;
-    const dataset = await ctx.db.dataset.findUniqueOrThrow({
-      where: { id: ctx.located.trial.datasetId },
-      select: { task: true },
-    });
+    const dataset = await findDataset(ctx.db, ctx.located.trial.datasetId);
+    if (dataset === null) throw new DatasetNotFoundError(ctx.located.trial.datasetId);
     const predictions = await loadPredictions(ctx.objectStore, artifact);
     return {
       artifactId: artifact.id,

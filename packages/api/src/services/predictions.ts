@@ -4,14 +4,13 @@
 import {
   confusionMatrix,
   expectedCalibrationError,
+  parsePredictionsDocument,
   reliabilityBins,
   rocCurves,
   TASK_TYPES,
   UnknownTaskError,
 } from '@medsweep/core';
-import type { ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
-import { parsePredictionsDocument } from '@medsweep/ml/predictions';
-import type { ReadPredictions } from '@medsweep/ml/predictions';
+import type { ReadPredictions, ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
 
 export async function loadPredictions(

@@ -3,7 +3,15 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { canonicalHash, primaryMetricOf, trialGroups } from '@medsweep/core';
 import type { JsonObject, SweepSpec } from '@medsweep/core';
-import { appendAuditEvent } from '@medsweep/db';
+import {
+  appendAuditEvent,
+  createSweep,
+  datasetNames,
+  ensureProject,
+  findLatestDataset,
+  findSweep,
+  findWeightsSources,
+} from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { pauseSignal, progressQuery, resumeSignal, sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { DatasetRef, SweepInput, SweepProgress, sweepWorkflow, WeightsRef } from '@medsweep/workflows';
@@ -16,33 +24,21 @@ export interface SweepServiceDeps {
   taskQueue?: string;
 }
 
-/** Finds (or creates) the spec's project; a new project needs no ceremony on a local stack. */
-async function projectOf(db: Db, slug: string) {
-  return db.project.upsert({ where: { slug }, update: {}, create: { slug, name: slug } });
-}
-
 /** Resolves the dataset and every pretrained weights source before anything is stored or started. */
 export async function resolveSweep(
   db: Db,
   spec: SweepSpec,
-): Promise<Omit<SweepInput, 'sweepId'> & { projectId: string }> {
-  const project = await projectOf(db, spec.project);
+): Promise<Omit<SweepInput, 'sweepId' | 'specHash'> & { projectId: string }> {
+  // The spec's project is created on first use: a new project needs no ceremony on a local stack.
+  const project = await ensureProject(db, spec.project);
   const byHash = spec.dataset.startsWith('sha256:') ? spec.dataset.slice('sha256:'.length) : undefined;
-  const dataset = await db.dataset.findFirst({
-    where: { projectId: project.id, ...(byHash ? { contentHash: byHash } : { name: spec.dataset }) },
-    orderBy: { createdAt: 'desc' },
-  });
+  const dataset = await findLatestDataset(
+    db,
+    project.id,
+    byHash ? { contentHash: byHash } : { name: spec.dataset },
+  );
   if (!dataset) {
-    const registered = await db.dataset.findMany({
-      where: { projectId: project.id },
-      select: { name: true },
-      distinct: ['name'],
-    });
-    throw new UnknownDatasetError(
-      spec.project,
-      spec.dataset,
-      registered.map((d) => d.name),
-    );
+    throw new UnknownDatasetError(spec.project, spec.dataset, await datasetNames(db, project.id));
   }
   const datasetRef: DatasetRef = {
     id: dataset.id,
@@ -62,7 +58,7 @@ export async function resolveSweep(
       .filter((g) => g.arm === arm)
       .map((g) => g.architecture);
     const names = architectures.flatMap((a) => refs.map((r) => `${r}/${a}`));
-    const found = await db.weightsSource.findMany({ where: { projectId: project.id, name: { in: names } } });
+    const found = await findWeightsSources(db, project.id, names);
     const byArch: Record<string, WeightsRef> = {};
     for (const arch of architectures) {
       const w = refs.map((r) => found.find((f) => f.name === `${r}/${arch}`)).find((f) => f !== undefined);
@@ -98,32 +94,19 @@ export async function submitSweep(
   const goal =
     spec.earlyStopping.kind === 'asha' && spec.earlyStopping.mode === 'min' ? 'minimize' : 'maximize';
   const specHash = canonicalHash(spec as unknown as JsonObject);
-  // The sweep and its audit event commit together: no sweep exists that the log does not show.
-  await deps.db.$transaction(async (tx) => {
-    await tx.sweep.create({
-      data: {
-        id: sweepId,
-        projectId,
-        name: spec.name,
-        spec: spec as object,
-        specHash,
-        status: 'queued',
-        primaryMetric,
-        primaryMetricGoal: goal,
-        workflowId,
-        createdById,
-      },
-    });
-    await appendAuditEvent(tx, {
-      projectId,
-      actor,
-      action: 'sweep.submit',
-      subjectType: 'sweep',
-      subjectId: sweepId,
-      payload: { name: spec.name, specHash },
-    });
+  await createSweep(deps.db, {
+    id: sweepId,
+    projectId,
+    name: spec.name,
+    spec,
+    specHash,
+    primaryMetric,
+    primaryMetricGoal: goal,
+    workflowId,
+    createdById,
+    actor,
   });
-  await startSweepWorkflow(deps.temporal, { sweepId, ...resolved }, deps.taskQueue);
+  await startSweepWorkflow(deps.temporal, { sweepId, specHash, ...resolved }, deps.taskQueue);
   return { sweepId, workflowId };
 }
 
@@ -144,7 +127,7 @@ export async function startSweepWorkflow(
 }
 
 async function sweepRow(db: Db, sweepId: string) {
-  const row = await db.sweep.findUnique({ where: { id: sweepId } });
+  const row = await findSweep(db, sweepId);
   if (!row) throw new SweepNotFoundError(sweepId);
   return row;
 }

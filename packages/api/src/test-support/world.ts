@@ -3,16 +3,14 @@
 // weights source and completed trials in alpha whose predictions and weights really are in MinIO; and a
 // Temporal client whose sweep workflows go to a task queue nobody polls (terminated at the end).
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
-import { canonicalJson, finalMetricsHash, sha256Hex } from '@medsweep/core';
+import { canonicalJson, finalMetricsHash, predictionsDocument, sha256Hex } from '@medsweep/core';
 import type { FinalMetricValue, JsonObject, LineageRecord } from '@medsweep/core';
 import { loadConfig } from '@medsweep/config';
 import { applyMigrations, createPrismaClient, recordFinalResult, upsertTrial } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Project, Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import { predictionsDocument } from '@medsweep/ml/predictions';
 import { ObjectStore } from '@medsweep/storage';
 import { createApiToken } from '../auth/api-tokens.js';
 import { SESSION_COOKIE } from '../auth/session.js';
@@ -129,6 +127,7 @@ export async function createWorld(): Promise<World> {
       role,
       name: `${who}-token`,
       expiresAt: null,
+      actor: 'system:test',
     });
     tokens[who] = secret;
   }
@@ -322,14 +321,7 @@ export async function createWorld(): Promise<World> {
         );
         await connection.close();
       }
-      if (keys.length > 0) {
-        await store.client.send(
-          new DeleteObjectsCommand({
-            Bucket: store.bucket,
-            Delete: { Objects: keys.map((Key) => ({ Key })) },
-          }),
-        );
-      }
+      await Promise.all(keys.map((key) => store.delete(key)));
       await db.$disconnect();
       await dbs.dropAll();
     },

@@ -13,6 +13,7 @@ export type {
   ClassicalModelName,
   HyperparameterName,
   ParamSpec,
+  PrimaryMetric,
   SweepSpec,
   SweepSpecInput,
 } from './spec.js';

@@ -25,7 +25,10 @@ export const HYPERPARAMETERS = {
 export type HyperparameterName = keyof typeof HYPERPARAMETERS;
 
 const positive = z.number().positive('must be > 0');
-const widthMultiplier = z.number().gt(0, 'must be > 0').max(1, 'must be <= 1');
+/** Square input size in pixels; images are resized to it. */
+export const inputSizeSchema = z.number().int().min(32, 'must be >= 32').max(512);
+/** Scales filter counts for small machines (1 = the published architecture). */
+export const widthMultiplierSchema = z.number().gt(0, 'must be > 0').max(1, 'must be <= 1');
 
 const choiceParam = z.strictObject({
   type: z.literal('choice'),
@@ -65,7 +68,8 @@ const armSchema = z.union([
     ),
 ]);
 
-const transferSchema = z
+/** A pretrained arm's transfer settings (also the resolved trial config's `transfer`). */
+export const transferSchema = z
   .strictObject({
     mode: z.enum(['frozen', 'fine-tune-top', 'full']),
     /** Blocks unfrozen from the top in fine-tune-top mode. */
@@ -95,12 +99,16 @@ const scheduleSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** The validation metrics a sweep can compare trials by (rungs and leaderboard). */
+export const primaryMetricSchema = z.enum(['val_auc', 'val_acc', 'val_loss']);
+export type PrimaryMetric = z.infer<typeof primaryMetricSchema>;
+
 const earlyStoppingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({
     kind: z.literal('asha'),
     /** Validation metric the rungs compare. */
-    metric: z.enum(['val_auc', 'val_acc', 'val_loss']).default('val_auc'),
+    metric: primaryMetricSchema.default('val_auc'),
     mode: z.enum(['max', 'min']).default('max'),
     /** Epochs every trial runs before its first rung. */
     gracePeriod: z.number().int().min(1).default(1),
@@ -108,6 +116,38 @@ const earlyStoppingSchema = z.discriminatedUnion('kind', [
     reductionFactor: z.number().int().min(2).default(3),
   }),
 ]);
+
+/** How every trial of the sweep trains (also the resolved trial config's `training`). */
+export const trainingSchema = z
+  .strictObject({
+    schedule: scheduleSchema.default({ kind: 'constant' }),
+    augmentation: z
+      .strictObject({
+        rotationDegrees: z.number().min(0).max(180).default(0),
+        horizontalFlip: z.boolean().default(false),
+        verticalFlip: z.boolean().default(false),
+        scale: z.number().min(0).max(0.5).default(0),
+      })
+      .default({ rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 }),
+    classWeights: z.enum(['none', 'balanced']).default('none'),
+    /** Early stopping inside a trial (patience in epochs on the validation metric). */
+    patience: z.number().int().min(1).optional(),
+  })
+  .default({
+    schedule: { kind: 'constant' },
+    augmentation: { rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 },
+    classWeights: 'none',
+  });
+
+/** How a trained model is evaluated (also the resolved trial config's `evaluation`). */
+export const evaluationSchema = z
+  .strictObject({
+    /** How the operating point is chosen on validation before it is applied to test. */
+    operatingPoint: z
+      .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
+      .default('youden'),
+  })
+  .default({ operatingPoint: 'youden' });
 
 export const sweepSpecSchema = z
   .strictObject({
@@ -130,15 +170,13 @@ export const sweepSpecSchema = z
       .refine((a) => new Set(a).size === a.length, 'must not repeat an architecture'),
     model: z
       .strictObject({
-        /** Square input size in pixels; images are resized to it. */
-        inputSize: z.number().int().min(32, 'must be >= 32').max(512).default(64),
-        /** Scales filter counts for small machines (1 = the published architecture). */
-        widthMultiplier: widthMultiplier.default(1),
+        inputSize: inputSizeSchema.default(64),
+        widthMultiplier: widthMultiplierSchema.default(1),
         /**
          * Per-architecture width, e.g. to keep a network whose ImageNet weights exist at full width while
          * the others are narrowed. Both arms of an architecture use it, so the comparison stays fair.
          */
-        widthOverrides: z.partialRecord(z.enum(ARCHITECTURE_NAMES), widthMultiplier).default({}),
+        widthOverrides: z.partialRecord(z.enum(ARCHITECTURE_NAMES), widthMultiplierSchema).default({}),
       })
       .default({ inputSize: 64, widthMultiplier: 1, widthOverrides: {} }),
     arms: z
@@ -176,35 +214,9 @@ export const sweepSpecSchema = z
       maxParallel: z.number().int().min(1).max(1000).default(4),
       maxEpochs: z.number().int().min(1).max(1000),
     }),
-    training: z
-      .strictObject({
-        schedule: scheduleSchema.default({ kind: 'constant' }),
-        augmentation: z
-          .strictObject({
-            rotationDegrees: z.number().min(0).max(180).default(0),
-            horizontalFlip: z.boolean().default(false),
-            verticalFlip: z.boolean().default(false),
-            scale: z.number().min(0).max(0.5).default(0),
-          })
-          .default({ rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 }),
-        classWeights: z.enum(['none', 'balanced']).default('none'),
-        /** Early stopping inside a trial (patience in epochs on the validation metric). */
-        patience: z.number().int().min(1).optional(),
-      })
-      .default({
-        schedule: { kind: 'constant' },
-        augmentation: { rotationDegrees: 0, horizontalFlip: false, verticalFlip: false, scale: 0 },
-        classWeights: 'none',
-      }),
+    training: trainingSchema,
     earlyStopping: earlyStoppingSchema.default({ kind: 'none' }),
-    evaluation: z
-      .strictObject({
-        /** How the operating point is chosen on validation before it is applied to test. */
-        operatingPoint: z
-          .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
-          .default('youden'),
-      })
-      .default({ operatingPoint: 'youden' }),
+    evaluation: evaluationSchema,
     resources: z
       .strictObject({
         /** The worker pool that trains it; default from gpus: train-gpu when > 0, else train. */
@@ -397,7 +409,7 @@ export type SweepSpec = Omit<ParsedSpec, 'search'> & {
 };
 
 /** The validation metric a sweep ranks trials by: its ASHA metric, else val_auc (the MedMNIST protocol's). */
-export function primaryMetricOf(spec: Pick<SweepSpec, 'earlyStopping'>): 'val_auc' | 'val_acc' | 'val_loss' {
+export function primaryMetricOf(spec: Pick<SweepSpec, 'earlyStopping'>): PrimaryMetric {
   return spec.earlyStopping.kind === 'asha' ? spec.earlyStopping.metric : 'val_auc';
 }
 

@@ -177,3 +177,16 @@ export async function finishAttempt(db: DbClient, input: FinishAttemptInput): Pr
     return { attempt, recorded: true };
   });
 }
+
+/** The numbers of the trial's attempts in [from, before) whose end was never recorded, ascending. */
+export async function unfinishedAttempts(
+  db: DbClient,
+  input: { trialId: string; from: number; before: number },
+): Promise<number[]> {
+  const open = await db.trialAttempt.findMany({
+    where: { trialId: input.trialId, attempt: { gte: input.from, lt: input.before }, outcome: null },
+    select: { attempt: true },
+    orderBy: { attempt: 'asc' },
+  });
+  return open.map((a) => a.attempt);
+}

@@ -161,3 +161,40 @@ export async function verifyAuditChain(
     cursor = page.at(-1)!.seq;
   }
 }
+
+export interface AuditEventsQuery {
+  projectId: string;
+  /** Events read per page. */
+  limit: number;
+  /** The last seq of the previous page: only older events. */
+  cursor?: number | null;
+  action?: string;
+  subjectId?: string;
+}
+
+/** One event of a page: seq as a number, without the row id. */
+export type ListedAuditEvent = Omit<AuditEvent, 'id' | 'seq'> & { seq: number };
+
+export interface AuditEventsPage {
+  events: ListedAuditEvent[];
+  /** The cursor of the next (older) page; null on the last one. */
+  nextCursor: number | null;
+}
+
+/** A page of a project's events, newest first, optionally of one action and/or one subject. */
+export async function auditEventsPage(db: DbClient, query: AuditEventsQuery): Promise<AuditEventsPage> {
+  const events = await db.auditEvent.findMany({
+    where: {
+      projectId: query.projectId,
+      ...(query.cursor ? { seq: { lt: BigInt(query.cursor) } } : {}),
+      ...(query.action ? { action: query.action } : {}),
+      ...(query.subjectId ? { subjectId: query.subjectId } : {}),
+    },
+    orderBy: { seq: 'desc' },
+    take: query.limit + 1,
+  });
+  const page = events
+    .slice(0, query.limit)
+    .map(({ id: _id, seq, ...event }) => ({ seq: Number(seq), ...event }));
+  return { events: page, nextCursor: events.length > query.limit ? (page.at(-1)?.seq ?? null) : null };
+}

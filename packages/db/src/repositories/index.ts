@@ -1,8 +1,16 @@
 export { inTransaction, type DbClient } from './db-client.js';
-export { upsertTrial, type UpsertTrialInput, type UpsertTrialResult } from './trials.js';
+export {
+  completedTrials,
+  findTrialWithProject,
+  startPendingTrial,
+  upsertTrial,
+  type UpsertTrialInput,
+  type UpsertTrialResult,
+} from './trials.js';
 export {
   finishAttempt,
   recordAttempt,
+  unfinishedAttempts,
   type FinishAttemptInput,
   type FinishAttemptResult,
   type RecordAttemptInput,
@@ -25,10 +33,14 @@ export {
 export {
   appendAuditEvent,
   AUDIT_CHAIN_LOCK_KEY,
+  auditEventsPage,
   verifyAuditChain,
   type AppendedAuditEvent,
   type AuditChainVerification,
   type AuditEventInput,
+  type AuditEventsPage,
+  type AuditEventsQuery,
+  type ListedAuditEvent,
   type VerifyAuditChainOptions,
 } from './audit.js';
 export {
@@ -48,7 +60,8 @@ export {
   type EntryComparison,
 } from './compare-entries.js';
 export { runDetail, type Curve, type RunDetail } from './run-detail.js';
-export { verifyTrialLineage } from './lineage.js';
+export { sweepSpecHash } from './sweep-spec-hash.js';
+export { findLineage, trialForVerification, verifyTrialLineage } from './lineage.js';
 export {
   listTrials,
   type TrialListPage,
@@ -62,3 +75,71 @@ export {
   type SweepSummariesQuery,
   type SweepSummary,
 } from './sweep-summaries.js';
+export { ensureProject, findProjectBySlug } from './projects.js';
+export {
+  createUserAccount,
+  findUserByEmail,
+  findUserById,
+  findUserView,
+  hasUsers,
+  listUsers,
+  USER_VIEW,
+  type CreateUserAccountInput,
+  type ListedUser,
+  type UserView,
+} from './users.js';
+export {
+  ensureMembership,
+  membershipRole,
+  membershipsOfUser,
+  projectMembers,
+  setMembership,
+  type MembershipWithProject,
+  type ProjectMember,
+  type SetMembershipInput,
+} from './memberships.js';
+export { createLoginSession, findSessionBySecretHash, revokeSession, touchSession } from './sessions.js';
+export {
+  findApiTokenByHash,
+  findProjectApiToken,
+  listProjectApiTokens,
+  registerApiToken,
+  revokeApiToken,
+  touchApiToken,
+  type ListedApiToken,
+  type RegisterApiTokenInput,
+} from './api-tokens.js';
+export { recentFailedLogins, recordFailedLogin } from './login-attempts.js';
+export {
+  createSweep,
+  FINAL_SWEEP_STATUSES,
+  findSweep,
+  findSweepWithProject,
+  listSweeps,
+  setSweepStatus,
+  type CreateSweepInput,
+  type ListedSweep,
+  type SetSweepStatusInput,
+} from './sweeps.js';
+export {
+  datasetNames,
+  findDataset,
+  findDatasetWithProject,
+  findLatestDataset,
+  listDatasets,
+  registerDataset,
+  type ListedDataset,
+  type RegisterDatasetInput,
+  type RegisteredDataset,
+} from './datasets.js';
+export {
+  findWeightsSources,
+  listWeightsSources,
+  registerTrialWeightsSource,
+  registerWeightsFileSource,
+  type ListedWeightsSource,
+  type RegisteredWeightsSource,
+  type RegisterWeightsFileInput,
+} from './weights-sources.js';
+export { findArtifactWithProject, latestArtifact, trialArtifacts } from './artifacts.js';
+export { databaseServerVersion, upsertWorker, type WorkerRowInput } from './workers.js';

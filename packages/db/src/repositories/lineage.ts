@@ -57,3 +57,26 @@ export async function verifyTrialLineage(
   const defined = Object.entries(fromArtifacts).filter(([, value]) => value !== undefined);
   return verifyLineage(stored, { ...fromStore, ...Object.fromEntries(defined) });
 }
+
+/**
+ * What re-verifying a trial from its bytes needs: the trial with its lineage record (null before a result
+ * is recorded), its sweep's project and spec, its dataset's manifest, the kind of its initial weights and
+ * its artifacts by URI. Null when the trial does not exist.
+ */
+export function trialForVerification(db: DbClient, trialId: string) {
+  return db.trial.findUnique({
+    where: { id: trialId },
+    include: {
+      lineage: true,
+      sweep: { select: { projectId: true, spec: true } },
+      dataset: { select: { contentHash: true, manifestUri: true } },
+      weightsSource: { select: { kind: true } },
+      artifacts: { select: { kind: true, uri: true, sha256: true }, orderBy: { uri: 'asc' } },
+    },
+  });
+}
+
+/** The trial's lineage record; null before its result is recorded. */
+export function findLineage(db: DbClient, trialId: string) {
+  return db.lineage.findUnique({ where: { trialId } });
+}

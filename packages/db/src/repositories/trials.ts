@@ -2,7 +2,7 @@
 // retry returns it unchanged, and a retry that describes a different trial is refused.
 import { configHash, configurationGroupKey, SEED_KEY, type JsonObject } from '@medsweep/core';
 import { InvalidRecordError, TrialConflictError } from '../errors.js';
-import type { Trial } from '../generated/prisma/client.js';
+import type { Project, Trial } from '../generated/prisma/client.js';
 import type { DbClient } from './db-client.js';
 
 export interface UpsertTrialInput {
@@ -114,4 +114,37 @@ export async function upsertTrial(db: DbClient, input: UpsertTrialInput): Promis
     }
   }
   return { trial: existing, created: false };
+}
+
+/**
+ * Moves a pending trial to running from `startedAt` (a row someone else created as pending, e.g. an
+ * import, starts when a worker registers it); a trial in any other status is left as it is.
+ */
+export async function startPendingTrial(db: DbClient, trialId: string, startedAt: Date): Promise<void> {
+  await db.trial.updateMany({
+    where: { id: trialId, status: 'pending' },
+    data: { status: 'running', startedAt },
+  });
+}
+
+/** The trial and the project of its sweep; null when the trial does not exist. */
+export async function findTrialWithProject(
+  db: DbClient,
+  trialId: string,
+): Promise<{ trial: Trial; project: Project } | null> {
+  const row = await db.trial.findUnique({
+    where: { id: trialId },
+    include: { sweep: { select: { project: true } } },
+  });
+  if (row === null) return null;
+  const { sweep, ...trial } = row;
+  return { trial, project: sweep.project };
+}
+
+/** The sweep's completed trials, highest primary-metric value first (nulls first, as Postgres sorts DESC). */
+export function completedTrials(db: DbClient, sweepId: string): Promise<Trial[]> {
+  return db.trial.findMany({
+    where: { sweepId, status: 'completed' },
+    orderBy: { primaryMetricValue: 'desc' },
+  });
 }

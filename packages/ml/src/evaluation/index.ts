@@ -1,6 +1,6 @@
+export { evaluateModel, predictEvaluatedSplits } from './evaluate-model.js';
+export type { PredictEvaluatedSplitsArgs } from './evaluate-model.js';
 export { evaluatePredictions, operatingPointRule } from './evaluate-predictions.js';
 export type { EvaluatedSplit, EvaluationReport } from './evaluate-predictions.js';
-export { parsePredictionsDocument, predictionsDocument, PREDICTIONS_FORMAT } from './predictions-document.js';
-export type { PredictionsDocument, ReadPredictions, StoredSplitPredictions } from './predictions-document.js';
 export { buildTrialClassifier, loadTrainedModel } from './trained-model.js';
 export type { LoadTrainedModelArgs, TrialClassifierArgs } from './trained-model.js';

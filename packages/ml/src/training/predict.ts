@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import type { SplitScores } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import { batchesOf, sequentialOrder } from '../data/batch-plan.js';
 import type { ImageSplit } from '../data/image-split.js';
@@ -6,13 +7,8 @@ import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch, buildLabelBatch } from '../data/preprocess.js';
 import { crossEntropyPerSample } from './loss.js';
 
-/**
- * A model's outputs for every sample of a split, in split order. `scores` is row-major
- * [count, numColumns], the layout @medsweep/core's metrics take as a ScoreMatrix.
- */
-export interface SplitPredictions {
-  labels: Uint8Array;
-  scores: { values: Float32Array; numColumns: number };
+/** A model's outputs for every sample of a split, in split order (core's SplitScores), and its loss. */
+export interface SplitPredictions extends SplitScores {
   /** Mean unweighted cross-entropy. */
   loss: number;
 }

@@ -1,4 +1,5 @@
 // How a trial's sampled hyperparameters and its sweep's training section become the trainer's settings.
+import { PROTOCOL_DEFAULTS } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core/sweep';
 import type { AugmentationArgs } from '../data/augmentation.js';
 import { UnsupportedHyperparameterError } from '../errors.js';
@@ -6,9 +7,6 @@ import type { LrSchedule } from '../training/lr-schedule.js';
 import type { OptimizerArgs } from '../training/optimizer.js';
 import type { TrainArgs } from '../training/trainer.js';
 import type { SweepTrial } from './sweep-trial.js';
-
-/** Settings of the MedMNIST benchmark protocol, for hyperparameters a search space leaves out. */
-export const PROTOCOL_DEFAULTS = { lr: 1e-3, batchSize: 128, optimizer: 'adam' } as const;
 
 export type TrialTrainingSettings = Pick<
   TrainArgs,

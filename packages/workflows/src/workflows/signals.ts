@@ -1,15 +1,7 @@
 // Messages between a sweep and its trials. Children report by signal, not by return value, because
 // the sweep continues-as-new while they run and a new run cannot await an older run's child handles.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { TrialOutcome } from '../activities.js';
-
-export interface TrialFinished {
-  trialKey: string;
-  index: number;
-  outcome: TrialOutcome;
-  /** The primary metric (higher is better) when completed; null otherwise. */
-  value: number | null;
-}
+import type { TrialFinished } from '../activities.js';
 
 export interface RungReport {
   trialKey: string;

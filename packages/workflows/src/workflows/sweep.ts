@@ -21,7 +21,13 @@ import {
   totalTrials,
 } from '@medsweep/core/planning';
 import type { PlannerState, TrialPlan } from '@medsweep/core/planning';
-import type { ControlActivities, SweepInput, TrialInput, TrialOutcome } from '../activities.js';
+import type {
+  ControlActivities,
+  SweepInput,
+  TrialFinished,
+  TrialInput,
+  TrialOutcome,
+} from '../activities.js';
 import { TASK_QUEUES, trialKeyOf, trialWorkflowId } from '../task-queues.js';
 import {
   pauseSignal,
@@ -31,7 +37,7 @@ import {
   rungReachedSignal,
   trialFinishedSignal,
 } from './signals.js';
-import type { RungReport, SweepProgress, TrialFinished } from './signals.js';
+import type { RungReport, SweepProgress } from './signals.js';
 import { trialWorkflow } from './trial.js';
 
 const control = proxyActivities<ControlActivities>({
@@ -183,6 +189,8 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       trialKey,
       plan,
       spec,
+      // A field of the child's input, not a command: no patch id (see trialWorkflow's finish).
+      ...(input.specHash ? { specHash: input.specHash } : {}),
       dataset: input.dataset,
       ...(weights ? { weights } : {}),
       rungs,

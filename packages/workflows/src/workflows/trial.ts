@@ -10,6 +10,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { segmentEnds } from '@medsweep/core/planning';
 import type {
   ControlActivities,
   TrainActivities,
@@ -100,19 +101,19 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
     (await CancellationScope.nonCancellable(() => bookkeeping.registerTrial({ trial: input }))).trialId;
   let trialId = segmentRegisters ? undefined : await register();
   const maxEpochs = input.spec.budget.maxEpochs;
-  const segmentEnds = [...input.rungs.filter((r) => r < maxEpochs), maxEpochs];
+  const ends = segmentEnds(input);
 
   let outcome: TrialOutcome = 'completed';
   let epochsCompleted = 0;
   let evaluation: TrialEvaluation | undefined;
   let error: string | undefined;
   try {
-    for (let rung = 0; rung < segmentEnds.length; rung++) {
-      const last = rung === segmentEnds.length - 1;
+    for (let rung = 0; rung < ends.length; rung++) {
+      const last = rung === ends.length - 1;
       const segment = await trainSegment({
         trial: input,
         trialId,
-        untilEpoch: segmentEnds[rung] as number,
+        untilEpoch: ends[rung] as number,
         evaluate: last,
       });
       // Results recorded before segments registered trials carry no id.
@@ -151,9 +152,12 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialSummary> {
 
   // Recording the outcome must happen even when this workflow is being cancelled.
   const recordedId = trialId ?? (await register());
+  // The spec hash rides in the activity's input: payload contents are not part of the commands replay
+  // compares, so histories recorded before it was added replay unchanged, without a patch id.
   const finish = {
     trialId: recordedId,
     sweepId: input.sweepId,
+    ...(input.specHash ? { specHash: input.specHash } : {}),
     outcome,
     epochsCompleted,
     ...(evaluation ? { evaluation } : {}),

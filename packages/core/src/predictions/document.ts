@@ -1,14 +1,25 @@
 // The predictions artifact of a trial: labels and scores of its val and test splits, in split order, as
-// canonical JSON. The train activity writes it; `medsweep verify` reads it back to compare a
-// re-evaluation of the stored weights with what was recorded.
+// canonical JSON. The train activity writes it; `medsweep verify` and the API read it back (to compare a
+// re-evaluation of the stored weights with what was recorded, and to compute metrics on demand).
 import { z } from 'zod';
 import { PredictionsDocumentError } from '../errors.js';
-import type { SplitPredictions } from '../training/predict.js';
-import type { EvaluatedSplit } from './evaluate-predictions.js';
+import type { FinalMetricValue } from '../lineage/configuration.js';
 
 export const PREDICTIONS_FORMAT = 'medsweep.predictions/1';
 
-/** One split's predictions: scores row-major [count, numColumns], the float32 values the model produced. */
+/** The splits a trial's predictions are stored for. */
+type StoredSplit = FinalMetricValue['split'];
+
+/**
+ * A model's outputs for every sample of a split, in split order: the labels, and the scores row-major
+ * [count, numColumns] (the float32 values the model produced), the layout the metrics take as a ScoreMatrix.
+ */
+export interface SplitScores {
+  labels: Uint8Array;
+  scores: { values: Float32Array; numColumns: number };
+}
+
+/** One split's predictions as stored: plain JSON arrays. */
 export interface StoredSplitPredictions {
   count: number;
   numColumns: number;
@@ -20,22 +31,22 @@ export interface PredictionsDocument {
   format: typeof PREDICTIONS_FORMAT;
   task: string;
   classNames: readonly string[];
-  splits: Record<EvaluatedSplit, StoredSplitPredictions>;
+  splits: Record<StoredSplit, StoredSplitPredictions>;
 }
 
-/** Predictions as read back: the labels and scores of each split (the loss is not stored), and the class names. */
-export type ReadPredictions = Record<EvaluatedSplit, Omit<SplitPredictions, 'loss'>> & {
+/** Predictions as read back: the labels and scores of each split, and the class names. */
+export type ReadPredictions = Record<StoredSplit, SplitScores> & {
   /** Label i's name, from the dataset's manifest. */
   classNames: readonly string[];
 };
 
 /** The document the train activity stores for `predictions` (the last score column of a binary task is the positive class). */
 export function predictionsDocument(
-  predictions: Record<EvaluatedSplit, SplitPredictions>,
+  predictions: Record<StoredSplit, SplitScores>,
   task: string,
   classNames: readonly string[],
 ): PredictionsDocument {
-  const split = (p: SplitPredictions): StoredSplitPredictions => ({
+  const split = (p: SplitScores): StoredSplitPredictions => ({
     count: p.labels.length,
     numColumns: p.scores.numColumns,
     labels: Array.from(p.labels),
@@ -81,7 +92,7 @@ export function parsePredictionsDocument(bytes: Uint8Array, source: string): Rea
     const issue = parsed.error.issues[0];
     throw new PredictionsDocumentError(source, `${issue?.path.join('.') || '$'}: ${issue?.message}`);
   }
-  const split = (s: z.infer<typeof splitSchema>): Omit<SplitPredictions, 'loss'> => ({
+  const split = (s: z.infer<typeof splitSchema>): SplitScores => ({
     labels: Uint8Array.from(s.labels),
     scores: { values: Float32Array.from(s.scores), numColumns: s.numColumns },
   });

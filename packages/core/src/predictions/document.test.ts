@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '@medsweep/core';
 import { PredictionsDocumentError } from '../errors.js';
-import type { SplitPredictions } from '../training/predict.js';
-import { parsePredictionsDocument, predictionsDocument } from './predictions-document.js';
+import { canonicalJson } from '../lineage/canonical-json.js';
+import type { SplitScores } from './document.js';
+import { parsePredictionsDocument, predictionsDocument } from './document.js';
 
-const split = (labels: number[], scores: number[]): SplitPredictions => ({
+const split = (labels: number[], scores: number[]): SplitScores => ({
   labels: Uint8Array.from(labels),
   scores: { values: Float32Array.from(scores), numColumns: 2 },
-  loss: 0.5,
 });
 const predictions = {
   val: split([0, 1], [0.9, 0.1, 0.3, 0.7]),
