@@ -106,17 +106,34 @@ if [[ "$("$CACHE/venv/bin/temporal" --version 2>/dev/null | awk '{print $3}')" !
   fi
 fi
 
-# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels).
-PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0)
-if ! "$CACHE/venv/bin/python" - "${PY_TEST_PACKAGES[@]}" <<'PY' 2>/dev/null; then
+# Whether the venv has exactly these name==version packages.
+py_has() {
+  "$CACHE/venv/bin/python" - "$@" <<'PY' 2>/dev/null
 import sys
 from importlib.metadata import version
 for spec in sys.argv[1:]:
     name, want = spec.split('==')
     assert version(name) == want, spec
 PY
+}
+
+# Reference implementations for the cross-check tests (metrics and statistics vs scikit-learn/scipy/statsmodels;
+# DICOM decoding vs pydicom, whose wheel also ships the real DICOM test files the ml tests read).
+PY_TEST_PACKAGES=(scikit-learn==1.9.1 scipy==1.17.1 statsmodels==0.15.0 numpy==2.4.6 pydicom==3.0.2)
+if ! py_has "${PY_TEST_PACKAGES[@]}"; then
   say "installing python reference packages: ${PY_TEST_PACKAGES[*]}"
   flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q "${PY_TEST_PACKAGES[@]}"
+fi
+
+# The robustness corruptions' reference (packages/ml/scripts/medmnistc-reference.py): MedMNIST-C's package
+# without its dependencies (torch, torchvision and Wand/ImageMagick are too heavy or unavailable here), plus
+# what its compared modules import.
+PY_CORRUPTION_PACKAGES=(pillow==13.0.0 scikit-image==0.23.2 opencv-python-headless==5.1.0.95)
+MEDMNISTC=medmnistc==0.1.0
+if ! py_has "${PY_CORRUPTION_PACKAGES[@]}" "$MEDMNISTC"; then
+  say "installing python corruption reference packages: ${PY_CORRUPTION_PACKAGES[*]} $MEDMNISTC"
+  flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q "${PY_CORRUPTION_PACKAGES[@]}"
+  flock "$CACHE/venv.lock" "$CACHE/venv/bin/pip" install -q --no-deps "$MEDMNISTC"
 fi
 
 # 3. MinIO, compiled once per machine (a few minutes) and cached by version.

@@ -3,10 +3,14 @@
 
 Usage (from the repository root, with the project venv):
     ~/.cache/medsweep/venv/bin/python packages/core/scripts/make-reference-fixtures.py [OUT.json]
-    npx prettier --write packages/core/tests/fixtures/reference-metrics.json
+    npx prettier --ignore-path /dev/null --write packages/core/tests/fixtures/reference-metrics.json
 OUT defaults to packages/core/tests/fixtures/reference-metrics.json. Needs numpy, scikit-learn, scipy and
 statsmodels. The vitest suite also runs this script into a temporary file and compares the result with the
 committed fixture whenever that venv has the packages, so an edited script cannot drift silently.
+
+The Student t, seed-interval and Holm references are scipy's and statsmodels' own functions (t.ppf,
+t.interval, ttest_rel, ttest_ind, multipletests); the two-level intervals have no library, so they are
+written out below with numpy from Sun & Xu's midrank DeLong covariance and scipy's t quantile.
 
 Inputs are drawn from a Python port of src/random.ts (xoshiro128** seeded by SplitMix64), not from numpy,
 so they never change with numpy's generators, and the bootstrap references replay exactly the resamples
@@ -26,7 +30,7 @@ import numpy as np
 import scipy
 import sklearn
 import statsmodels
-from scipy import special, stats
+from scipy import optimize, special, stats
 from scipy.stats._resampling import _bca_interval
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import (
@@ -40,6 +44,8 @@ from sklearn.metrics import (
     roc_curve,
 )
 from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reference-metrics.json"
 
@@ -308,7 +314,8 @@ def compute_midrank(x):
 
 
 def fast_delong(predictions_sorted_transposed, m):
-    """Sun & Xu (2014): AUCs and their covariance from midranks; rows are models, positives first."""
+    """Sun & Xu (2014): AUCs and their covariance from midranks, as its positives' and negatives' parts
+    (the covariance is their sum); rows are models, positives first."""
     n = predictions_sorted_transposed.shape[1] - m
     positive = predictions_sorted_transposed[:, :m]
     negative = predictions_sorted_transposed[:, m:]
@@ -321,7 +328,7 @@ def fast_delong(predictions_sorted_transposed, m):
     v10 = 1.0 - (tz[:, m:] - ty) / m
     sx = np.cov(v01)
     sy = np.cov(v10)
-    return aucs, sx / m + sy / n
+    return aucs, sx / m, sy / n
 
 
 def delong_case(name, y, pa, pb):
@@ -330,7 +337,8 @@ def delong_case(name, y, pa, pb):
     order = np.argsort(-yy, kind="mergesort")
     m = int(yy.sum())
     preds = np.vstack([np.asarray(pa, dtype=np.float64), np.asarray(pb, dtype=np.float64)])[:, order]
-    aucs, cov = fast_delong(preds, m)
+    aucs, cov_positives, cov_negatives = fast_delong(preds, m)
+    cov = cov_positives + cov_negatives
     contrast = np.array([1.0, -1.0])
     variance = float(contrast @ cov @ contrast)
     difference = float(aucs[0] - aucs[1])
@@ -455,6 +463,154 @@ def paired_bootstrap_case(name, task, y, scores_a, scores_b, seed, resamples, co
                          "upper": upper, "standardError": float(np.std(d, ddof=1)), "pValue": p_value}}
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Student t, intervals over seeds, two-level intervals, Holm
+
+
+def student_t_reference():
+    ps = [1e-10, 0.001, 0.025, 0.05, 0.3, 0.7, 0.95, 0.975, 0.995, 0.9995]
+    dfs = [0.5, 1, 1.5, 2, 2.7, 4, 9, 29, 117.3, 1000, 19900, 20000, 1e5, 1e7, 1e9]
+    ts = [-8.0, -3.0, -1.0, 0.0, 0.5, 1.96, 5.0]
+    return {
+        "quantile": [[p, df, float(stats.t.ppf(p, df))] for df in dfs for p in ps],
+        "cdf": [[t, df, float(stats.t.cdf(t, df))] for df in dfs for t in ts + ([-30.0] if df < 2e4 else [])],
+        "logGamma": [[z, float(special.gammaln(z))] for z in (1e-3, 0.5, 1.5, 2.5, 9.99, 10.0, 17.5, 1e3, 1e7)],
+        "logBeta": [[a, b, float(special.betaln(a, b))]
+                    for a, b in ((0.5, 0.5), (3.0, 0.5), (0.1, 20.0), (12.0, 15.0), (1e4, 2e4), (5e6, 0.5))],
+        "incompleteBeta": [[x, a, b, float(special.betainc(a, b, x))]
+                           for x, a, b in ((0.3, 2.0, 3.0), (0.9, 0.5, 0.5), (0.999, 500.0, 0.5), (0.05, 1.5, 40.0),
+                                           (0.5, 10.0, 10.0), (0.7, 0.5, 7.0))],
+    }
+
+
+def seed_mean_case(values, confidence):
+    data = np.asarray(values, dtype=np.float64)
+    lower, upper = stats.t.interval(confidence, len(data) - 1, loc=np.mean(data), scale=stats.sem(data))
+    return {"values": values, "confidence": confidence,
+            "expected": {"estimate": float(np.mean(data)), "lower": float(lower), "upper": float(upper),
+                         "standardError": float(stats.sem(data)), "df": len(data) - 1}}
+
+
+def gain_case(pretrained, scratch, confidence):
+    """pretrained/scratch: [[seed, value], ...]; paired by seed when the seed sets match, else Welch."""
+    seeds_a = [seed for seed, _ in pretrained]
+    seeds_b = [seed for seed, _ in scratch]
+    by_seed = dict(scratch)
+    a = np.asarray([v for _, v in pretrained])
+    if sorted(seeds_a) == sorted(seeds_b):
+        b = np.asarray([by_seed[seed] for seed in seeds_a])
+        res, method = stats.ttest_rel(a, b), "paired-t"
+        estimate = float(np.mean(a - b))
+    else:
+        b = np.asarray([v for _, v in scratch])
+        res, method = stats.ttest_ind(a, b, equal_var=False), "welch-t"
+        estimate = float(np.mean(a) - np.mean(b))
+    ci = res.confidence_interval(confidence_level=confidence)
+    return {"pretrained": pretrained, "scratch": scratch, "confidence": confidence,
+            "expected": {"method": method, "estimate": estimate, "lower": float(ci.low), "upper": float(ci.high),
+                         "df": float(res.df)}}
+
+
+def seed_runs_split(seed, n, prevalence, arms):
+    """Labels plus arms of runs (one positive-class probability per image, 4 decimals) on one test set:
+    each run has its own quality around its arm's strength and its own image noise, over a shared image
+    difficulty."""
+    rng = Rng(seed)
+    y, difficulty = [], []
+    for _ in range(n):
+        y.append(1 if rng.next_float() < prevalence else 0)
+        difficulty.append(rng.normal())
+    out = []
+    for strength, runs in arms:
+        arm = []
+        for _ in range(runs):
+            quality = strength + 0.3 * rng.normal()
+            arm.append([round(sigmoid(quality * (label - 0.5) + shared + 0.7 * rng.normal()), 4)
+                        for label, shared in zip(y, difficulty)])
+        out.append(arm)
+    return y, out
+
+
+def satterthwaite(parts):
+    total = sum(v for v, _ in parts)
+    return total, total * total / sum(v * v / df for v, df in parts if v > 0)
+
+
+def wilson_hilferty_chi2(q, df):
+    spread = 2 / (9 * df)
+    return df * (1 - spread + special.ndtri(q) * math.sqrt(spread)) ** 3
+
+
+def off_diagonal_mean(block):
+    k = block.shape[0]
+    return (block.sum() - np.trace(block)) / (k * (k - 1))
+
+
+def two_level_case(name, metric, y, pretrained, scratch, seeds_a, seeds_b, confidence):
+    """Two-level interval of the pretrained arm alone (on the logit scale) and of the gain over scratch. Test
+    parts: per stratum, the mean over pairs of different runs of the DeLong (AUC) or per-image correctness
+    (ACC) covariance."""
+    yy = np.asarray(y)
+    runs = np.asarray(pretrained + scratch, dtype=np.float64)
+    ka = len(pretrained)
+    if metric == "auc":
+        order = np.argsort(-yy, kind="mergesort")
+        m = int(yy.sum())
+        values, cov_positives, cov_negatives = fast_delong(runs[:, order], m)
+        strata = [(cov_positives, m - 1), (cov_negatives, len(yy) - m - 1)]
+    else:
+        correct = ((runs > 0.5).astype(int) == yy).astype(np.float64)
+        values = correct.mean(axis=1)
+        strata = [(np.cov(correct) / len(yy), len(yy) - 1)]
+    a, b = values[:ka], values[ka:]
+    t_level = (1 + confidence) / 2
+
+    def interval(estimate, seed_parts, test_parts, logit=False):
+        total, _ = satterthwaite(seed_parts + test_parts)
+        # df with each seed variance at its 70% upper bound, chi2(0.3; nu) by Wilson-Hilferty as the
+        # TypeScript computes it (within 2% of scipy's chi2.ppf at 2 df).
+        bounds = [(v * df / wilson_hilferty_chi2(0.3, df), df) for v, df in seed_parts]
+        _, df = satterthwaite(bounds + test_parts)
+        half = stats.t.ppf(t_level, df) * math.sqrt(total)
+        lower, upper = estimate - half, estimate + half
+        if logit:  # delta method: the half-width over p(1 - p) around logit(p)
+            centre, half_logit = special.logit(estimate), half / (estimate * (1 - estimate))
+            lower, upper = special.expit(centre - half_logit), special.expit(centre + half_logit)
+        return {"estimate": float(estimate), "lower": float(lower), "upper": float(upper),
+                "df": float(df), "seedVariance": float(sum(v for v, _ in seed_parts)),
+                "testVariance": float(sum(v for v, _ in test_parts))}
+
+    single = interval(np.mean(a), [(np.var(a, ddof=1) / ka, ka - 1)],
+                      [(max(0.0, off_diagonal_mean(c[:ka, :ka])), df) for c, df in strata], logit=True)
+    expected = {"single": single}
+    if sorted(seeds_a) == sorted(seeds_b):
+        partner = [ka + seeds_b.index(seed) for seed in seeds_a]
+        contrast = np.zeros((ka, len(runs)))
+        contrast[np.arange(ka), np.arange(ka)] = 1.0
+        contrast[np.arange(ka), partner] = -1.0
+        d = contrast @ values
+        expected["gain"] = interval(np.mean(d), [(np.var(d, ddof=1) / ka, ka - 1)],
+                                    [(max(0.0, off_diagonal_mean(contrast @ c @ contrast.T)), df) for c, df in strata])
+        expected["gain"]["method"] = "two-level-paired"
+    else:
+        kb = len(scratch)
+        test_parts = [(max(0.0, off_diagonal_mean(c[:ka, :ka]) + off_diagonal_mean(c[ka:, ka:])
+                           - 2 * c[:ka, ka:].mean()), df) for c, df in strata]
+        expected["gain"] = interval(np.mean(a) - np.mean(b),
+                                    [(np.var(a, ddof=1) / ka, ka - 1), (np.var(b, ddof=1) / kb, kb - 1)], test_parts)
+        expected["gain"]["method"] = "two-level-welch"
+    return {"dataset": name, "metric": metric, "seedsPretrained": seeds_a, "seedsScratch": seeds_b,
+            "confidence": confidence, "expected": expected}
+
+
+def holm_cases():
+    rng = Rng(107)
+    many = [round(rng.next_float() ** 3, 3) for _ in range(60)]  # cubed: crowds them near 0; rounding ties
+    families = [[0.01, 0.04, 0.03, 0.005], [0.02, 0.02, 0.02, 0.5], [0.0, 0.5, 1.0], [0.0, 0.0], [1.0, 1.0, 1.0],
+                [0.3], [0.04], [0.5, 0.001, 0.5, 0.2, 0.012, 0.012], many]
+    return [{"pValues": p, "holm": multipletests(p, method="holm")[1].tolist()} for p in families]
+
+
 def normal_reference():
     xs = [-6.0, -3.0, -1.0, -0.5, 0.0, 1e-8, 0.1, 0.5, 1.0, 1.5, 1.99, 2.0, 2.5, 3.0, 5.0, 8.0, 12.0, 20.0, 26.0]
     ps = [1e-300, 1e-100, 1e-12, 1e-6, 0.001, 0.025, 0.3, 0.5, 0.7, 0.975, 0.999, 0.999999]
@@ -477,6 +633,174 @@ def rng_reference():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Temperature scaling (src/metrics/temperature-scaling.ts): T minimising the mean NLL, found by scipy's
+# bounded Brent search on log T over the same range, and the ECE before/after from sklearn's binning.
+
+TEMPERATURE_RANGE = (0.05, 20.0)
+SMALLEST_FLOAT32 = 2.0 ** -149  # a float32 softmax output of 0 is taken as this, so log p is finite
+
+
+def temperature_logits(task, scores, score_kind):
+    """Positive-class logit (binary) or per-column logits; probabilities through log / log-odds."""
+    s = np.asarray(scores, dtype=np.float64)
+    if score_kind == "logits":
+        if task == "binary-class":
+            return s[:, -1] if s.shape[1] == 1 else s[:, -1] - s[:, 0]
+        return s
+    log = lambda p: np.log(np.maximum(p, SMALLEST_FLOAT32))
+    if task == "binary-class":
+        negative = 1.0 - s[:, -1] if s.shape[1] == 1 else s[:, 0]
+        return log(s[:, -1]) - log(negative)
+    if task == "multi-label, binary-class":
+        return log(s) - log(1.0 - s)
+    return log(s)
+
+
+def temperature_nll(task, y, logits, temperature):
+    z = logits / temperature
+    yy = np.asarray(y)
+    if task in ("binary-class", "multi-label, binary-class"):
+        return float(-np.mean(np.where(yy == 1, special.log_expit(z), special.log_expit(-z))))
+    return float(-np.mean(special.log_softmax(z, axis=1)[np.arange(len(yy)), yy]))
+
+
+def temperature_probabilities(task, logits, temperature):
+    z = logits / temperature
+    if task == "binary-class":
+        return np.stack([special.expit(-z), special.expit(z)], axis=1)
+    if task == "multi-label, binary-class":
+        return special.expit(z)
+    return special.softmax(z, axis=1)
+
+
+def calibration_pairs(task, y, probabilities):
+    yy = np.asarray(y)
+    if task == "binary-class":
+        return yy, probabilities[:, 1]
+    if task == "multi-label, binary-class":
+        return yy.ravel(), probabilities.ravel()
+    predicted = np.argmax(probabilities, axis=1)
+    return (predicted == yy).astype(int), probabilities[np.arange(len(yy)), predicted]
+
+
+def temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval):
+    val_logits = temperature_logits(task, s_val, score_kind)
+    result = optimize.minimize_scalar(
+        lambda log_t: temperature_nll(task, y_val, val_logits, math.exp(log_t)),
+        bounds=(math.log(TEMPERATURE_RANGE[0]), math.log(TEMPERATURE_RANGE[1])), method="bounded",
+        options={"xatol": 1e-12, "maxiter": 500})
+    temperature = math.exp(result.x)
+    eval_logits = temperature_logits(task, s_eval, score_kind)
+    sides = {}
+    for side, t in (("before", 1.0), ("after", temperature)):
+        outcome, confidence = calibration_pairs(task, y_eval, temperature_probabilities(task, eval_logits, t))
+        sides[side] = {"nll": temperature_nll(task, y_eval, eval_logits, t),
+                       "calibration": calibration_reference(outcome, confidence, 15)}
+    return {"validation": validation, "evaluation": evaluation, "scoreKind": score_kind,
+            "expected": {"temperature": temperature,
+                         "nllBefore": temperature_nll(task, y_val, val_logits, 1.0),
+                         "nllAfter": temperature_nll(task, y_val, val_logits, temperature),
+                         "evaluation": sides}}
+
+
+def overconfident_logits(seed, n, k, sharpness):
+    """Multi-class logits made overconfident by `sharpness` (a fitted T should land near it)."""
+    rng = Rng(seed)
+    y, logits = [], []
+    for _ in range(n):
+        label = rng.next_int(k)
+        y.append(label)
+        logits.append([round(sharpness * (1.2 * (c == label) + rng.normal()), 6) for c in range(k)])
+    return y, logits
+
+
+def temperature_scaling_reference(inputs):
+    """Cases over the shared datasets (probabilities) plus logits of their own."""
+    logit_y, logit_s = overconfident_logits(107, 400, 4, 3.0)
+    logit_val_y, logit_val_s = overconfident_logits(108, 300, 4, 3.0)
+    datasets = {
+        "multi-class-logits-overconfident": dataset("multi-class", logit_y, logit_s),
+        "multi-class-logits-overconfident-val": dataset("multi-class", logit_val_y, logit_val_s),
+    }
+    logit_inputs = {"multi-class-logits-overconfident": ("multi-class", logit_y, logit_s, None),
+                    "multi-class-logits-overconfident-val": ("multi-class", logit_val_y, logit_val_s, None)}
+    every = {**inputs, **logit_inputs}
+    plan = [
+        ("binary-500", "binary-test-shifted", "probabilities"),
+        ("binary-ties-one-column", "binary-ties-one-column", "probabilities"),
+        ("binary-tiny-logits", "binary-tiny-logits", "logits"),
+        ("multi-class-3", "multi-class-3", "probabilities"),
+        ("ordinal-5", "ordinal-5", "probabilities"),
+        ("multi-label-4", "multi-label-4", "probabilities"),
+        ("multi-class-logits-overconfident-val", "multi-class-logits-overconfident", "logits"),
+    ]
+    cases = []
+    for validation, evaluation, score_kind in plan:
+        task, y_val, s_val, _ = every[validation]
+        _, y_eval, s_eval, _ = every[evaluation]
+        cases.append(temperature_case(validation, evaluation, task, score_kind, y_val, s_val, y_eval, s_eval))
+    return {"range": list(TEMPERATURE_RANGE), "datasets": datasets, "cases": cases}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Single-model intervals (src/stats/single-model.ts): Wilson and Newcombe's independent-difference interval
+# from statsmodels; one model's DeLong AUC variance from the fast DeLong above (one row); Newcombe's paired
+# method 10 written out from statsmodels' Wilson intervals of the two marginal proportions.
+
+
+def wilson(k, n, confidence):
+    lower, upper = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    return [float(lower), float(upper)]
+
+
+def newcombe_paired(both, first_only, second_only, neither, confidence):
+    """Newcombe (1998) method 10: p1 - p2 of paired outcomes, Wilson marginals and their phi correlation."""
+    n = both + first_only + second_only + neither
+    p1, p2 = (both + first_only) / n, (both + second_only) / n
+    (l1, u1), (l2, u2) = wilson(both + first_only, n, confidence), wilson(both + second_only, n, confidence)
+    margins = (both + first_only) * (second_only + neither) * (both + second_only) * (first_only + neither)
+    phi = 0.0 if margins == 0 else (both * neither - first_only * second_only) / math.sqrt(margins)
+    below = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    above = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return [p1 - p2 - below, p1 - p2 + above]
+
+
+def single_model_reference(y, pa, pb):
+    """Model A alone, A vs B paired (B standing in for a corrupted copy), A's subgroups by index mod 3."""
+    yy = np.asarray(y)
+    a, b = np.asarray(pa, dtype=np.float64), np.asarray(pb, dtype=np.float64)
+    order = np.argsort(-yy, kind="mergesort")
+    aucs, cov_positives, cov_negatives = fast_delong(a[order][np.newaxis, :], int(yy.sum()))
+    cov = cov_positives + cov_negatives
+    correct_a, correct_b = (a > 0.5).astype(int) == yy, (b > 0.5).astype(int) == yy
+    paired = {}
+    for name, mask in (("accuracy", np.ones_like(yy, dtype=bool)), ("sensitivity", yy == 1),
+                       ("specificity", yy == 0)):
+        ca, cb = correct_a[mask], correct_b[mask]
+        table = [int(np.sum(ca & cb)), int(np.sum(ca & ~cb)), int(np.sum(~ca & cb)), int(np.sum(~ca & ~cb))]
+        paired[name] = {"table": table, "interval": newcombe_paired(*table, 0.95)}
+    groups = {}
+    for name, mask in (("third", np.arange(len(yy)) % 3 == 0), ("rest", np.arange(len(yy)) % 3 != 0)):
+        k, n = int(np.sum(correct_a[mask])), int(np.sum(mask))
+        groups[name] = {"correct": k, "samples": n, "wilson": wilson(k, n, 0.95)}
+    high, low = sorted(groups, key=lambda g: -groups[g]["correct"] / groups[g]["samples"])
+    gap_low, gap_high = confint_proportions_2indep(groups[high]["correct"], groups[high]["samples"],
+                                                   groups[low]["correct"], groups[low]["samples"],
+                                                   method="newcomb", compare="diff")
+    return {
+        "dataset": "binary-500",
+        "wilson": [{"successes": k, "trials": n, "confidence": c, "interval": wilson(k, n, c)}
+                   for k, n, c in [(81, 263, 0.95), (0, 10, 0.95), (10, 10, 0.95), (1, 29, 0.9), (300, 312, 0.99)]],
+        "newcombeIndependentPaperExample": {"a": [56, 70], "b": [48, 80], "interval": [
+            float(v) for v in confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")]},
+        "auc": {"auc": float(aucs[0]), "variance": float(cov)},
+        "pairedDrops": paired,
+        "subgroupsByIndexMod3": {"groups": groups, "accuracyGap": {"highest": high, "lowest": low,
+                                                                "interval": [float(gap_low), float(gap_high)]}},
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
 
 
 def build():
@@ -487,6 +811,7 @@ def build():
     ord_y, ord_a, _ = multi_class_split(105, 150, 5, 4)
     ml_y, ml_s = multi_label_split(106, 150, [0.1, 0.3, 0.5, 0.05], 4)
     tiny_y, tiny_a, tiny_b = [0, 0, 1, 1, 0, 1], [0.1, 0.4, 0.35, 0.8, 0.5, 0.5], [0.2, 0.3, 0.6, 0.7, 0.65, 0.1]
+    runs_y, (runs_a, runs_b) = seed_runs_split(108, 156, 0.27, [(2.4, 4), (1.7, 4)])
     inputs = {
         "binary-500": ("binary-class", val_y, two_columns(val_a), two_columns(val_b)),
         "binary-test-shifted": ("binary-class", test_y, two_columns(test_a), None),
@@ -539,6 +864,28 @@ def build():
             bootstrap_mean_difference_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93],
                                            [0.58, 0.6, 0.65, 0.66, 0.7, 0.71, 0.73, 0.8], 19, 2000, 0.9),
         ],
+        "studentT": student_t_reference(),
+        "seedMean": [
+            seed_mean_case([0.912, 0.931, 0.925], 0.95),
+            seed_mean_case([0.861, 0.874, 0.855, 0.869, 0.902], 0.95),
+            seed_mean_case([0.61, 0.64, 0.66, 0.67, 0.71, 0.72, 0.74, 0.79, 0.85, 0.93], 0.9),
+        ],
+        "gain": [
+            gain_case([[0, 0.912], [1, 0.931], [2, 0.925]], [[2, 0.889], [0, 0.874], [1, 0.861]], 0.95),
+            gain_case([[3, 0.86], [1, 0.874], [4, 0.855], [2, 0.869], [0, 0.902]],
+                      [[0, 0.84], [1, 0.87], [2, 0.83], [3, 0.86], [4, 0.845]], 0.99),
+            gain_case([[0, 0.912], [1, 0.931], [2, 0.925], [3, 0.94]], [[10, 0.874], [11, 0.861], [12, 0.889]], 0.95),
+            gain_case([[0, 0.912], [1, 0.931], [2, 0.925]], [[0, 0.874], [1, 0.861], [2, 0.889], [3, 0.85]], 0.9),
+        ],
+        "seedRuns": {"breast-like-156": {"yTrue": runs_y, "pretrained": runs_a, "scratch": runs_b}},
+        "twoLevel": [
+            two_level_case("breast-like-156", metric, runs_y, runs_a, runs_b, [0, 1, 2, 3], seeds_b, confidence)
+            for metric in ("auc", "acc")
+            for seeds_b, confidence in (([2, 0, 3, 1], 0.95), ([10, 11, 12, 13], 0.9))
+        ],
+        "holm": holm_cases(),
+        "temperatureScaling": temperature_scaling_reference(inputs),
+        "singleModel": single_model_reference(val_y, val_a, val_b),
         "pairedBootstrap": [
             paired_bootstrap_case("binary-500", "binary-class", val_y, two_columns(val_a), two_columns(val_b),
                                   5, 200, 0.95),

@@ -324,3 +324,109 @@ export class TrialConfigError extends CoreError {
     );
   }
 }
+
+
+/**
+ * Thrown when a p-value to adjust for multiplicity is NaN or outside [0, 1]: a failed test upstream, or a
+ * statistic passed where its p-value was meant.
+ */
+export class PValueOutOfRangeError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Position in the family of p-values. */
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(`${operation}: pValues[${index}] is ${value}; accepted: a p-value in [0, 1]`);
+  }
+}
+
+// ---- datasets (src/dataset) ----
+
+/**
+ * Thrown when a dataset's labels do not fit its task: float or negative labels, several label columns
+ * that are not 0/1, a multi-label task with one column, a binary task with a third class, or a label at
+ * or beyond the number of class names. Names the source, split and first offending sample.
+ */
+export class LabelShapeMismatchError extends CoreError {
+  constructor(
+    /** The file, folder or manifest the labels came from. */
+    readonly source: string,
+    /** The split (or manifest row range) the offending labels are in. */
+    readonly split: string,
+    /** What the labels are, e.g. `a value 3 at sample 12`, `int64 labels of shape (546, 2)`. */
+    readonly received: string,
+    /** What the task accepts. */
+    readonly expected: string,
+  ) {
+    super(`${source}: ${split} labels: ${received}; expected ${expected}`);
+  }
+}
+
+/**
+
+ * Thrown by fitTemperature when the validation NLL is smallest at an end of the temperature range searched:
+ * e.g. perfectly separated validation predictions, whose NLL keeps falling as T -> 0. A temperature clipped
+ * to the range is not a maximum-likelihood fit, so none is returned.
+ */
+export class TemperatureAtBoundaryError extends CoreError {
+  constructor(
+    readonly operation: string,
+    /** Where the search ended. */
+    readonly temperature: number,
+    /** The range searched, [minTemperature, maxTemperature]. */
+    readonly range: readonly [number, number],
+  ) {
+    super(
+      `${operation}: the validation NLL is smallest at T = ${temperature.toPrecision(4)}, an end of the range searched [${range[0]}, ${range[1]}]; ` +
+        'the validation predictions are perfectly separated or too few, or the range is too narrow: widen minTemperature/maxTemperature or calibrate on more validation data',
+    );
+  }
+}
+
+/**
+ * Thrown while assembling a report when a fact a filled item needs is missing from the facts passed in
+ * (a record or field that is absent or undefined): the caller built incomplete facts.
+ */
+export class InvalidReportFactError extends CoreError {
+  constructor(
+    /** The record, e.g. `dataset`, `testMetrics`. */
+    readonly recordKind: string,
+    /** The dotted field path in it. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `report facts: ${recordKind}.${field} ${problem}; pass every required record of ReportFacts (optional parts may be left out whole)`,
+    );
+  }
+}
+
+/**
+ * Thrown when class names do not fit the labels or the task: fewer names than the labels need, a
+ * multi-label dataset whose names are not one per label column, a single class, or a repeated name.
+ */
+export class ClassNamesMismatchError extends CoreError {
+  constructor(
+    readonly source: string,
+    readonly classNames: readonly string[],
+    readonly problem: string,
+  ) {
+    super(
+      `${source}: class names ${JSON.stringify(classNames)} ${problem}; pass one distinct name per class ` +
+        '(per label column for multi-label data), index = label',
+    );
+  }
+}
+
+/** Thrown when two samples of one dataset have the same key (a path or an array index): keys identify samples. */
+export class DuplicateSampleKeyError extends CoreError {
+  constructor(
+    readonly operation: string,
+    readonly key: string,
+  ) {
+    super(
+      `${operation}: sample key ${JSON.stringify(key)} occurs more than once; every sample needs its own key`,
+    );
+  }
+}

@@ -9,3 +9,5 @@ export * from './lineage/index.js';
 export * from './predictions/index.js';
 export * from './leaderboard/index.js';
 export * from './export/index.js';
+export * from './report/index.js';
+export * from './dataset/index.js';

@@ -151,15 +151,76 @@ export class EmptySplitError extends MlError {
   }
 }
 
-/** Thrown by the image-folder importer when an image file cannot be decoded as PNG, JPEG, BMP or GIF. */
+/**
+ * Thrown by the image-folder and manifest importers when an image file cannot be read or decoded as
+ * PNG, JPEG, BMP or GIF (DICOM files have their own errors, see decodeDicom).
+ */
 export class UnreadableImageError extends MlError {
+  /** The manifest row that names the file, for manifest imports. */
+  readonly row: number | undefined;
+
   constructor(
     readonly file: string,
-    options: { cause: unknown },
+    options: {
+      cause: unknown;
+      /** The manifest row (1-based, header excluded) that names the file, for manifest imports. */
+      row?: number;
+    },
   ) {
     const reason =
       options.cause instanceof Error ? options.cause.message.split('\n')[0] : String(options.cause);
-    super(`${file}: cannot decode image (${reason}); accepted formats are PNG, JPEG, BMP and GIF`, options);
+    super(
+      `${file}${options.row === undefined ? '' : ` (manifest row ${options.row})`}: cannot decode image (${reason}); ` +
+        'accepted formats are PNG, JPEG, BMP and GIF, and DICOM (.dcm)',
+      { cause: options.cause },
+    );
+    this.row = options.row;
+  }
+}
+
+/**
+ * Thrown by the manifest importer when the CSV / JSON Lines manifest itself is wrong: no `path` column,
+ * no label column, a row that is not valid CSV or JSON, a label that is not a class name or index, a
+ * split other than train/val/test, a split given on some rows only, or an image of another size.
+ */
+export class ImageManifestError extends MlError {
+  constructor(
+    readonly manifest: string,
+    /** Data row, 1-based, header excluded; undefined for a problem of the whole manifest. */
+    readonly row: number | undefined,
+    readonly problem: string,
+  ) {
+    super(`${manifest}${row === undefined ? '' : `, row ${row}`}: ${problem}`);
+  }
+}
+
+/** Thrown by the manifest importer when a row names an image file that does not exist. */
+export class ManifestImageMissingError extends MlError {
+  constructor(
+    readonly manifest: string,
+    readonly row: number,
+    /** The path as the manifest gives it. */
+    readonly path: string,
+    /** Where it was looked for: the path resolved against the manifest's folder. */
+    readonly resolved: string,
+  ) {
+    super(
+      `${manifest}, row ${row}: image ${path} does not exist (looked for ${resolved}); paths are relative to the manifest's folder`,
+    );
+  }
+}
+
+/** Thrown by the manifest importer when two rows name the same image file: each image is one sample. */
+export class DuplicateImagePathError extends MlError {
+  constructor(
+    readonly manifest: string,
+    readonly firstRow: number,
+    readonly row: number,
+    readonly path: string,
+  ) {
+    super(
+      `${manifest}, row ${row}: image ${path} is already listed in row ${firstRow}; list each image once`,
+    );
   }
 }
 
@@ -173,6 +234,58 @@ export class ImageFolderLayoutError extends MlError {
     readonly problem: string,
   ) {
     super(`${root}: ${problem}`);
+  }
+}
+
+/**
+ * Thrown by decodeDicom() when a file is not readable DICOM: no DICM prefix or meta header, a data set
+ * the parser cannot walk (e.g. a truncated file), a required image attribute missing or malformed (an
+ * IS/DS value that is not a number), or pixel data shorter than the attributes say.
+ */
+export class DicomFormatError extends MlError {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: not a readable DICOM image: ${problem}`, options);
+  }
+}
+
+/**
+ * Thrown by decodeDicom() for pixel data encoded in a transfer syntax it cannot decode (JPEG, JPEG-LS,
+ * JPEG 2000, HTJ2K, video): names the syntax so the file can be converted first (e.g. with dcmtk's
+ * `dcmdjpeg` or gdcm's `gdcmconv --raw`).
+ */
+export class UnsupportedTransferSyntaxError extends MlError {
+  constructor(
+    readonly file: string,
+    readonly transferSyntaxUid: string,
+    readonly transferSyntaxName: string,
+    /** The syntaxes that are decoded. */
+    readonly accepted: readonly string[],
+  ) {
+    super(
+      `${file}: pixel data in transfer syntax ${transferSyntaxUid} (${transferSyntaxName}) cannot be decoded; ` +
+        `accepted: ${accepted.join(', ')}; convert the file to an uncompressed syntax first`,
+    );
+  }
+}
+
+/**
+ * Thrown by decodeDicom() for a valid DICOM image of a kind a 2D classification dataset cannot hold as
+ * decoded: several frames, 1-bit or 16-bit colour samples, a colour model other than MONOCHROME1/2 and
+ * RGB, or a modality LUT sequence.
+ */
+export class UnsupportedDicomImageError extends MlError {
+  constructor(
+    readonly file: string,
+    /** The attribute, e.g. "NumberOfFrames (0028,0008)". */
+    readonly attribute: string,
+    readonly received: string,
+    readonly accepted: string,
+  ) {
+    super(`${file}: ${attribute} is ${received}; accepted: ${accepted}`);
   }
 }
 
@@ -223,6 +336,23 @@ export class DatasetManifestError extends MlError {
     options?: { cause?: unknown },
   ) {
     super(`dataset ${datasetId}: invalid manifest: ${problem}`, options);
+  }
+}
+
+/**
+ * Thrown when a batch of class indices is asked of a split that holds several label bytes per sample
+ * (multi-label data): the trainer and evaluation take one class index per sample so far.
+ */
+export class MultiLabelBatchError extends MlError {
+  constructor(
+    readonly count: number,
+    readonly labelBytes: number,
+  ) {
+    super(
+      `the split holds ${labelBytes} label bytes for ${count} samples (${labelBytes / count} labels each, ` +
+        'a multi-label dataset); training and evaluation take one class index per sample, so multi-label ' +
+        'datasets can be imported and inspected but not trained yet',
+    );
   }
 }
 
@@ -566,5 +696,41 @@ export class UnsupportedHyperparameterError extends MlError {
     readonly accepted: string,
   ) {
     super(`trial ${trialKey}: params.${parameter} = ${JSON.stringify(received)}; accepted: ${accepted}`);
+  }
+}
+
+// ---- robustness corruptions (src/evaluation/corruptions.ts) ----
+
+/**
+ * Thrown by the corruption functions when what they are asked to do does not fit: a parameter out of the
+ * range medmnistc's code accepts (a pixelate factor that leaves no pixel, an even blur kernel, a JPEG
+ * quality outside 1-100), a severity outside 1-5, a batch whose bytes do not match its shape, or the
+ * random draw of a noise kind missing or of the wrong size.
+ */
+export class CorruptionConfigError extends MlError {
+  constructor(
+    /** The setting, e.g. "pixelate.factor", "severity", "gaussian_noise draw". */
+    readonly setting: string,
+    readonly received: unknown,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`corruption setting ${setting} = ${JSON.stringify(received)} is invalid: expected ${expected}`);
+  }
+}
+
+/**
+ * Thrown by the JPEG corruption when the active tfjs backend has no native JPEG codec
+ * (tf.node.encodeJpeg and decodeJpeg exist only in @tensorflow/tfjs-node and tfjs-node-gpu).
+ * Retryable: another worker may have the native backend.
+ */
+export class JpegCodecUnavailableError extends MlError {
+  override readonly permanent = false;
+
+  constructor(readonly backend: string) {
+    super(
+      `the jpeg_compression corruption needs tf.node.encodeJpeg/decodeJpeg from the native tfjs-node backend, but the active backend is '${backend}'; ` +
+        'fix: npm run setup, then npm run check:backend',
+    );
   }
 }

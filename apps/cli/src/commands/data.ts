@@ -3,16 +3,11 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { sha256Hex } from '@medsweep/core';
 import { registerDataset, registerTrialWeightsSource, registerWeightsFileSource } from '@medsweep/db';
-import {
-  importDatasetTo,
-  importImageFolder,
-  importMedmnistNpz,
-  MEDMNIST_DATASETS,
-  selectBackend,
-} from '@medsweep/ml';
+import { importDatasetTo, importImageFolder, importMedmnistNpz, selectBackend } from '@medsweep/ml';
 import { ObjectBlobStore } from '@medsweep/storage';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
+import { registerDataInspectCommand } from './data-inspect.js';
 
 /** Image decoding needs the native backend (tf.node.decodeImage). */
 async function imageFolder(root: string, name: string, sink: Parameters<typeof importImageFolder>[1]) {
@@ -33,17 +28,11 @@ export async function importDataset(
 ): Promise<{ datasetId: string; contentHash: string; created: boolean }> {
   const store = ctx.objectStore;
   await store.ensureBucket();
-  const known =
-    args.kind === 'medmnist' ? MEDMNIST_DATASETS[args.name as keyof typeof MEDMNIST_DATASETS] : undefined;
+  // The importer knows the official MedMNIST files by name and infers the task of any other .npz.
   const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) =>
     args.kind === 'medmnist'
       ? importMedmnistNpz(
-          {
-            path: args.path,
-            name: args.name,
-            classNames: args.classNames ?? known?.classNames ?? ['0', '1'],
-            ...(known ? { licence: known.licence, citation: known.citation } : {}),
-          },
+          { path: args.path, name: args.name, ...(args.classNames ? { classNames: args.classNames } : {}) },
           sink,
         )
       : imageFolder(args.path, args.name, sink),
@@ -102,9 +91,9 @@ export async function registerTrialWeights(
 }
 
 export function registerDataCommands(program: Command): void {
-  program
-    .command('data')
-    .description('datasets')
+  const data = program.command('data').description('datasets');
+  registerDataInspectCommand(data);
+  data
     .command('import <path>')
     .description(
       'import a MedMNIST .npz or an image folder (root/<split>/<class>/*.png) into the bucket and register it',

@@ -8,6 +8,20 @@ export type { DecisionOptions } from './decisions.js';
 export { accuracy, confusionMatrix, f1, precision, recall, specificity } from './classification.js';
 export type { AveragedMetricOptions, Average } from './classification.js';
 export { expectedCalibrationError, reliabilityBins } from './calibration.js';
+export {
+  applyTemperature,
+  calibrateWithTemperature,
+  fitTemperature,
+  temperatureNll,
+} from './temperature-scaling.js';
+export type {
+  CalibrationSide,
+  ScoreKind,
+  TemperatureCalibration,
+  TemperatureFit,
+  TemperatureFitOptions,
+  TemperatureOptions,
+} from './temperature-scaling.js';
 export type { CalibrationOptions, ReliabilityBin } from './calibration.js';
 export { chooseOperatingPoint, ratesAtThreshold } from './operating-point.js';
 export type { OperatingPoint, OperatingPointRule } from './operating-point.js';

@@ -3,6 +3,7 @@
 // 14.3 and 15.4); the replicates come from MedSweep's Rng, so a seed gives the same interval everywhere.
 import { DegenerateStatisticError, InvalidOptionError } from '../errors.js';
 import { Rng } from '../random.js';
+import { resolveConfidence } from './intervals.js';
 import { normalCdf, normalQuantile } from './normal.js';
 import { linearQuantile } from './quantile.js';
 import { meanOf, readValues } from './summary.js';
@@ -43,10 +44,8 @@ export function resolveBootstrapOptions(
   options: BootstrapOptions,
   defaultResamples: number,
 ): ResolvedBootstrapOptions {
-  const { confidence = 0.95, resamples = defaultResamples, seed = 0 } = options;
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new InvalidOptionError(operation, 'confidence', confidence, 'a number in (0, 1), e.g. 0.95');
-  }
+  const confidence = resolveConfidence(operation, options);
+  const { resamples = defaultResamples, seed = 0 } = options;
   if (!Number.isInteger(resamples) || resamples < 2) {
     throw new InvalidOptionError(operation, 'resamples', resamples, 'an integer >= 2');
   }

@@ -29,12 +29,15 @@ export interface DelongResult {
   readonly pValue: number;
 }
 
-interface Placements {
+/** DeLong's structural components of one binary problem, in the problem's sample order. */
+export interface Placements {
+  /** Per positive: the share of negatives it outranks, ties counting one half (V10). */
   positives: Float64Array;
+  /** Per negative: the share of positives that outrank it, ties counting one half (V01). */
   negatives: Float64Array;
 }
 
-function placements(problem: BinaryProblem): Placements {
+export function placements(problem: BinaryProblem): Placements {
   const sortedPositives = sortedAscending(problem.positiveScores);
   const sortedNegatives = sortedAscending(problem.negativeScores);
   const m = sortedPositives.length;
@@ -47,6 +50,15 @@ function placements(problem: BinaryProblem): Placements {
       (y) => (2 * m - lowerBound(sortedPositives, y) - upperBound(sortedPositives, y)) / (2 * m),
     ),
   };
+}
+
+/** DeLong's variances need two positives and two negatives (SingleClassError when a class is absent). */
+export function requireTwoOfEachClass(operation: string, problem: BinaryProblem): void {
+  requireBothClasses(operation, problem);
+  const m = problem.positiveScores.length;
+  const n = problem.negativeScores.length;
+  if (m < 2) throw new TooFewValuesError(operation, 'positive samples', 2, m);
+  if (n < 2) throw new TooFewValuesError(operation, 'negative samples', 2, n);
 }
 
 /** Sample variance (n - 1 denominator) of a[i] - b[i]. */
@@ -85,11 +97,9 @@ export function delongTest(yTrue: Labels, yScoreA: Scores, yScoreB: Scores, task
   const { a, b } = readPaired(operation, yTrue, yScoreA, yScoreB, task);
   const [problemA] = binaryProblems(a) as [BinaryProblem];
   const [problemB] = binaryProblems(b) as [BinaryProblem];
-  requireBothClasses(operation, problemA);
+  requireTwoOfEachClass(operation, problemA);
   const m = problemA.positiveScores.length;
   const n = problemA.negativeScores.length;
-  if (m < 2) throw new TooFewValuesError(operation, 'positive samples', 2, m);
-  if (n < 2) throw new TooFewValuesError(operation, 'negative samples', 2, n);
   const placementsA = placements(problemA);
   const placementsB = placements(problemB);
   const aucA = problemAuc(operation, problemA);

@@ -27,11 +27,23 @@ export function mean(values: ArrayLike<number>): number {
   return meanOf(readValues('mean', values, 1));
 }
 
+/**
+ * Sample variance (denominator n - 1, numpy's ddof=1) of at least two checked values, from the values
+ * shifted by the first one (Chan, Golub & LeVeque 1983): as accurate as the two-pass formula, and exactly
+ * 0 for equal values, whose rounded mean may differ from them in the last bit.
+ */
+export function varianceOf(values: Float64Array): number {
+  const shift = values[0] as number;
+  let sum = 0;
+  let squares = 0;
+  for (const v of values) {
+    sum += v - shift;
+    squares += (v - shift) ** 2;
+  }
+  return (squares - (sum * sum) / values.length) / (values.length - 1);
+}
+
 /** Sample standard deviation (denominator n - 1, numpy's ddof=1) of at least two finite values. */
 export function sampleStd(values: ArrayLike<number>): number {
-  const data = readValues('sampleStd', values, 2);
-  const m = meanOf(data);
-  let squares = 0;
-  for (const v of data) squares += (v - m) ** 2;
-  return Math.sqrt(squares / (data.length - 1));
+  return Math.sqrt(varianceOf(readValues('sampleStd', values, 2)));
 }

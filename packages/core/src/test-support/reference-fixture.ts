@@ -69,6 +69,35 @@ export interface McNemarReference {
   chiSquare?: { statistic: number; pValue: number };
 }
 
+/** Temperature scaling fitted on `validation`, its calibration measured on `evaluation` (scipy/sklearn). */
+export interface TemperatureScalingCase {
+  validation: string;
+  evaluation: string;
+  scoreKind: 'probabilities' | 'logits';
+  expected: {
+    temperature: number;
+    nllBefore: number;
+    nllAfter: number;
+    evaluation: Record<'before' | 'after', { nll: number; calibration: CalibrationReference }>;
+  };
+}
+
+/** Single-model intervals on binary-500 (model A; model B as a paired "corrupted" copy), from statsmodels. */
+export interface SingleModelReference {
+  dataset: string;
+  wilson: { successes: number; trials: number; confidence: number; interval: [number, number] }[];
+  newcombeIndependentPaperExample: { a: [number, number]; b: [number, number]; interval: [number, number] };
+  auc: { auc: number; variance: number };
+  pairedDrops: Record<
+    'accuracy' | 'sensitivity' | 'specificity',
+    { table: [number, number, number, number]; interval: [number, number] }
+  >;
+  subgroupsByIndexMod3: {
+    groups: Record<'third' | 'rest', { correct: number; samples: number; wilson: [number, number] }>;
+    accuracyGap: { highest: string; lowest: string; interval: [number, number] };
+  };
+}
+
 export interface ReferenceFixture {
   meta: { generator: string; versions: Record<string, string> };
   datasets: Record<string, Dataset>;
@@ -119,6 +148,13 @@ export interface ReferenceFixture {
       scipyPublic20000: [number, number];
     };
   }[];
+  temperatureScaling: {
+    range: [number, number];
+    /** Inputs of its own (logits), beside the shared `datasets`. */
+    datasets: Record<string, Dataset>;
+    cases: TemperatureScalingCase[];
+  };
+  singleModel: SingleModelReference;
   pairedBootstrap: {
     dataset: string;
     seed: number;
@@ -134,6 +170,43 @@ export interface ReferenceFixture {
       pValue: number;
     };
   }[];
+  studentT: {
+    quantile: [number, number, number][];
+    cdf: [number, number, number][];
+    logGamma: [number, number][];
+    logBeta: [number, number, number][];
+    incompleteBeta: [number, number, number, number][];
+  };
+  seedMean: {
+    values: number[];
+    confidence: number;
+    expected: { estimate: number; lower: number; upper: number; standardError: number; df: number };
+  }[];
+  gain: {
+    pretrained: [number, number][];
+    scratch: [number, number][];
+    confidence: number;
+    expected: { method: string; estimate: number; lower: number; upper: number; df: number };
+  }[];
+  seedRuns: Record<string, { yTrue: number[]; pretrained: number[][]; scratch: number[][] }>;
+  twoLevel: {
+    dataset: string;
+    metric: 'auc' | 'acc';
+    seedsPretrained: number[];
+    seedsScratch: number[];
+    confidence: number;
+    expected: { single: TwoLevelReference; gain: TwoLevelReference & { method: string } };
+  }[];
+  holm: { pValues: number[]; holm: number[] }[];
+}
+
+export interface TwoLevelReference {
+  estimate: number;
+  lower: number;
+  upper: number;
+  df: number;
+  seedVariance: number;
+  testVariance: number;
 }
 
 export function loadReference(path = FIXTURE_PATH): ReferenceFixture {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,44 +10,24 @@ import { LocalDirectoryBlobStore } from './blob-store.js';
 import { loadDataset } from './dataset-store.js';
 import { importImageFolder } from './image-folder.js';
 import type { ImageSplit } from './image-split.js';
+import { breastPng as breastPngOf, writeFiles } from './test-support/image-files.js';
 
 let tf: Tf;
 let scratch: string;
-let encodePng: (image: ReturnType<Tf['tensor3d']>) => Promise<Uint8Array>;
 let breast: ImageSplit;
 
 beforeAll(async () => {
   ({ tf } = await selectBackend());
-  encodePng = (tf as unknown as { node: { encodePng: typeof encodePng } }).node.encodePng;
   scratch = await mkdtemp(join(tmpdir(), 'medsweep-folder-'));
   breast = breastMnist().train;
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 /** Real BreastMNIST image `index` (28x28 grey) as PNG bytes. */
-async function breastPng(index: number, size = 28): Promise<Uint8Array> {
-  const image = tf.tidy(() => {
-    const t = tf.tensor3d(breast.images.subarray(index * 784, (index + 1) * 784), [28, 28, 1], 'int32');
-    return size === 28 ? t : tf.image.resizeNearestNeighbor(t, [size, size]).toInt();
-  });
-  try {
-    return await encodePng(image);
-  } finally {
-    image.dispose();
-  }
-}
+const breastPng = (index: number, size = 28) => breastPngOf(tf, breast, index, size);
 
-async function folder(
-  name: string,
-  files: Record<string, Uint8Array | Promise<Uint8Array>>,
-): Promise<string> {
-  const root = join(scratch, name);
-  for (const [path, bytes] of Object.entries(files)) {
-    await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), await bytes);
-  }
-  return root;
-}
+const folder = (name: string, files: Record<string, Uint8Array | Promise<Uint8Array>>) =>
+  writeFiles(join(scratch, name), files);
 
 const store = async () => new LocalDirectoryBlobStore(await mkdtemp(join(scratch, 'store-')));
 

@@ -1,24 +1,49 @@
-export { importMedmnistNpz, readMedmnistNpz, MEDMNIST_DATASETS } from './medmnist.js';
+export { importMedmnistNpz, readMedmnistDraft, readMedmnistNpz, MEDMNIST_DATASETS } from './medmnist.js';
 export type { MedmnistImportArgs } from './medmnist.js';
-export { importImageFolder } from './image-folder.js';
+export { importImageFolder, readImageFolderDraft } from './image-folder.js';
+export { IMAGE_MANIFEST_FILE, importImageManifest, readImageManifestDraft } from './image-manifest.js';
+export type { ImageManifestImportArgs } from './image-manifest.js';
+export { IMAGE_FILE, ImageDecoder } from './image-decoding.js';
+export type { ImageDecodeArgs, ImageFormat } from './image-decoding.js';
+export { decodeDicom, dicomToUint8 } from './dicom.js';
+export type { DicomImage, DicomWindow } from './dicom.js';
 export type { ImageFolderImportArgs } from './image-folder.js';
 export { parseNpy } from './npy.js';
 export type { NpyArray, NpyDtype } from './npy.js';
-export { importDatasetTo, writeDataset, loadDataset } from './dataset-store.js';
-export type { AddressableBlobSink, Dataset, DatasetDraft, StoredDataset } from './dataset-store.js';
+export {
+  draftSampleRows,
+  draftTask,
+  importDatasetTo,
+  loadDataset,
+  loadSampleRecords,
+  sampleRecordsOf,
+  writeDataset,
+} from './dataset-store.js';
+export type {
+  AddressableBlobSink,
+  Dataset,
+  DatasetDraft,
+  SampleSource,
+  StoredDataset,
+} from './dataset-store.js';
+export { SAMPLE_TABLE_FORMAT, decodeSampleTable, encodeSampleTable } from './sample-table.js';
+export type { SampleRow } from './sample-table.js';
+export { perceptualHash, pixelSha256 } from './perceptual-hash.js';
 export {
   DATASET_FORMAT,
   datasetIdOf,
   decodeManifest,
   encodeManifest,
   manifestBlobName,
+  labelsPerSample,
   shardBlobName,
+  taskFits,
   taskOf,
 } from './dataset-manifest.js';
-export type { BlobRef, DatasetManifest, DatasetSplitEntry } from './dataset-manifest.js';
+export type { BlobRef, DatasetManifest, DatasetSplitEntry, SplitAssignment } from './dataset-manifest.js';
 export { LocalDirectoryBlobStore } from './blob-store.js';
 export type { BlobSink, BlobSource } from './blob-store.js';
-export { SPLIT_NAMES, MAX_CLASSES, labelHistogram } from './image-split.js';
+export { SPLIT_NAMES, MAX_CLASSES, labelHistogram, sampleLabels } from './image-split.js';
 export type { ImageSplit, SplitName } from './image-split.js';
 export { buildImageBatch, buildLabelBatch, validateInputSpec, PREPROCESSINGS } from './preprocess.js';
 export type { BatchAugmentation, ModelInputSpec, Preprocessing } from './preprocess.js';
@@ -28,3 +53,5 @@ export { epochOrder, batchesOf, sequentialOrder } from './batch-plan.js';
 export { deriveSeed, rngFor, shuffledIndices } from './seed-streams.js';
 export type { SeedStream } from './seed-streams.js';
 export { ensureNativeTransformKernel } from './native-transform-kernel.js';
+export { datasetSourceKind, inspectDraft, readDatasetDraft } from './dataset-inspection.js';
+export type { DatasetInspection, DatasetSourceArgs, DatasetSourceKind } from './dataset-inspection.js';

@@ -1,6 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../backend.js';
-import { PreprocessingConfigError } from '../errors.js';
+import { MultiLabelBatchError, PreprocessingConfigError } from '../errors.js';
 import type { AugmentationArgs, SampleAugmentation } from './augmentation.js';
 import {
   NO_AUGMENTATION,
@@ -113,6 +113,7 @@ export function buildImageBatch(
 
 /** One int32 class index per sample of `indices`. */
 export function buildLabelBatch(tf: Tf, split: ImageSplit, indices: ArrayLike<number>): tfjs.Tensor1D {
+  if (split.labels.length !== split.count) throw new MultiLabelBatchError(split.count, split.labels.length);
   return tf.tensor1d(
     Int32Array.from(indices, (i) => split.labels[i] as number),
     'int32',

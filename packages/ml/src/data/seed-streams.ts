@@ -6,7 +6,7 @@ import { Rng } from '@medsweep/core';
  * e.g. the augmentation of sample 17 in epoch 3 uses ('augment', 3, 17): there is no generator state
  * that advances, so a resumed run, or a batch rebuilt in any order, sees exactly the same numbers.
  */
-export type SeedStream = 'split' | 'shuffle' | 'augment' | 'dropout' | 'init';
+export type SeedStream = 'shuffle' | 'augment' | 'dropout' | 'init' | 'corruption';
 
 /**
  * A seed for Rng.fromSeed determined by the run seed, a stream and counters: the top 53 bits of the

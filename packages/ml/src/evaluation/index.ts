@@ -4,3 +4,19 @@ export { evaluatePredictions, operatingPointRule } from './evaluate-predictions.
 export type { EvaluatedSplit, EvaluationReport } from './evaluate-predictions.js';
 export { buildTrialClassifier, loadTrainedModel } from './trained-model.js';
 export type { LoadTrainedModelArgs, TrialClassifierArgs } from './trained-model.js';
+export {
+  applyCorruption,
+  CORRUPTION_KINDS,
+  corruptSplit,
+  drawCorruption,
+  validateCorruption,
+} from './corruptions.js';
+export type { Corruption, CorruptionDraw, CorruptionKind, ImageBatch } from './corruptions.js';
+export {
+  atSeverity,
+  corruptionsFor,
+  DEFAULT_CORRUPTIONS,
+  MEDMNIST_C_CORRUPTIONS,
+  SEVERITIES,
+} from './corruption-registry.js';
+export type { RegisteredCorruption, Severity } from './corruption-registry.js';

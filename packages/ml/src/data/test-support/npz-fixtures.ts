@@ -40,3 +40,61 @@ export function medmnistLikeNpz(
   }
   return zipSync(files);
 }
+
+/** One array of an .npz to write: a numpy dtype string, a shape and the values (C order). */
+export interface NpzArray {
+  descr: '|u1' | '<i8' | '<f4';
+  shape: number[];
+  values: ArrayLike<number>;
+}
+
+/** An .npz (a zip of .npy files, as numpy.savez writes it) holding `arrays` by name. */
+export function npz(arrays: Record<string, NpzArray>): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, { descr, shape, values }] of Object.entries(arrays)) {
+    const bytes =
+      descr === '<i8'
+        ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
+        : descr === '<f4'
+          ? new Uint8Array(Float32Array.from(values).buffer)
+          : Uint8Array.from(values);
+    files[`${name}.npy`] = npy(descr, shape, bytes);
+  }
+  return zipSync(files);
+}
+
+export interface GeneratedSplit {
+  /** One row per image: a class index, or L 0/1 values for multi-label data. */
+  labels: number[][];
+}
+
+/**
+ * A MedMNIST-layout .npz of `size` x `size` images with `channels` channels (1 stored as (N, H, W)),
+ * labels uint8 (N, L). Pixels are a deterministic pattern of (split, index), so images differ.
+ */
+export function generatedMedmnistNpz(
+  size: number,
+  channels: 1 | 3,
+  splits: Record<'train' | 'val' | 'test', GeneratedSplit>,
+): Uint8Array {
+  const arrays: Record<string, NpzArray> = {};
+  for (const [s, [name, split]] of Object.entries(splits).entries()) {
+    const count = split.labels.length;
+    const pixels = size * size * channels;
+    const values = new Uint8Array(count * pixels);
+    for (let i = 0; i < count; i++) {
+      for (let p = 0; p < pixels; p++) values[i * pixels + p] = (p * (7 + i) + 31 * s + 13 * i * i) % 251;
+    }
+    arrays[`${name}_images`] = {
+      descr: '|u1',
+      shape: channels === 1 ? [count, size, size] : [count, size, size, 3],
+      values,
+    };
+    arrays[`${name}_labels`] = {
+      descr: '|u1',
+      shape: [count, split.labels[0]?.length ?? 1],
+      values: split.labels.flat(),
+    };
+  }
+  return npz(arrays);
+}
