@@ -62,7 +62,7 @@ describe('search.objective', () => {
       'budget.maxTrials: must be >= the number of seeds (3) with search.objective seed-mean, which runs all seeds of a configuration together',
     ]);
     expect(problemsOf({ ...base, search: { ...base.search, objective: 'best-seed' } })).toEqual([
-      'search.objective: Invalid option: expected one of "trial"|"seed-mean"',
+      "search.objective: must be 'trial' (each trial on its own) or 'seed-mean' (a configuration's mean over its seeds)",
     ]);
   });
 });

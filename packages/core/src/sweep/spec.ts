@@ -200,7 +200,12 @@ export const sweepSpecSchema = z
          * seed counting as the worst). `seed-mean`: a configuration, all its seeds started together, by its
          * mean over them; its seeds go on or are pruned together.
          */
-        objective: z.enum(['trial', 'seed-mean']).default('trial'),
+        objective: z
+          .enum(['trial', 'seed-mean'], {
+            error:
+              "must be 'trial' (each trial on its own) or 'seed-mean' (a configuration's mean over its seeds)",
+          })
+          .default('trial'),
       })
       .superRefine((s, ctx) => {
         if (s.strategy !== 'grid' && s.samples === undefined) {
