@@ -15,12 +15,17 @@ import {
 import {
   ashaDecide,
   ashaRungs,
+  configurationKey,
   createPlanner,
+  decideHeldRungs,
+  holdRungReport,
+  nextConfiguration,
   nextTrial,
+  optimisesSeedMean,
   recordTrialValue,
   totalTrials,
 } from '@medsweep/core/planning';
-import type { PlannerState, TrialPlan } from '@medsweep/core/planning';
+import type { HeldRung, PlannerState, TrialPlan } from '@medsweep/core/planning';
 import type {
   ControlActivities,
   SweepInput,
@@ -69,8 +74,10 @@ export interface SweepState {
   planner: PlannerState;
   running: Record<string, TrialPlan>;
   counts: { completed: number; failed: number; cancelled: number; pruned: number };
-  /** ASHA: values recorded at each rung, in arrival order. */
+  /** ASHA: values recorded at each rung, in arrival order (seed-mean: configurations' means). */
   rungValues: number[][];
+  /** ASHA with seed-mean: rung reports waiting for the other seeds of their configuration. */
+  heldRungs?: HeldRung[];
   paused: boolean;
   generation: number;
 }
@@ -104,6 +111,8 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     spec.earlyStopping.kind === 'asha'
       ? ashaRungs(spec.earlyStopping.gracePeriod, spec.earlyStopping.reductionFactor, spec.budget.maxEpochs)
       : [];
+  // Only specs that ask for it take the seed-mean paths, so no history of another sweep changes.
+  const seedMean = optimisesSeedMean(spec);
   const finished: TrialFinished[] = [];
   const rungReports: RungReport[] = [];
   let cancelling = false;
@@ -153,6 +162,12 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     }
     for (const r of rungReports.splice(0)) {
       if (spec.earlyStopping.kind !== 'asha') continue;
+      if (seedMean) {
+        const plan = state.running[r.trialKey];
+        const report = { trialKey: r.trialKey, workflowId: r.workflowId, value: r.value };
+        if (plan) holdRungReport((state.heldRungs ??= []), configurationKey(plan), r.rung, report);
+        continue;
+      }
       const { mode, reductionFactor } = spec.earlyStopping;
       const seen = (state.rungValues[r.rung] ??= []);
       const decision = ashaDecide(seen, r.value, mode, reductionFactor);
@@ -161,6 +176,23 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
         rung: r.rung,
         continue: decision.continue,
       });
+    }
+    // A configuration is decided once its last running seed reported the rung or ended. Not while
+    // cancelling: every trial is being cancelled, whatever a decision would say.
+    if (seedMean && spec.earlyStopping.kind === 'asha' && !cancelling) {
+      const { mode, reductionFactor } = spec.earlyStopping;
+      const running = new Map(Object.entries(state.running).map(([key, p]) => [key, configurationKey(p)]));
+      const held = (state.heldRungs ??= []);
+      for (const d of decideHeldRungs(held, state.rungValues, running, mode, reductionFactor)) {
+        await Promise.all(
+          d.reports.map((report) =>
+            getExternalWorkflowHandle(report.workflowId).signal(rungDecisionSignal, {
+              rung: d.rung,
+              continue: d.continue,
+            }),
+          ),
+        );
+      }
     }
   };
 
@@ -171,6 +203,18 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       info.historyLength > EVENTS_PER_RUN ||
       info.continueAsNewSuggested
     );
+  };
+  /**
+   * The trials to start next: one, or with seed-mean every seed of the next configuration, once there is a
+   * free slot for each (a seed waiting at a rung for a sibling without a slot would wait for ever).
+   */
+  const nextLaunches = (): TrialPlan[] | undefined => {
+    if (!seedMean) {
+      const plan = nextTrial(spec, state.planner);
+      return plan && [plan];
+    }
+    const free = spec.budget.maxParallel - Object.keys(state.running).length;
+    return free >= spec.seeds.length ? nextConfiguration(spec, state.planner) : undefined;
   };
   /** Only a run waiting on a child that trains for very long stops launching (see EVENTS_HARD_STOP). */
   const mayLaunch = () =>
@@ -257,14 +301,16 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       }
       const starts: Promise<void>[] = [];
       while (mayLaunch()) {
-        const plan = nextTrial(spec, state.planner);
-        if (!plan) break;
-        // All free slots are filled in one workflow task, and the sweep goes on receiving results while
-        // the server starts them. Before the patches each batch (or, earlier, each start) was awaited.
-        if (resultReports) {
-          starting.push(launch(plan).catch((e: unknown) => void (startFailure ??= e)));
-        } else if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
-        else await launch(plan);
+        const plans = nextLaunches();
+        if (!plans) break;
+        for (const plan of plans) {
+          // All free slots are filled in one workflow task, and the sweep goes on receiving results while
+          // the server starts them. Before the patches each batch (or, earlier, each start) was awaited.
+          if (resultReports) {
+            starting.push(launch(plan).catch((e: unknown) => void (startFailure ??= e)));
+          } else if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
+          else await launch(plan);
+        }
       }
       await Promise.all(starts);
       if (Object.keys(state.running).length === 0 && state.planner.launched >= total) break;
