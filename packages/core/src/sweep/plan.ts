@@ -34,6 +34,12 @@ export interface PlannerState {
   launched: number;
   /** TPE only: per (architecture, arm) group, in architecture-major order. */
   groups?: { proposals: Proposal[] }[];
+  /**
+   * TPE only: results are oriented by the sweep's goal before TPE sees them (a loss is negated, so TPE,
+   * which prefers larger values, looks for small losses). seed-mean sweeps always are; per-trial sweeps
+   * started before this was fixed are not, and replay with the raw values they learnt from.
+   */
+  orientedByGoal?: true;
 }
 
 /** One (architecture, arm) pair the sweep trains. */
@@ -84,12 +90,26 @@ export function totalTrials(spec: SweepSpec): number {
   return Math.min(full, optimisesSeedMean(spec) ? maxTrials - (maxTrials % S) : maxTrials);
 }
 
-export function createPlanner(spec: SweepSpec): PlannerState {
+export interface CreatePlannerOptions {
+  /** Orient TPE's results by the sweep's goal (PlannerState.orientedByGoal); new sweeps always should. */
+  orientByGoal?: boolean;
+}
+
+export function createPlanner(spec: SweepSpec, options: CreatePlannerOptions = {}): PlannerState {
   if (spec.search.strategy !== 'tpe') return { launched: 0 };
   return {
     launched: 0,
     groups: trialGroups(spec).map(() => ({ proposals: [] })),
+    ...(options.orientByGoal ? { orientedByGoal: true as const } : {}),
   };
+}
+
+/**
+ * Whether a per-trial TPE sweep's planner needs the goal orientation decided by the caller: only TPE
+ * sweeps that minimise and do not optimise the seed mean (which is oriented anyway) behave differently.
+ */
+export function tpeMinimisesPerTrial(spec: SweepSpec): boolean {
+  return spec.search.strategy === 'tpe' && minimises(spec) && !optimisesSeedMean(spec);
 }
 
 /** Seeds of the sampler's streams: one per configuration (random) or proposal (TPE), never shared. */
@@ -186,8 +206,9 @@ export function nextConfiguration(spec: SweepSpec, state: PlannerState): TrialPl
 /**
  * Feeds a finished trial's objective back (its primary metric; null when it failed or was pruned). Only
  * TPE learns from it, observing a proposal once all its seeds have reported, with their mean as its value;
- * grid and random ignore it. seed-mean orients the metric by the sweep's goal (a loss is negated) before a
- * failed or pruned seed counts as the worst value, so either makes its whole configuration the worst.
+ * grid and random ignore it. The metric is oriented by the sweep's goal (a loss is negated; seed-mean sweeps
+ * and planners with orientedByGoal) before a failed or pruned seed counts as the worst value, so either
+ * makes its whole configuration the worst.
  */
 export function recordTrialValue(
   spec: SweepSpec,
@@ -200,7 +221,8 @@ export function recordTrialValue(
   const proposal = state.groups[g]?.proposals[plan.configIndex];
   const seedIdx = spec.seeds.indexOf(plan.seed);
   if (!proposal || seedIdx < 0) return;
-  const oriented = value !== null && optimisesSeedMean(spec) && minimises(spec) ? -value : value;
+  const orient = (optimisesSeedMean(spec) || state.orientedByGoal === true) && minimises(spec);
+  const oriented = value !== null && orient ? -value : value;
   proposal.values[seedIdx] = oriented ?? Number.NEGATIVE_INFINITY;
 }
 

@@ -12,9 +12,10 @@ export {
   optimisesSeedMean,
   recordTrialValue,
   totalTrials,
+  tpeMinimisesPerTrial,
   trialGroups,
 } from './plan.js';
-export type { PlannerState, TrialPlan } from './plan.js';
+export type { CreatePlannerOptions, PlannerState, TrialPlan } from './plan.js';
 export { acceleratorOfQueue, DEFAULT_TRAIN_QUEUE, GPU_TRAIN_QUEUE, isTrainQueue } from './resources.js';
 export { segmentEnds } from '../trial/segments.js';
 export type { SegmentedTrial } from '../trial/segments.js';

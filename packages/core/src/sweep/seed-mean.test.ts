@@ -274,3 +274,32 @@ describe('seed-mean ASHA', () => {
     ]);
   });
 });
+
+describe('per-trial TPE on a loss', () => {
+  const lossSpec = parseSweepSpec({
+    ...base,
+    architectures: ['vgg16'],
+    arms: ['scratch'],
+    search: { ...base.search, objective: 'trial', startupSamples: 2 },
+    seeds: [0],
+    earlyStopping: { kind: 'asha', metric: 'val_loss', mode: 'min', gracePeriod: 1, reductionFactor: 3 },
+  });
+
+  /** The losses recorded for the group's proposals, as TPE will read them. */
+  function recordedValues(orientByGoal: boolean): number[] {
+    const state = createPlanner(lossSpec, { orientByGoal });
+    for (const loss of [0.3, 0.9]) {
+      const plan = nextTrial(lossSpec, state) as TrialPlan;
+      recordTrialValue(lossSpec, state, plan, loss);
+    }
+    return (state.groups?.[0]?.proposals ?? []).flatMap((p) => p.values as number[]);
+  }
+
+  it('learns from negated losses once oriented by the goal, so the smaller loss is the better result', () => {
+    expect(recordedValues(true)).toEqual([-0.3, -0.9]);
+  });
+
+  it('keeps the raw losses for planners of sweeps started before the orientation (replayed as they ran)', () => {
+    expect(recordedValues(false)).toEqual([0.3, 0.9]);
+  });
+});

@@ -24,6 +24,7 @@ import {
   optimisesSeedMean,
   recordTrialValue,
   totalTrials,
+  tpeMinimisesPerTrial,
 } from '@medsweep/core/planning';
 import type { HeldRung, PlannerState, TrialPlan } from '@medsweep/core/planning';
 import type {
@@ -62,6 +63,12 @@ export const BATCHED_STARTS_PATCH = 'sweep-batched-child-starts';
  * end, and the sweep waited for each batch of starts to be confirmed before it went on receiving results.
  */
 export const RESULT_REPORTS_PATCH = 'sweep-children-report-by-result';
+/**
+ * TPE sweeps that minimise (ASHA mode min, e.g. val_loss) learnt from raw losses before this patch, so
+ * they looked for large losses; new ones learn from losses negated. Asked only by such sweeps, when their
+ * planner is created, so no other sweep pays for the marker.
+ */
+export const TPE_GOAL_PATCH = 'sweep-tpe-oriented-by-goal';
 const EVENTS_PER_RUN = 10_000;
 /**
  * A run that is handing over keeps its slots busy while its children that report by result finish; if one
@@ -99,7 +106,7 @@ export interface SweepSummary {
 export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Promise<SweepSummary> {
   const { spec, sweepId } = input;
   const state: SweepState = carried ?? {
-    planner: createPlanner(spec),
+    planner: createPlanner(spec, { orientByGoal: tpeMinimisesPerTrial(spec) && patched(TPE_GOAL_PATCH) }),
     running: {},
     counts: { completed: 0, failed: 0, cancelled: 0, pruned: 0 },
     rungValues: [],
