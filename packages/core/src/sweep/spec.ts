@@ -146,6 +146,13 @@ export const evaluationSchema = z
     operatingPoint: z
       .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
       .default('youden'),
+    /**
+     * Binary-class datasets: the class precision, recall, specificity, F1 and the operating point are
+     * reported for: a class name, a label index, or `clinical` (the finding the dataset's metadata names,
+     * e.g. BreastMNIST's `malignant`). Absent: MedMNIST's convention, label 1. It has no default so that
+     * configs without it keep their hashes.
+     */
+    positiveClass: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
   })
   .default({ operatingPoint: 'youden' });
 
