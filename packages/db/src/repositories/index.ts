@@ -126,11 +126,15 @@ export {
   findDataset,
   findDatasetWithProject,
   findLatestDataset,
+  leakageCounts,
   listDatasets,
   registerDataset,
+  sweepsOfDataset,
+  type DatasetPreview,
   type ListedDataset,
   type RegisterDatasetInput,
   type RegisteredDataset,
+  type SweepOfDataset,
 } from './datasets.js';
 export {
   findWeightsSources,
