@@ -2,6 +2,7 @@
 // turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
 // computed by core's metrics from the same bytes the lineage record names.
 import {
+  aucPerProblem,
   confusionMatrix,
   expectedCalibrationError,
   parsePredictionsDocument,
@@ -10,7 +11,14 @@ import {
   TASK_TYPES,
   UnknownTaskError,
 } from '@medsweep/core';
-import type { ReadPredictions, ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
+import type {
+  ProblemAuc,
+  ReadPredictions,
+  ReliabilityBin,
+  RocCurve,
+  RunPredictions,
+  TaskType,
+} from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
 
 export async function loadPredictions(
@@ -33,8 +41,13 @@ export function testPredictions(predictions: ReadPredictions): RunPredictions {
 
 export interface SplitEvaluation {
   roc: RocCurve[];
-  /** [true class][predicted class], at the benchmark's decision rule (0.5 or argmax). */
-  confusion: number[][];
+  /**
+   * [true class][predicted class], at the benchmark's decision rule (0.5 or argmax); null for
+   * multi-label, whose samples have no single class (see aucPerLabel).
+   */
+  confusion: number[][] | null;
+  /** Multi-label: each label's AUC, in label order (their mean is the trial's AUC); else null. */
+  aucPerLabel: ProblemAuc[] | null;
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
@@ -44,9 +57,11 @@ export function evaluateSplits(
   predictions: ReadPredictions,
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
+  const multiLabel = task === 'multi-label, binary-class';
   const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
     roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-    confusion: confusionMatrix(labels, scores, task),
+    confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
+    aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
     calibration: reliabilityBins(labels, scores, task),
     expectedCalibrationError: expectedCalibrationError(labels, scores, task),
   });

@@ -1,7 +1,8 @@
 // Datasets: content-addressed manifests registered in a project, once per manifest hash, with the
 // import's duplicate and leakage report. Registering one is audited with the row's write.
 import type { Dataset, Project } from '../generated/prisma/client.js';
-import type { JsonObject, StoredDatasetReport } from '@medsweep/core';
+import { datasetOfSpec } from '@medsweep/core';
+import type { JsonObject, StoredDatasetReport, SweepSpec } from '@medsweep/core';
 import { appendAuditEvent } from './audit.js';
 import type { DbClient } from './db-client.js';
 import { inTransaction } from './db-client.js';
@@ -205,4 +206,31 @@ export async function findDatasetWithProject(
   if (row === null) return null;
   const { project, ...dataset } = row;
   return { dataset, project };
+}
+
+/** A dataset as a sweep's page links to it. */
+export type DatasetLink = Pick<Dataset, 'id' | 'name' | 'contentHash' | 'leaky'>;
+
+/**
+ * The dataset a sweep trains on: its trials' (fixed at submission), or, before any trial is registered,
+ * the one its spec names in the project now (by manifest hash, or the newest of that name).
+ */
+export async function datasetOfSweep(
+  db: DbClient,
+  sweep: { id: string; projectId: string; spec: unknown },
+): Promise<DatasetLink | null> {
+  const select = { id: true, name: true, contentHash: true, leaky: true } as const;
+  const trial = await db.trial.findFirst({
+    where: { sweepId: sweep.id },
+    select: { dataset: { select } },
+    orderBy: { index: 'asc' },
+  });
+  if (trial) return trial.dataset;
+  const { name } = datasetOfSpec(sweep.spec as Pick<SweepSpec, 'dataset'>);
+  const ref = name.startsWith('sha256:') ? { contentHash: name.slice('sha256:'.length) } : { name };
+  return db.dataset.findFirst({
+    where: { projectId: sweep.projectId, ...ref },
+    orderBy: { createdAt: 'desc' },
+    select,
+  });
 }

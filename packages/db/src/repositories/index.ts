@@ -123,6 +123,7 @@ export {
 } from './sweeps.js';
 export {
   datasetNames,
+  datasetOfSweep,
   findDataset,
   findDatasetWithProject,
   findLatestDataset,
@@ -130,6 +131,7 @@ export {
   listDatasets,
   registerDataset,
   sweepsOfDataset,
+  type DatasetLink,
   type DatasetPreview,
   type ListedDataset,
   type RegisterDatasetInput,
