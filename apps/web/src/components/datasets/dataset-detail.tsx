@@ -64,7 +64,8 @@ export function DatasetDetail({ datasetId }: { datasetId: string }) {
       </dl>
       {report === null ? (
         <p className="notice" data-testid="dataset-no-report">
-          Registered before import reports were stored: its duplicates and leakage were never checked.
+          No import report: registered without per-sample records (or before reports were stored), so its
+          duplicates and leakage were never checked.
         </p>
       ) : (
         <>
