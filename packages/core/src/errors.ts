@@ -325,7 +325,6 @@ export class TrialConfigError extends CoreError {
   }
 }
 
-
 /**
  * Thrown when a p-value to adjust for multiplicity is NaN or outside [0, 1]: a failed test upstream, or a
  * statistic passed where its p-value was meant.
