@@ -15,7 +15,7 @@ export { createUser, ensureBootstrapAdmin } from './auth/users.js';
 export type { BootstrapResult, CreateUserInput } from './auth/users.js';
 export { createApiToken, API_TOKEN_PREFIX } from './auth/api-tokens.js';
 export type { CreateApiTokenInput } from './auth/api-tokens.js';
-// Used by apps/cli directly (it runs next to the database and Temporal).
+// Used in-process by the CLI's operator commands (the demo) and the integration tests.
 export {
   cancelSweep,
   pauseSweep,
@@ -25,6 +25,8 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
+export { liveProgress } from './services/progress.js';
+export type { LiveProgress, TrialPosition } from './services/progress.js';
 export {
   armsTable,
   PAIRWISE_ENTRIES,

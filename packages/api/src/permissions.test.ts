@@ -89,6 +89,7 @@ const TABLE: Record<string, Entry> = {
     allowed: CONTROL,
     call: async (api, w) => api.sweeps.resume({ sweepId: await memberSweep(w) }),
   },
+  'progress.get': { allowed: READ, call: (api, w) => api.progress.get({ sweepId: w.results.sweepId }) },
   'trials.list': { allowed: READ, call: (api, w) => api.trials.list({ sweepId: w.results.sweepId }) },
   'trials.get': { allowed: READ, call: (api, w) => api.trials.get({ trialId: w.results.trialIds[0] }) },
   'trials.evaluation': {
@@ -101,6 +102,7 @@ const TABLE: Record<string, Entry> = {
     call: (api, w) => api.leaderboard.scratchVsTransfer({ scope: { datasetId: w.datasetId } }),
   },
   'leaderboard.pairwise': { allowed: READ, call: (api, w) => api.leaderboard.pairwise({ scope: scope(w) }) },
+  'leaderboard.paper': { allowed: READ, call: (api, w) => api.leaderboard.paper({ scope: scope(w) }) },
   'leaderboard.compare': {
     allowed: READ,
     call: (api, w) =>

@@ -6,6 +6,7 @@ import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
 import { datasetsRouter } from './routers/datasets.js';
 import { leaderboardRouter } from './routers/leaderboard.js';
+import { progressRouter } from './routers/progress.js';
 import { projectsRouter } from './routers/projects.js';
 import { sweepsRouter } from './routers/sweeps.js';
 import { trialsRouter } from './routers/trials.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   auth: authRouter,
   projects: projectsRouter,
   sweeps: sweepsRouter,
+  progress: progressRouter,
   trials: trialsRouter,
   leaderboard: leaderboardRouter,
   datasets: datasetsRouter,

@@ -1,17 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { submitSweep } from '@medsweep/api';
+import {
+  armsTable,
+  liveProgress,
+  pairwiseTable,
+  paperTableWithFacts,
+  rankedTable,
+  submitSweep,
+} from '@medsweep/api';
+import type { TableDeps } from '@medsweep/api';
 import { loadConfig, repoRoot } from '@medsweep/config';
 import { parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
-import { completedTrials, ensureProject, findWeightsSources } from '@medsweep/db';
+import { completedTrials, ensureProject, findWeightsSources, MissingPredictionsError } from '@medsweep/db';
 import { selectBackend } from '@medsweep/ml';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
 import { sweepServices, withContext } from '../context.js';
 import { importDataset, registerTrialWeights, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
+import type { TableSource } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
 import { startDashboard } from './web.js';
 
@@ -26,11 +35,29 @@ function readSpec(relative: string): SweepSpec {
   return parseSweepSpecText(readFileSync(file, 'utf8'), relative);
 }
 
+/** The tables from the services in-process: the demo runs next to the stack, with its credentials. */
+function localTables(deps: TableDeps): TableSource {
+  return {
+    ranked: (sweepId, metric) => rankedTable(deps, { scope: { sweepId }, metric, limit: 500 }),
+    arms: (sweepId, metric, selectBy) => armsTable(deps, { scope: { sweepId }, metric, selectBy }),
+    pairwise: async (sweepId, metric) => {
+      try {
+        return await pairwiseTable(deps, { scope: { sweepId }, metric });
+      } catch (e) {
+        if (!(e instanceof MissingPredictionsError)) throw e;
+        return { unavailable: e.message };
+      }
+    },
+    paper: (sweepId, selectBy) => paperTableWithFacts(deps, { scope: { sweepId }, selectBy }),
+  };
+}
+
 /** Submits a sweep, shows its progress bars until it ends, and returns its id. */
 async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
-  const { sweepId } = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
+  const services = await sweepServices(ctx);
+  const { sweepId } = await submitSweep(services, spec, ctx.actor);
   console.log(`sweep ${sweepId}: ${spec.name}`);
-  await watchSweep(ctx, sweepId, spec.budget.maxEpochs);
+  await watchSweep(() => liveProgress(services.temporal, sweepId), sweepId, spec.budget.maxEpochs);
   return sweepId;
 }
 
@@ -125,8 +152,12 @@ export function registerDemoCommand(program: Command): void {
         const sweepId = await runSweep(ctx, main);
 
         step('leaderboard (test split; model selection on validation)');
-        console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'auc' }, 'markdown'));
-        console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'acc' }, 'markdown'));
+        console.log(
+          await renderSweepTables(localTables(ctx), sweepId, { split: 'test', name: 'auc' }, 'markdown'),
+        );
+        console.log(
+          await renderSweepTables(localTables(ctx), sweepId, { split: 'test', name: 'acc' }, 'markdown'),
+        );
 
         step('dashboard (left running with the results)');
         const dashboard = await startDashboard(ctx, main.project);
