@@ -187,6 +187,30 @@ describe("a viewer's token", () => {
   });
 });
 
+describe('medsweep weights', () => {
+  it("uploads a member's weights file through the signed URL and registers it, verified", async () => {
+    const file = join(home, 'squeezenet.h5');
+    writeFileSync(file, `not really HDF5 ${Date.now()}`);
+    const args = ['weights', 'register', file, '--name', 'cli/squeezenet1_1', '--json'];
+    const first = JSON.parse(await ok([...args, '--profile', 'member'])) as {
+      sha256: string;
+      created: boolean;
+    };
+    expect(first.created).toBe(true);
+    const sources = await w.db.weightsSource.findMany({ where: { name: 'cli/squeezenet1_1' } });
+    expect(sources.map((s) => s.sha256)).toEqual([first.sha256]);
+    expect(JSON.parse(await ok([...args, '--profile', 'member']))).toMatchObject({ created: false });
+    const viewer = await cli(['weights', 'register', file, '--name', 'cli/vgg16', '--profile', 'viewer']);
+    expect(viewer.stderr).toContain('does not allow sweep.submit (needs role member, lead or admin');
+  });
+
+  it("registers a completed trial's weights", async () => {
+    const trialId = w.results.trialIds[0];
+    const args = ['weights', 'from-trial', trialId, '--name', 'cli-trial/vgg16', '--profile', 'member'];
+    expect(await ok(args)).toContain(`weights cli-trial/vgg16 registered from trial ${trialId}`);
+  });
+});
+
 describe('medsweep logout', () => {
   it('forgets the profile', async () => {
     await ok(['logout', '--profile', 'viewer']);

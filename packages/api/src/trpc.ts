@@ -12,10 +12,11 @@ import {
   LineageNotRecordedError,
   MissingPredictionsError,
   TrialNotFoundError as DbTrialNotFoundError,
+  WeightsSourceConflictError,
 } from '@medsweep/db';
 import type { Project } from '@medsweep/db/types';
 import type { ObjectStore } from '@medsweep/storage';
-import { ObjectNotFoundError } from '@medsweep/storage';
+import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
 import { SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -154,6 +155,8 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [UserNotFoundError, 'NOT_FOUND'],
   [TokenNotFoundError, 'NOT_FOUND'],
   [UserExistsError, 'CONFLICT'],
+  [WeightsSourceConflictError, 'CONFLICT'],
+  [ObjectIntegrityError, 'BAD_REQUEST'],
   [TokenRoleNotAllowedError, 'BAD_REQUEST'],
   [LastAdminError, 'BAD_REQUEST'],
   [UnknownDatasetError, 'BAD_REQUEST'],

@@ -6,7 +6,7 @@ import type { AppRouter } from '@medsweep/api';
 import { ROLE_PERMISSIONS, ROLES } from '@medsweep/api/permissions';
 import type { Action } from '@medsweep/api/permissions';
 import superjson from 'superjson';
-import { ApiRequestError } from '../errors.js';
+import { ApiRequestError, NoProjectError } from '../errors.js';
 import type { Profile } from './profiles.js';
 import { resolveProfile } from './profiles.js';
 
@@ -117,4 +117,13 @@ export async function withApi<T>(fn: (api: ApiClient, profile: Profile) => Promi
   } catch (e) {
     throw e instanceof TRPCClientError ? apiRequestError(e as TRPCClientError<AppRouter>, profile.server) : e;
   }
+}
+
+/** The project a command acts in: --project, else the profile's, else the one the token is bound to. */
+export async function projectOf(api: ApiClient, flag: string | undefined, profile: Profile): Promise<string> {
+  const project = flag ?? profile.project;
+  if (project !== undefined) return project;
+  const { memberships } = await api.auth.me.query();
+  if (memberships.length !== 1) throw new NoProjectError(memberships.map((m) => m.project));
+  return memberships[0]!.project;
 }

@@ -3,9 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { LiveProgress } from '@medsweep/api';
 import type { ApiClient } from '../client/api.js';
-import { withApi } from '../client/api.js';
-import type { Profile } from '../client/profiles.js';
-import { NoProjectError } from '../errors.js';
+import { projectOf, withApi } from '../client/api.js';
 
 const finishedCount = (p: LiveProgress) => p.completed + p.failed + p.cancelled + p.pruned;
 
@@ -91,15 +89,6 @@ async function watchThroughApi(api: ApiClient, sweepId: string) {
   );
   if (progress === null) console.error(`sweep ${sweepId} has no workflow to watch (status ${first.status})`);
   return progress;
-}
-
-/** The project a listing is of: --project, else the profile's, else the one the token is bound to. */
-async function projectOf(api: ApiClient, flag: string | undefined, profile: Profile): Promise<string> {
-  const project = flag ?? profile.project;
-  if (project !== undefined) return project;
-  const { memberships } = await api.auth.me.query();
-  if (memberships.length !== 1) throw new NoProjectError(memberships.map((m) => m.project));
-  return memberships[0]!.project;
 }
 
 export function registerSweepCommands(program: Command): void {
