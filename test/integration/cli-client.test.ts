@@ -148,6 +148,14 @@ describe("a member's token", () => {
     ]);
   });
 
+  it('is told each problem of a bad spec with its path and line', async () => {
+    const bad = join(home, 'bad.yaml');
+    writeFileSync(bad, w.specText('bad').replace('seeds: [1, 2]', 'seeds: []'));
+    const r = await cli(['sweep', 'submit', bad, '--profile', 'member']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/rejected by the API \(sweeps\.create\):\n {2}seeds \(line \d+\): /);
+  });
+
   it("is refused cancelling another user's sweep", async () => {
     const { sweepId } = JSON.parse(
       await ok(['sweep', 'submit', specFile, '--json', '--profile', 'lead']),
@@ -200,6 +208,11 @@ describe('medsweep weights', () => {
     const sources = await w.db.weightsSource.findMany({ where: { name: 'cli/squeezenet1_1' } });
     expect(sources.map((s) => s.sha256)).toEqual([first.sha256]);
     expect(JSON.parse(await ok([...args, '--profile', 'member']))).toMatchObject({ created: false });
+    writeFileSync(file, 'other weights');
+    const taken = await cli([...args, '--profile', 'member']);
+    expect(taken.stderr).toContain(
+      "conflict: weights source 'cli/squeezenet1_1' already exists in project 'alpha'",
+    );
     const viewer = await cli(['weights', 'register', file, '--name', 'cli/vgg16', '--profile', 'viewer']);
     expect(viewer.stderr).toContain('does not allow sweep.submit (needs role member, lead or admin');
   });
