@@ -1,4 +1,6 @@
-export { restartServices, stackDown, stackStatus, stackUp } from './stack.js';
+export { killService, restartServices, stackDown, stackStatus, stackUp } from './stack.js';
+export { TEMPORAL_CLUSTER_ROLES } from './temporal-cluster.js';
+export type { TemporalClusterRole } from './temporal-cluster.js';
 export type { ServiceStatus } from './stack.js';
 export { PortInUseError, MissingBinaryError, ServiceUnhealthyError } from './errors.js';
 export { localWeb, startLocalWeb, stopLocalWeb } from './web.js';

@@ -1,3 +1,10 @@
-export { loadConfig, configFromEnv, ConfigError, DEV_SESSION_SECRET, STACK_SERVICES } from './config.js';
-export type { MedsweepConfig, StackService } from './config.js';
+export {
+  loadConfig,
+  configFromEnv,
+  ConfigError,
+  DEV_SESSION_SECRET,
+  STACK_SERVICES,
+  TEMPORAL_SERVER_MODES,
+} from './config.js';
+export type { MedsweepConfig, StackService, TemporalServerMode } from './config.js';
 export { repoRoot } from './paths.js';
