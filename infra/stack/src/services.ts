@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  appendFileSync,
   chownSync,
   existsSync,
   mkdirSync,
@@ -15,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MedsweepConfig, StackService } from '@medsweep/config';
 import { MissingBinaryError } from './errors.js';
-import { hostPortOf } from './net.js';
+import { hostPortOf, isListening } from './net.js';
 import type { ManagedProcess } from './processes.js';
 import { runningPid } from './processes.js';
 import {
@@ -254,10 +255,20 @@ function temporalClusterService(config: MedsweepConfig): ServiceSpec {
       await ensureClusterSchemas(config, requireBinary('temporal-sql-tool', binaries.sqlTool));
       mkdirSync(root, { recursive: true });
       const file = writeClusterConfig(config, root);
-      return TEMPORAL_CLUSTER_ROLES.map((role) => ({
+      // History first, alone: the first service to start writes the cluster's metadata (the others
+      // racing it fail on a version conflict); it serves gRPC only once that is done.
+      const order: TemporalClusterRole[] = ['history', 'frontend', 'matching', 'worker'];
+      return order.map((role) => ({
         dir: roleDir(role),
         command: server,
         args: ['--config-file', file, '--allow-no-auth', 'start', '--service', role],
+        ...(role === 'history'
+          ? {
+              ready: async () =>
+                (await isListening(host, ports.history.grpc)) ||
+                `history not serving on ${host}:${ports.history.grpc}`,
+            }
+          : {}),
       }));
     },
     async health() {
@@ -355,6 +366,12 @@ export function postgresService(config: MedsweepConfig): ServiceSpec {
           '--locale=C',
         ]);
         await run(initdb.command, initdb.args, { timeout: 60_000 });
+        // initdb lets TCP clients in from the loopback addresses only; a stack bound to another address
+        // (the chaos suite's bridge) serves the hosts of that address's network, with a password.
+        appendFileSync(
+          join(dataDir, 'pg_hba.conf'),
+          '\n# medsweep stack: clients on the networks of listen_addresses\nhost all all samenet scram-sha-256\n',
+        );
       }
       const server = asPostgresUser(join(bin, 'postgres'), [
         '-D',

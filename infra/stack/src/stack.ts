@@ -43,8 +43,15 @@ async function startOne(config: MedsweepConfig, svc: ServiceSpec, log: Log): Pro
   }
   // A service of several processes may have lost some (a killed Temporal history service): start those.
   if (stopped.length > 0) {
-    for (const proc of (await svc.prepare()).filter((p) => stopped.includes(p.dir))) startProcess(proc);
     log(`${svc.label}: starting (log ${stopped.map(logFile).join(', ')})`);
+    for (const proc of (await svc.prepare()).filter((p) => stopped.includes(p.dir))) {
+      startProcess(proc);
+      const ready = proc.ready && (await waitFor(proc.ready, START_TIMEOUT_MS[svc.name] ?? 30_000));
+      if (ready !== undefined && ready !== true) {
+        const tail = tailLog(proc.dir);
+        throw new ServiceUnhealthyError(svc.label, `${ready}${tail ? `\n${tail}` : ''}`, logFile(proc.dir));
+      }
+    }
   }
   const ok = await waitFor(() => svc.health(), START_TIMEOUT_MS[svc.name] ?? 30_000);
   if (ok !== true) {

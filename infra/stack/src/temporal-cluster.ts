@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MedsweepConfig } from '@medsweep/config';
 import { childEnv } from './child-env.js';
-import { ServiceUnhealthyError } from './errors.js';
+import { ServiceUnhealthyError, TemporalClusterPortError } from './errors.js';
 import { hostPortOf, waitFor } from './net.js';
 
 const run = promisify(execFile);
@@ -22,6 +22,9 @@ export const TEMPORAL_DATABASES = [
   { name: 'temporal', schema: 'postgresql/v12/temporal' },
   { name: 'temporal_visibility', schema: 'postgresql/v12/visibility' },
 ] as const;
+
+/** Temporal keeps membership ports in a smallint column. */
+const MAX_MEMBERSHIP_PORT = 32767;
 
 /** gRPC and membership port of each service, from the frontend's gRPC port. */
 export function clusterPorts(
@@ -63,6 +66,8 @@ export function clusterConfig(config: MedsweepConfig, dynamicConfigFile: string)
   const { host, port } = config.temporal;
   const pg = postgresOf(config);
   const ports = clusterPorts(port);
+  const highest = Math.max(...TEMPORAL_CLUSTER_ROLES.map((role) => ports[role].membership));
+  if (highest > MAX_MEMBERSHIP_PORT) throw new TemporalClusterPortError(config.temporal.address, highest);
   const store = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12',
