@@ -228,20 +228,45 @@ export async function createWorkerHost(name: string): Promise<WorkerHost> {
   return new WorkerHost(name, netns, ip);
 }
 
-/** Heals the host's link and deletes its namespace (the veth pair goes with it). */
+/**
+ * SIGKILLs every process inside namespace `netns` (only the suite starts processes there); returns how
+ * many. A process left in a namespace would outlive its deletion, unreachable by name.
+ */
+export async function killNamespaceProcesses(netns: string): Promise<number> {
+  const pids = (await sh('ip', ['netns', 'pids', netns])).split('\n').filter(Boolean);
+  let killed = 0;
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      /* already gone */
+    }
+  }
+  return killed;
+}
+
+/**
+ * Heals the host's link, kills what still runs in it (a worker a supervisor was just starting again) and
+ * deletes its namespace (the veth pair goes with it).
+ */
 export async function removeWorkerHost(host: WorkerHost): Promise<void> {
   await host.heal().catch(() => undefined);
+  await killNamespaceProcesses(host.netns).catch(() => undefined);
   await sh('ip', ['netns', 'del', host.netns]);
   await sh('ip', ['link', 'del', host.netns]).catch(() => undefined);
 }
 
-/** Deletes every namespace and link named `msc-*` (this suite's, from this or a crashed earlier run). */
+/** Kills what runs in, and deletes, every namespace and link named `msc-*` (this or a crashed earlier run's). */
 export async function removeLeftovers(): Promise<void> {
   const namespaces = (await sh('ip', ['netns', 'list']))
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(CHAOS_NET.prefix));
-  for (const netns of namespaces) await sh('ip', ['netns', 'del', netns]).catch(() => undefined);
+  for (const netns of namespaces) {
+    await killNamespaceProcesses(netns).catch(() => undefined);
+    await sh('ip', ['netns', 'del', netns]).catch(() => undefined);
+  }
   const links = (await sh('ip', ['-o', 'link', 'show']))
     .split('\n')
     .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')

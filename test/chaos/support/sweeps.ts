@@ -1,7 +1,7 @@
 // Sweeps for the chaos cases: the clients a case needs, synthetic and real sweep specs, submission, and
 // what a fault-free run of each gives (to compare the faulty runs' results with).
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { submitSweep } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
@@ -42,8 +42,29 @@ export async function submit(clients: ChaosClients, spec: SweepSpecInput): Promi
   return (await submitSweep(clients, parseSweepSpec(spec), 'chaos-test')).sweepId;
 }
 
-export function sweepResult(clients: ChaosClients, sweepId: string): Promise<SweepSummary> {
-  return clients.temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
+/** gRPC codes Temporal answers with while its own database is away or just back: worth asking again. */
+const TRANSIENT_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 13 /* INTERNAL */, 14 /* UNAVAILABLE */]);
+const RESULT_RETRY_MS = 120_000;
+
+/**
+ * The sweep's result, asked again (for up to 2 minutes, each time logged) while the Temporal server
+ * answers with a transient error, as it does for a moment after its Postgres has been restarted.
+ */
+export async function sweepResult(clients: ChaosClients, sweepId: string): Promise<SweepSummary> {
+  const deadline = Date.now() + RESULT_RETRY_MS;
+  for (;;) {
+    try {
+      return await clients.temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();
+    } catch (e) {
+      const cause = e instanceof ServiceError ? e.cause : e;
+      if (!isGrpcServiceError(cause) || !TRANSIENT_GRPC_CODES.has(cause.code) || Date.now() > deadline)
+        throw e;
+      console.warn(
+        `sweep ${sweepId}: Temporal answered ${cause.message} to the result request; asking again`,
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 /** `trials` synthetic trials of `epochs` epochs each (one learning rate per trial), `parallel` at a time. */
