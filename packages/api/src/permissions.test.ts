@@ -100,6 +100,7 @@ const TABLE: Record<string, Entry> = {
     allowed: READ,
     call: (api, w) => api.leaderboard.scratchVsTransfer({ scope: { datasetId: w.datasetId } }),
   },
+  'leaderboard.pairwise': { allowed: READ, call: (api, w) => api.leaderboard.pairwise({ scope: scope(w) }) },
   'leaderboard.compare': {
     allowed: READ,
     call: (api, w) =>
@@ -110,6 +111,8 @@ const TABLE: Record<string, Entry> = {
     call: (api, w) => api.leaderboard.export({ scope: scope(w), table: 'leaderboard', format: 'csv' }),
   },
   'datasets.list': { allowed: READ, call: (api) => api.datasets.list({ project: 'alpha' }) },
+  'datasets.get': { allowed: READ, call: (api, w) => api.datasets.get({ datasetId: w.datasetId }) },
+  'datasets.previews': { allowed: READ, call: (api, w) => api.datasets.previews({ datasetId: w.datasetId }) },
   'weights.list': { allowed: READ, call: (api) => api.weights.list({ project: 'alpha' }) },
   'artifacts.link': {
     allowed: READ,

@@ -3,6 +3,8 @@ export {
   configFromEnv,
   ConfigError,
   DEV_SESSION_SECRET,
+  QUIET_TENSORFLOW_LOG_LEVEL,
+  quietNativeTensorflow,
   STACK_SERVICES,
   TEMPORAL_SERVER_MODES,
 } from './config.js';

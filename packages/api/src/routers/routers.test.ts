@@ -2,6 +2,7 @@
 // in full with its verified lineage and evaluation plots, leaderboards and their exports, the paired
 // comparison, the audit log and its verifiers, and bootstrapping the first admin.
 import { configFromEnv } from '@medsweep/config';
+import { sha256Hex } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from '../auth/users.js';
 import type { World } from '../test-support/world.js';
@@ -36,6 +37,111 @@ describe('sweeps', () => {
     expect(
       (await api.sweeps.list({ project: 'alpha', cursor: page.nextCursor })).sweeps.map((s) => s.name),
     ).toEqual(['results']);
+  });
+});
+
+describe('datasets', () => {
+  /** A dataset of alpha whose import found one patient in two splits and one near-duplicate pair across them. */
+  async function leakyDataset(name: string) {
+    const report = {
+      task: 'binary-class',
+      numClasses: 2,
+      classNames: ['benign', 'malignant'],
+      image: { height: 28, width: 28, channels: 1 },
+      splits: {
+        train: { count: 3, perClass: [2, 1], patients: 2 },
+        val: { count: 1, perClass: [0, 1], patients: 1 },
+        test: { count: 2, perClass: [1, 1], patients: 2 },
+      },
+      duplicates: {
+        maxDistance: 4,
+        exact: { crossSplit: 0, withinSplit: 0, listed: [] },
+        near: { crossSplit: 1, withinSplit: 0, listed: [] },
+      },
+      leakage: {
+        patientsInSeveralSplits: 1,
+        studiesInSeveralSplits: 0,
+        samplesWithPatientId: 6,
+        crossSplitExactDuplicates: 0,
+        crossSplitNearDuplicates: 1,
+        leaky: true,
+        reasons: ['1 patient(s) in more than one split'],
+        patients: [
+          {
+            id: 'p1',
+            samples: { train: 1, val: 0, test: 1 },
+            examples: { train: ['a.png'], test: ['b.png'] },
+          },
+        ],
+        studies: [],
+      },
+      splitAssignmentSha256: 'a'.repeat(64),
+      splitAssignment: { method: 'given', sha256: 'a'.repeat(64) },
+    };
+    return w.db.dataset.create({
+      data: {
+        projectId: w.alpha.id,
+        name,
+        contentHash: sha256Hex(`manifest of ${name}`),
+        manifestUri: `s3://bucket/datasets/${name}.json`,
+        splits: { train: 3, val: 1, test: 2 },
+        numClasses: 2,
+        task: 'binary-class',
+        licence: 'test',
+        source: 'api tests',
+        splitAssignmentHash: 'a'.repeat(64),
+        leaky: true,
+        report,
+      },
+    });
+  }
+
+  it('refuses a sweep on a leaky dataset, naming the counts and the spec field, unless the spec says why', async () => {
+    await leakyDataset('leaky');
+    const { api } = await w.as('member', 'session');
+    const named = w.specText('on a leaky dataset').replace('dataset: breastmnist', 'dataset: leaky');
+    const refusal = await api.sweeps.create({ specText: named }).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((refusal as Error).message).toMatch(
+      /^dataset: 'leaky' in project 'alpha' is leaky: 1 patient\(s\)/,
+    );
+    expect((refusal as Error).message).toContain(
+      '0 identical and 1 near-duplicate image pair(s) cross splits',
+    );
+    expect((refusal as Error).message).toContain('dataset: { name: leaky, allowLeakage: "<reason>" }');
+    const check = await api.sweeps.validateSpec({ specText: named });
+    expect(check).toMatchObject({ ok: false, issues: [{ path: 'dataset', line: 3 }] });
+
+    const acknowledged = named.replace(
+      'dataset: leaky',
+      'dataset: { name: leaky, allowLeakage: "pilot: the shared patient is a phantom scan" }',
+    );
+    const { sweepId } = await api.sweeps.create({ specText: acknowledged });
+    const event = await w.db.auditEvent.findFirstOrThrow({
+      where: { subjectId: sweepId, action: 'sweep.submit' },
+    });
+    expect(event.payload).toMatchObject({
+      leakageAcknowledgement: {
+        reason: 'pilot: the shared patient is a phantom scan',
+        counts: { patientsInSeveralSplits: 1, crossSplitNearDuplicates: 1 },
+      },
+    });
+    expect((await api.sweeps.get({ sweepId })).dataset).toMatchObject({ name: 'leaky', leaky: true });
+  });
+
+  it('shows a dataset with its report, sample images and the sweeps that trained on it', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const detail = await api.datasets.get({ datasetId: w.datasetId });
+    expect(detail).toMatchObject({
+      project: 'alpha',
+      dataset: { name: 'breastmnist', leaky: false },
+      report: null,
+    });
+    expect(detail.sweeps.map((s) => [s.name, s.trials])).toEqual([['results', 2]]);
+    const previews = await api.datasets.previews({ datasetId: w.datasetId });
+    expect(previews).toEqual([
+      { classIndex: 1, split: 'train', key: 'train/0', src: `data:image/png;base64,${btoa('png')}` },
+    ]);
   });
 });
 
@@ -76,8 +182,11 @@ describe('trials', () => {
     expect(evaluation?.task).toBe('binary-class');
     // Confusion matrix rows and columns are labelled with the dataset's class names.
     expect(evaluation?.classNames).toEqual(['benign', 'malignant']);
+    // Its config names no positive class: MedMNIST's convention, label 1.
+    expect(evaluation?.positiveClass).toBe('malignant (label 1, MedMNIST convention)');
     const test = evaluation!.splits.test;
-    expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
+    expect(test.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(40);
+    expect(test.aucPerLabel).toBeNull();
     expect(test.roc[0]!.fpr.at(-1)).toBe(1);
     expect(test.calibration.reduce((n, b) => n + b.count, 0)).toBe(40);
     expect(test.expectedCalibrationError).toBeGreaterThanOrEqual(0);
@@ -92,6 +201,17 @@ describe('leaderboards', () => {
     expect(board.totalConfigurations).toBe(1);
     expect(board.entries[0]).toMatchObject({ rank: 1, n: 2 });
     expect(board.entries[0]!.mean).toBeCloseTo(0.765, 12);
+    // Two seeds: no interval over seeds and none for new patients, only the reason; the estimate from the
+    // stored predictions of both runs.
+    expect(board.entries[0]!.overSeeds).toMatchObject({
+      outcome: 'refused',
+      method: 'student-t',
+      n: 2,
+      reason: 'n too small: 2 seeds; at least 3 are needed for an interval',
+    });
+    expect(board.entries[0]!.newPatients).toMatchObject({ outcome: 'refused', method: 'two-level', n: 2 });
+    // The manifest's classes, MedMNIST's convention (label 1).
+    expect(board.positiveClass).toBe('malignant (label 1, MedMNIST convention)');
     const csv = await api.leaderboard.export({
       scope: { sweepId: w.results.sweepId },
       table: 'leaderboard',
@@ -102,12 +222,23 @@ describe('leaderboards', () => {
       contentType: 'text/csv; charset=utf-8',
     });
     expect(csv.body.split('\r\n')).toHaveLength(3); // header, the entry, and the final CRLF
+    expect(csv.body).toContain(
+      ',student-t,,,0.95,2,,n too small: 2 seeds; at least 3 are needed for an interval,',
+    );
     const latex = await api.leaderboard.export({
       scope: { datasetId: w.datasetId },
       table: 'scratchVsTransfer',
       format: 'latex',
     });
     expect(latex.filename).toBe('scratchVsTransfer-test-auc.tex');
+    const onVal = await api.leaderboard.get({
+      scope: { sweepId: w.results.sweepId },
+      metric: { split: 'val', name: 'auc' },
+    });
+    expect(onVal.entries[0]!.newPatients).toEqual({
+      outcome: 'unavailable',
+      reason: 'two-level intervals exist for test auc and test acc, not val auc',
+    });
   });
 
   it("exports the paper's table: the paper's columns, metrics the runs did not record left empty", async () => {
@@ -125,11 +256,13 @@ describe('leaderboards', () => {
     expect(paper.body).toBe(
       '| Model | Initialisation | n | ACC | Precision | Recall | F1 | AUC |\n' +
         '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
-        '| vgg16 | scratch | 2 | 0.700 ± 0.000 | — | — | — | 0.765 ± 0.007 |\n',
+        '| vgg16 | scratch | 2 | 0.700 ± 0.000 | — | — | — | 0.765 ± 0.007 |\n' +
+        '\n' +
+        'Positive class: malignant (label 1, MedMNIST convention).\n',
     );
   });
 
-  it('compares two runs on their shared test images', async () => {
+  it('compares two runs on their shared test images: a family of one', async () => {
     const { api } = await w.as('viewer', 'session');
     const result = await api.leaderboard.compare({
       trialIdA: w.results.trialIds[0],
@@ -137,6 +270,43 @@ describe('leaderboards', () => {
     });
     expect(result.comparison.numImages).toBe(40);
     expect(result.comparison.auc.delong).not.toBeNull();
+    expect(result.familySize).toBe(1);
+    expect(result.holm.mcnemar).toBe(result.comparison.accuracy.mcnemar.pValue);
+  });
+
+  it('tests the leader against the next entries with Holm-adjusted p-values, and exports them', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const scope = { sweepId: w.results.sweepId };
+    // One configuration: nothing to compare.
+    expect(await api.leaderboard.pairwise({ scope })).toBeNull();
+    // Two more configurations of the results sweep, one seed each.
+    for (const [i, lr] of [0.01, 0.1].entries()) {
+      await w.addCompletedTrial(w.results.sweepId, {
+        key: `pair-${i}`,
+        index: 10 + i,
+        config: { lr, seed: i + 1 },
+        seed: i + 1,
+      });
+    }
+    const table = await api.leaderboard.pairwise({ scope });
+    expect(table).toMatchObject({ method: 'holm', size: 2 });
+    expect(table!.description).toBe(
+      'the best run of the leader against the best run of each of the next 2 configurations by mean test auc',
+    );
+    const members = table!.members;
+    expect(members.map((m) => m.member.a.rank)).toEqual([1, 1]);
+    expect(members.map((m) => m.member.b.rank)).toEqual([2, 3]);
+    // The labels name what varies between the configurations.
+    expect(members[0]!.member.a.label).toMatch(/^vgg16 · scratch · lr=/);
+    const raw = members.map((m) => m.comparison.accuracy.mcnemar.pValue);
+    const smaller = Math.min(...raw);
+    expect(Math.min(...members.map((m) => m.holm.mcnemar))).toBe(Math.min(1, 2 * smaller));
+    const markdown = await api.leaderboard.export({ scope, table: 'pairwise', format: 'markdown' });
+    expect(markdown.filename).toBe('pairwise-test-auc.md');
+    expect(markdown.body).toContain('| McNemar p | McNemar p (Holm) |');
+    expect(markdown.body).toContain(
+      'Family: the best run of the leader against the best run of each of the next 2',
+    );
   });
 });
 

@@ -2,16 +2,28 @@
 // turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
 // computed by core's metrics from the same bytes the lineage record names.
 import {
+  aucPerProblem,
   confusionMatrix,
+  describePositiveClass,
   expectedCalibrationError,
   parsePredictionsDocument,
   reliabilityBins,
+  resolvePositiveClass,
   rocCurves,
   TASK_TYPES,
   UnknownTaskError,
 } from '@medsweep/core';
-import type { ReadPredictions, ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
+import type {
+  PositiveClassDataset,
+  ProblemAuc,
+  ReadPredictions,
+  ReliabilityBin,
+  RocCurve,
+  RunPredictions,
+  TaskType,
+} from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
+import { z } from 'zod';
 
 export async function loadPredictions(
   store: ObjectStore,
@@ -33,8 +45,13 @@ export function testPredictions(predictions: ReadPredictions): RunPredictions {
 
 export interface SplitEvaluation {
   roc: RocCurve[];
-  /** [true class][predicted class], at the benchmark's decision rule (0.5 or argmax). */
-  confusion: number[][];
+  /**
+   * [true class][predicted class], at the benchmark's decision rule (0.5 or argmax); null for
+   * multi-label, whose samples have no single class (see aucPerLabel).
+   */
+  confusion: number[][] | null;
+  /** Multi-label: each label's AUC, in label order (their mean is the trial's AUC); else null. */
+  aucPerLabel: ProblemAuc[] | null;
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
@@ -44,11 +61,29 @@ export function evaluateSplits(
   predictions: ReadPredictions,
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
+  const multiLabel = task === 'multi-label, binary-class';
   const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
     roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-    confusion: confusionMatrix(labels, scores, task),
+    confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
+    aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
     calibration: reliabilityBins(labels, scores, task),
     expectedCalibrationError: expectedCalibrationError(labels, scores, task),
   });
   return { val: evaluate(predictions.val), test: evaluate(predictions.test) };
+}
+
+/** The one setting of a stored trial config the positive class depends on (older configs lack it). */
+const positiveClassChoice = z.object({
+  evaluation: z.object({ positiveClass: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+
+/**
+ * Which class a trial's binary metrics are of, for people (`malignant (label 0, clinical finding)`),
+ * from its stored config and its dataset's classes; null for tasks without a positive class.
+ */
+export function positiveClassOfTrial(config: unknown, dataset: PositiveClassDataset): string | null {
+  const parsed = positiveClassChoice.safeParse(config);
+  const choice = parsed.success ? parsed.data.evaluation?.positiveClass : undefined;
+  const resolved = resolvePositiveClass(choice, dataset);
+  return resolved === null ? null : describePositiveClass(resolved);
 }

@@ -8,6 +8,19 @@ export type {
 } from './splits.js';
 export { MEDMNIST_DATASETS, medmnistInfoFor } from './medmnist-info.js';
 export type { MedmnistInfo, MedmnistName } from './medmnist-info.js';
+export {
+  CLINICAL_FINDING,
+  clinicalFindingOf,
+  CONVENTIONAL_POSITIVE_CLASS,
+  describePositiveClass,
+  resolvePositiveClass,
+} from './positive-class.js';
+export type {
+  PositiveClass,
+  PositiveClassBasis,
+  PositiveClassChoice,
+  PositiveClassDataset,
+} from './positive-class.js';
 export { resolveLabelTask } from './task-inference.js';
 export type { LabelMatrix, LabelTask, LabelTaskArgs } from './task-inference.js';
 export { generateSplit, splitAssignmentHash } from './split-assignment.js';
@@ -33,4 +46,10 @@ export type {
   DuplicateStructure,
 } from './duplicates.js';
 export { datasetReport } from './dataset-report.js';
-export type { DatasetLeakage, DatasetReport, DatasetReportInput, SplitSummary } from './dataset-report.js';
+export type {
+  DatasetLeakage,
+  DatasetReport,
+  DatasetReportInput,
+  SplitSummary,
+  StoredDatasetReport,
+} from './dataset-report.js';

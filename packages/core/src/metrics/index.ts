@@ -1,7 +1,8 @@
 export { TASK_TYPES } from './task.js';
 export type { TaskType } from './task.js';
 export type { Labels, ScoreMatrix, Scores } from './input.js';
-export { auc } from './auc.js';
+export { auc, aucPerProblem } from './auc.js';
+export type { ProblemAuc } from './auc.js';
 export { rocCurves } from './roc.js';
 export type { RocCurve, RocOptions } from './roc.js';
 export type { DecisionOptions } from './decisions.js';
@@ -24,4 +25,4 @@ export type {
 } from './temperature-scaling.js';
 export type { CalibrationOptions, ReliabilityBin } from './calibration.js';
 export { chooseOperatingPoint, ratesAtThreshold } from './operating-point.js';
-export type { OperatingPoint, OperatingPointRule } from './operating-point.js';
+export type { OperatingPoint, OperatingPointRule, PositiveClassOptions } from './operating-point.js';

@@ -146,8 +146,29 @@ export const evaluationSchema = z
     operatingPoint: z
       .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
       .default('youden'),
+    /**
+     * Binary-class datasets: the class precision, recall, specificity, F1 and the operating point are
+     * reported for: a class name, a label index, or `clinical` (the finding the dataset's metadata names,
+     * e.g. BreastMNIST's `malignant`). Absent: MedMNIST's convention, label 1. It has no default so that
+     * configs without it keep their hashes.
+     */
+    positiveClass: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
   })
   .default({ operatingPoint: 'youden' });
+
+const datasetNameSchema = z
+  .string()
+  .regex(/^([a-z0-9][a-z0-9._-]*|sha256:[0-9a-f]{64})$/, 'must be a dataset name or sha256:<manifest hash>');
+
+/** The object form of a spec's dataset: its name, and the reason to train on it although it leaks. */
+const datasetReferenceSchema = z.strictObject({
+  name: datasetNameSchema,
+  /**
+   * Why the sweep may train on a dataset whose splits share patients, studies or images (e.g. "the
+   * duplicates are re-crops of one frame, accepted for a pilot"). Recorded in lineage and the audit log.
+   */
+  allowLeakage: z.string().trim().min(1, 'must give a reason').max(500).optional(),
+});
 
 export const sweepSpecSchema = z
   .strictObject({
@@ -157,13 +178,13 @@ export const sweepSpecSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a project slug (lowercase letters, digits, dashes)')
       .default('default'),
     description: z.string().max(2000).optional(),
-    /** A registered dataset name (e.g. `breastmnist`) or its manifest hash `sha256:<64 hex>`. */
-    dataset: z
-      .string()
-      .regex(
-        /^([a-z0-9][a-z0-9._-]*|sha256:[0-9a-f]{64})$/,
-        'must be a dataset name or sha256:<manifest hash>',
-      ),
+    /**
+     * A registered dataset name (e.g. `breastmnist`) or its manifest hash `sha256:<64 hex>`; or
+     * `{ name, allowLeakage: "why" }` to train on a dataset import found leaky (see datasetOfSpec).
+     */
+    dataset: z.union([datasetNameSchema, datasetReferenceSchema], {
+      error: 'must be a dataset name, sha256:<manifest hash>, or { name, allowLeakage }',
+    }),
     architectures: z
       .array(z.enum(ARCHITECTURE_NAMES, { error: `must be one of ${ARCHITECTURE_NAMES.join(', ')}` }))
       .min(1, 'must list at least one architecture')
@@ -194,6 +215,18 @@ export const sweepSpecSchema = z
         seed: z.number().int().min(0).default(0),
         /** TPE: random configurations before the model starts proposing. */
         startupSamples: z.number().int().min(1).default(4),
+        /**
+         * What ASHA's rungs rank, and so what TPE learns from. `trial`: each trial on its own, so one lucky
+         * seed can outlive its pruned siblings (TPE observes a configuration's mean over seeds, a pruned
+         * seed counting as the worst). `seed-mean`: a configuration, all its seeds started together, by its
+         * mean over them; its seeds go on or are pruned together.
+         */
+        objective: z
+          .enum(['trial', 'seed-mean'], {
+            error:
+              "must be 'trial' (each trial on its own) or 'seed-mean' (a configuration's mean over its seeds)",
+          })
+          .default('trial'),
       })
       .superRefine((s, ctx) => {
         if (s.strategy !== 'grid' && s.samples === undefined) {
@@ -279,6 +312,7 @@ export const sweepSpecSchema = z
       });
     }
     checkClassicalModels(spec, ctx);
+    if (spec.search.objective === 'seed-mean') checkSeedMean(spec, ctx);
     if (spec.transfer.mode !== 'full' && !spec.arms.some((a) => a.startsWith('pretrained:'))) {
       ctx.addIssue({
         code: 'custom',
@@ -343,6 +377,35 @@ function checkClassicalModels(
       path: ['model', 'widthOverrides', name],
       message: `${name} has no width to scale; widthOverrides apply to the CNN architectures (${CNN_ARCHITECTURE_NAMES.join(', ')})`,
     });
+  }
+}
+
+/**
+ * seed-mean starts all seeds of a configuration together and compares configurations only once their seeds
+ * have reported: it needs more than one seed, and a slot and a place in the budget for each.
+ */
+function checkSeedMean(
+  spec: { seeds: readonly number[]; budget: { maxTrials: number; maxParallel: number } },
+  ctx: z.RefinementCtx,
+): void {
+  const seeds = spec.seeds.length;
+  if (seeds < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['search', 'objective'],
+      message:
+        'seed-mean averages each configuration over its seeds, but seeds lists one; list at least two seeds, or use objective trial (the same thing with one seed)',
+    });
+    return;
+  }
+  for (const key of ['maxParallel', 'maxTrials'] as const) {
+    if (spec.budget[key] < seeds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget', key],
+        message: `must be >= the number of seeds (${seeds}) with search.objective seed-mean, which ${key === 'maxParallel' ? 'starts' : 'runs'} all seeds of a configuration together`,
+      });
+    }
   }
 }
 
@@ -427,4 +490,20 @@ export function modelFor(
       ? 1
       : (spec.model.widthOverrides[architecture] ?? spec.model.widthMultiplier),
   };
+}
+
+/** A spec's dataset in one form, whichever the spec was written in. */
+export interface SpecDataset {
+  /** A registered dataset name, or `sha256:<manifest hash>`. */
+  name: string;
+  /** The reason given to train although the dataset is leaky; undefined when none was given. */
+  allowLeakage?: string;
+}
+
+/**
+ * The spec's dataset reference. The spec keeps the form it was written in (a name, or { name,
+ * allowLeakage }), so specs written before the object form existed hash exactly as they did.
+ */
+export function datasetOfSpec(spec: Pick<SweepSpec, 'dataset'>): SpecDataset {
+  return typeof spec.dataset === 'string' ? { name: spec.dataset } : spec.dataset;
 }

@@ -10,7 +10,7 @@ import type { ModelInputSpec } from '../data/preprocess.js';
 import type { SplitPredictions } from '../training/predict.js';
 import { predictSplit } from '../training/predict.js';
 import type { EvaluatedSplit, EvaluationReport } from './evaluate-predictions.js';
-import { evaluatePredictions, operatingPointRule } from './evaluate-predictions.js';
+import { evaluatePredictions, evaluationRules } from './evaluate-predictions.js';
 
 export interface PredictEvaluatedSplitsArgs {
   /** The namespace of the selected backend (selectBackend().tf). */
@@ -29,22 +29,22 @@ export async function predictEvaluatedSplits(
   args: PredictEvaluatedSplitsArgs,
 ): Promise<Record<EvaluatedSplit, SplitPredictions>> {
   const { tf, model, dataset, input, batchSize } = args;
-  const { numClasses } = dataset.manifest;
+  const { numClasses, task } = dataset.manifest;
   return {
-    val: await predictSplit(tf, model, dataset.splits.val, input, numClasses, batchSize),
-    test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, batchSize),
+    val: await predictSplit(tf, model, dataset.splits.val, input, numClasses, batchSize, task),
+    test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, batchSize, task),
   };
 }
 
-/** The model's val and test predictions and their evaluation, at the operating point `evaluation` asks for. */
+/**
+ * The model's val and test predictions and their evaluation, at the operating point and for the positive
+ * class `evaluation` asks for.
+ */
 export async function evaluateModel(
   args: PredictEvaluatedSplitsArgs & { evaluation: SweepSpec['evaluation'] },
 ): Promise<{ predictions: Record<EvaluatedSplit, SplitPredictions>; report: EvaluationReport }> {
   const predictions = await predictEvaluatedSplits(args);
-  const report = evaluatePredictions(
-    predictions,
-    args.dataset.manifest.task,
-    operatingPointRule(args.evaluation),
-  );
+  const { manifest } = args.dataset;
+  const report = evaluatePredictions(predictions, manifest.task, evaluationRules(args.evaluation, manifest));
   return { predictions, report };
 }
