@@ -34,3 +34,20 @@ export class ServiceUnhealthyError extends Error {
     this.name = 'ServiceUnhealthyError';
   }
 }
+
+/**
+ * Thrown when the Temporal cluster's ports, pinned from the frontend's, would reach above 32767: Temporal
+ * keeps each service's membership port in a smallint column (cluster_membership.rpc_port) and a service
+ * whose port does not fit cannot join the cluster.
+ */
+export class TemporalClusterPortError extends Error {
+  constructor(
+    readonly address: string,
+    readonly highestPort: number,
+  ) {
+    super(
+      `Temporal cluster: TEMPORAL_ADDRESS ${address} puts its membership ports up to ${highestPort}, but Temporal stores them as a smallint (at most 32767); use a frontend port of at most 32760`,
+    );
+    this.name = 'TemporalClusterPortError';
+  }
+}
