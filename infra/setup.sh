@@ -148,9 +148,12 @@ if [[ ! -x "$CACHE/bin/minio" || "$(cat "$CACHE/bin/minio.version" 2>/dev/null)"
 fi
 
 # 3b. The Temporal server and its SQL schema tool, for the stack's cluster mode (MEDSWEEP_TEMPORAL=cluster)
-#     and the chaos suite; compiled once per machine (several minutes) and cached by version. The dev
-#     server (step 2) stays the default, so a failed build here only warns.
-if [[ ! -x "$CACHE/bin/temporal-server" || ! -x "$CACHE/bin/temporal-sql-tool" ||
+#     and the chaos suite, which ask for it (MEDSWEEP_SETUP_CLUSTER=1); compiled once per machine (several
+#     minutes) and cached by version. The dev server (step 2) stays the default and the tests need no
+#     more, so set-up without the ask skips this step, and a failed build only warns.
+want_cluster=false
+[[ "${MEDSWEEP_TEMPORAL:-dev}" == cluster || "${MEDSWEEP_SETUP_CLUSTER:-}" == 1 ]] && want_cluster=true
+if $want_cluster && [[ ! -x "$CACHE/bin/temporal-server" || ! -x "$CACHE/bin/temporal-sql-tool" ||
       "$(cat "$CACHE/bin/temporal-server.version" 2>/dev/null)" != "$TEMPORAL_SERVER_VERSION" ]]; then
   if command -v go >/dev/null; then
     say "building Temporal server $TEMPORAL_SERVER_VERSION (takes several minutes, cached in $CACHE/bin)"
@@ -169,7 +172,7 @@ if [[ ! -x "$CACHE/bin/temporal-server" || ! -x "$CACHE/bin/temporal-sql-tool" |
   fi
 fi
 # The chaos suite cuts and degrades worker links with iptables (Debian's, as root; not needed otherwise).
-if ! command -v iptables >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+if $want_cluster && ! command -v iptables >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   say "installing iptables from Debian (npm run test:chaos)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
 fi

@@ -6,6 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
+# The suite runs the Temporal server as a cluster: set-up builds it (once per machine) when asked.
+MEDSWEEP_SETUP_CLUSTER=1 bash infra/setup.sh
 bash infra/chaos/preflight.sh
 cleanup() {
   (cd "$ROOT" && node --conditions=@medsweep/source --import tsx test/chaos/stack.ts down) || true

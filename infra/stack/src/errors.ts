@@ -18,7 +18,11 @@ export class MissingBinaryError extends Error {
     readonly service: string,
     readonly path: string,
   ) {
-    super(`${service}: binary not found at ${path}; run npm run setup (infra/setup.sh) to install it`);
+    // The cluster's binaries are built only when set-up is asked for them.
+    const setup = service.startsWith('temporal-')
+      ? 'MEDSWEEP_SETUP_CLUSTER=1 npm run setup'
+      : 'npm run setup';
+    super(`${service}: binary not found at ${path}; run ${setup} (infra/setup.sh) to install it`);
     this.name = 'MissingBinaryError';
   }
 }
