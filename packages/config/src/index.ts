@@ -6,8 +6,9 @@ export {
   QUIET_TENSORFLOW_LOG_LEVEL,
   quietNativeTensorflow,
   STACK_SERVICES,
+  TEMPORAL_SERVER_MODES,
 } from './config.js';
-export type { MedsweepConfig, StackService } from './config.js';
+export type { MedsweepConfig, StackService, TemporalServerMode } from './config.js';
 export { repoRoot } from './paths.js';
 export { clientSettingsFromEnv, loadClientSettings } from './client.js';
 export type { ClientSettings } from './client.js';
