@@ -32,8 +32,8 @@ export const fixed = (x: number) => x.toFixed(3);
 
 /** A metric with its interval, `0.852 [0.809, 0.887]`, or why it has none; every number cited. */
 function metricCell(s: Sources, kind: RecordKind, path: string, id?: string): string {
-  const status = s.text(kind, `${path}.status`, id);
-  if (status === 'estimated') {
+  const outcome = s.text(kind, `${path}.outcome`, id);
+  if (outcome === 'interval') {
     const estimate = s.number(kind, `${path}.estimate`, id);
     return `${fixed(estimate)} [${fixed(s.number(kind, `${path}.lower`, id))}, ${fixed(s.number(kind, `${path}.upper`, id))}]`;
   }
@@ -50,8 +50,7 @@ const METRICS = [
 ] as const;
 
 function confidenceOf(s: Sources, kind: RecordKind, path: string, id?: string): string {
-  const status = s.text(kind, `${path}.status`, id);
-  return status === 'estimated' ? `${Math.round(s.number(kind, `${path}.confidence`, id) * 100)}%` : '95%';
+  return `${Math.round(s.number(kind, `${path}.confidence`, id) * 100)}%`;
 }
 
 function classList(s: Sources): string {
@@ -486,16 +485,16 @@ function subgroupBlocks(s: Sources): ReportBlock[] {
     ]);
     const gaps = METRICS.map(([metric, label]) => {
       const path = `report.largestGap.${metric}`;
-      if (s.text('subgroups', `${path}.status`, id) !== 'estimated')
+      if (s.text('subgroups', `${path}.outcome`, id) !== 'interval')
         return [label, `not reported (${s.text('subgroups', `${path}.reason`, id)})`];
       const gap = group.report.largestGap[metric];
       const note =
-        gap.status === 'estimated' && gap.note !== undefined
+        gap.outcome === 'interval' && gap.note !== undefined
           ? `; ${s.text('subgroups', `${path}.note`, id)}`
           : '';
       return [
         label,
-        `${s.text('subgroups', `${path}.highest`, id)} minus ${s.text('subgroups', `${path}.lowest`, id)}: ${metricCell(s, 'subgroups', `${path}.interval`, id)}${note}`,
+        `${s.text('subgroups', `${path}.highest`, id)} minus ${s.text('subgroups', `${path}.lowest`, id)}: ${metricCell(s, 'subgroups', path, id)}${note}`,
       ];
     });
     const missing = s.number('subgroups', 'report.missingAttribute', id);
