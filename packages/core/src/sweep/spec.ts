@@ -146,6 +146,12 @@ export const evaluationSchema = z
     operatingPoint: z
       .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
       .default('youden'),
+    /**
+     * Recalibration after training: `temperature` fits temperature scaling on val and stores the
+     * calibrated probabilities beside the network's own. No default: absent, the spec (and every trial's
+     * resolved config) hashes as before the field existed.
+     */
+    calibration: z.enum(['none', 'temperature']).optional(),
   })
   .default({ operatingPoint: 'youden' });
 
