@@ -23,7 +23,7 @@ import {
   trialForVerification,
   verifyTrialLineage,
 } from '@medsweep/db';
-import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
+import type { BackendInfo, EvaluatedSplit, SplitPredictions, TrainedModelSettings } from '@medsweep/ml';
 import {
   evaluatePredictions,
   loadDataset,
@@ -31,11 +31,10 @@ import {
   manifestBlobName,
   operatingPointRule,
   predictEvaluatedSplits,
+  trainedModelSettings,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
-import type { ReevaluationConfig } from './trial-config.js';
-import { reevaluationConfig } from './trial-config.js';
 
 /** Largest difference between a stored and a re-evaluated score that still reproduces, on one backend. */
 export const SCORE_TOLERANCE = 1e-5;
@@ -106,7 +105,7 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
   const predictions = outputOf(artifacts, 'predictions', lineage.predictionsHash);
 
   const reevaluation = await reevaluate(deps, {
-    config: reevaluationConfig(trialId, trial.config),
+    config: trainedModelSettings(`trial ${trialId}`, trial.config),
     dataset: trial.dataset,
     // Only ImageNet files imported as they are lack a recorded input; other trials' outputs have one.
     imagenetWeights: trial.weightsSource !== null && trial.weightsSource.kind !== 'trial',
@@ -243,7 +242,7 @@ async function lineageVerdicts(db: Db, trialId: string, fromArtifacts: Partial<L
 }
 
 interface ReevaluationInput {
-  config: ReevaluationConfig;
+  config: TrainedModelSettings;
   dataset: { contentHash: string; manifestUri: string };
   imagenetWeights: boolean;
   weights: FetchedArtifact | undefined;
