@@ -2,8 +2,8 @@ export { evaluateModel, predictEvaluatedSplits } from './evaluate-model.js';
 export type { PredictEvaluatedSplitsArgs } from './evaluate-model.js';
 export { evaluatePredictions, operatingPointRule } from './evaluate-predictions.js';
 export type { EvaluatedSplit, EvaluationReport } from './evaluate-predictions.js';
-export { buildTrialClassifier, loadTrainedModel } from './trained-model.js';
-export type { LoadTrainedModelArgs, TrialClassifierArgs } from './trained-model.js';
+export { buildTrialClassifier, loadTrainedModel, trainedModelSettings } from './trained-model.js';
+export type { LoadTrainedModelArgs, TrainedModelSettings, TrialClassifierArgs } from './trained-model.js';
 export {
   applyCorruption,
   CORRUPTION_KINDS,
@@ -20,3 +20,5 @@ export {
   SEVERITIES,
 } from './corruption-registry.js';
 export type { RegisteredCorruption, Severity } from './corruption-registry.js';
+export { CORRUPTION_SOURCE, runEvaluation } from './evaluation-runner.js';
+export type { EvaluationPlan, EvaluationRun, EvaluationRunArgs } from './evaluation-runner.js';
