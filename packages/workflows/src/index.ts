@@ -6,6 +6,7 @@ export {
   trialWorkflowId,
   trialKeyOf,
   evaluationWorkflowId,
+  trialObjectPrefix,
 } from './task-queues.js';
 export type { TaskQueue } from './task-queues.js';
 export type * from './activities.js';

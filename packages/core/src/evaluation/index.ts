@@ -8,7 +8,6 @@ export type {
 export {
   EVALUATION_THRESHOLD,
   evaluationResult,
-  isEvaluationKind,
   readEvaluationResult,
   robustnessSummary,
   storedEvaluationResult,

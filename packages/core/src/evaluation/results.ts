@@ -8,7 +8,7 @@ import type { JsonObject } from '../lineage/canonical-json.js';
 import type { TaskType } from '../metrics/task.js';
 import type { SingleModelMetrics, SubgroupReport, TestSetMetrics } from '../stats/single-model.js';
 import { dropFromClean, subgroupMetrics, testSetMetrics } from '../stats/single-model.js';
-import type { EvaluationKind, ReadEvaluationDocument } from './document.js';
+import type { ReadEvaluationDocument } from './document.js';
 import { EVALUATION_KINDS } from './document.js';
 
 /** The decision threshold of every evaluation: the benchmark's 0.5 on the positive-class probability. */
@@ -143,7 +143,3 @@ export function robustnessSummary(
     worst,
   };
 }
-
-/** Whether `kind` names an evaluation kind. */
-export const isEvaluationKind = (kind: string): kind is EvaluationKind =>
-  (EVALUATION_KINDS as readonly string[]).includes(kind);

@@ -75,6 +75,16 @@ export const dataSource: Filler = (s) => {
   );
 };
 
+/** The model input as recorded, or that it is not; every number cited. */
+function modelInput(s: Sources): string {
+  if (s.facts.trial.input === null) return 'Model input: not recorded (evaluate the trial to record it).';
+  return (
+    `Model input: resized to ${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} ` +
+    `(${s.text('trial', 'input.interpolation')} interpolation), ${s.number('trial', 'input.channels')} channel(s), ` +
+    `pixel scaling '${s.text('trial', 'input.preprocessing')}'.`
+  );
+}
+
 export const dataPreparation: Filler = (s) => {
   const augmentation = ['rotationDegrees', 'horizontalFlip', 'verticalFlip', 'scale']
     .map((key) => `${key} ${String(s.read('sweep', `spec.training.augmentation.${key}`))}`)
@@ -83,9 +93,8 @@ export const dataPreparation: Filler = (s) => {
     [
       text(
         `Stored images: ${s.number('dataset', 'image.height')} x ${s.number('dataset', 'image.width')} pixels, ` +
-          `${s.number('dataset', 'image.channels')} channel(s), 8-bit. Model input: resized to ${s.number('trial', 'input.height')} x ` +
-          `${s.number('trial', 'input.width')} (${s.text('trial', 'input.interpolation')} interpolation), ${s.number('trial', 'input.channels')} channel(s), ` +
-          `pixel scaling '${s.text('trial', 'input.preprocessing')}'. Training augmentation (training images only): ${augmentation}.`,
+          `${s.number('dataset', 'image.channels')} channel(s), 8-bit. ${modelInput(s)} ` +
+          `Training augmentation (training images only): ${augmentation}.`,
       ),
     ],
     'any quality checks made outside MedSweep, and whether preparation was the same across sociodemographic groups',
@@ -168,13 +177,18 @@ export const modelDescription: Filler = (s) =>
         ['transfer mode', s.text('selection', 'entry.label.transferMode')],
         [
           'input',
-          `${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} x ${s.number('trial', 'input.channels')}`,
+          s.facts.trial.input === null
+            ? 'not recorded'
+            : `${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} x ${s.number('trial', 'input.channels')}`,
         ],
         [
           'output',
           `one probability per class (softmax over ${(s.read('dataset', 'classNames') as string[]).length} classes)`,
         ],
-        ['trainable parameters', String(s.number('trial', 'parameters'))],
+        [
+          'parameters',
+          s.facts.trial.parameters === null ? 'not recorded' : String(s.number('trial', 'parameters')),
+        ],
       ],
     ),
   ]);
