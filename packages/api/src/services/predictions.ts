@@ -1,7 +1,9 @@
 // A trial's stored test and validation predictions, read from the object store (sha256-checked) and
-// turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
-// computed by core's metrics from the same bytes the lineage record names.
+// turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams (and,
+// for a calibrated trial, its calibration before and after temperature scaling), all computed by core's
+// metrics from the same bytes the lineage record names.
 import {
+  calibrationEffect,
   confusionMatrix,
   expectedCalibrationError,
   parsePredictionsDocument,
@@ -10,7 +12,14 @@ import {
   TASK_TYPES,
   UnknownTaskError,
 } from '@medsweep/core';
-import type { ReadPredictions, ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
+import type {
+  CalibrationEffect,
+  ReadPredictions,
+  ReliabilityBin,
+  RocCurve,
+  RunPredictions,
+  TaskType,
+} from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
 
 export async function loadPredictions(
@@ -38,17 +47,23 @@ export interface SplitEvaluation {
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
+  /** Temperature scaling fitted on val, as it changes this split; null for a trial not calibrated. */
+  temperatureScaling: CalibrationEffect | null;
 }
 
 export function evaluateSplits(
   predictions: ReadPredictions,
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
-  const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
-    roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-    confusion: confusionMatrix(labels, scores, task),
-    calibration: reliabilityBins(labels, scores, task),
-    expectedCalibrationError: expectedCalibrationError(labels, scores, task),
-  });
-  return { val: evaluate(predictions.val), test: evaluate(predictions.test) };
+  const evaluate = (split: 'val' | 'test'): SplitEvaluation => {
+    const { labels, scores } = predictions[split];
+    return {
+      roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
+      confusion: confusionMatrix(labels, scores, task),
+      calibration: reliabilityBins(labels, scores, task),
+      expectedCalibrationError: expectedCalibrationError(labels, scores, task),
+      temperatureScaling: calibrationEffect(predictions, task, split) ?? null,
+    };
+  };
+  return { val: evaluate('val'), test: evaluate('test') };
 }
