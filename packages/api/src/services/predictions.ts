@@ -5,11 +5,13 @@
 import {
   calibrationEffect,
   confusionMatrix,
+  EVALUATION_THRESHOLD,
   expectedCalibrationError,
   parsePredictionsDocument,
   reliabilityBins,
   rocCurves,
   TASK_TYPES,
+  testSetMetrics,
   UnknownTaskError,
 } from '@medsweep/core';
 import type {
@@ -19,6 +21,7 @@ import type {
   RocCurve,
   RunPredictions,
   TaskType,
+  TestSetMetrics,
 } from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
 
@@ -49,6 +52,11 @@ export interface SplitEvaluation {
   expectedCalibrationError: number;
   /** Temperature scaling fitted on val, as it changes this split; null for a trial not calibrated. */
   temperatureScaling: CalibrationEffect | null;
+  /**
+   * AUC, ACC, sensitivity, specificity with intervals at the benchmark threshold (0.5), as evaluations
+   * report theirs; null for multi-label tasks, which have no single-model intervals.
+   */
+  intervals: TestSetMetrics | null;
 }
 
 export function evaluateSplits(
@@ -63,6 +71,10 @@ export function evaluateSplits(
       calibration: reliabilityBins(labels, scores, task),
       expectedCalibrationError: expectedCalibrationError(labels, scores, task),
       temperatureScaling: calibrationEffect(predictions, task, split) ?? null,
+      intervals:
+        task === 'multi-label, binary-class'
+          ? null
+          : testSetMetrics(labels, scores, task, { threshold: EVALUATION_THRESHOLD }),
     };
   };
   return { val: evaluate('val'), test: evaluate('test') };

@@ -1,17 +1,23 @@
 // Ranked configurations: mean and spread over seeds, the bootstrap interval of the mean, and every run,
-// each linked to its trial so any number traces back to what produced it.
+// each linked to its trial so any number traces back to what produced it; and the robustness summary of
+// the runs that have a panel.
 import type { RouterOutputs } from '@medsweep/api';
 import Link from 'next/link';
 import { describeParams, formatMetric } from '../../lib/format';
+import type { ConfigurationRobustness } from './robustness-summary';
+import { RobustnessSummaryCell } from './robustness-summary';
 
 type Entry = RouterOutputs['leaderboard']['get']['entries'][number];
 
 export function LeaderboardTable({
   entries,
   metricLabel,
+  robustness,
 }: {
   entries: readonly Entry[];
   metricLabel: string;
+  /** Robustness panels of the sweep's trials, by configuration. */
+  robustness: readonly ConfigurationRobustness[];
 }) {
   if (entries.length === 0) {
     return (
@@ -43,6 +49,7 @@ export function LeaderboardTable({
             95% CI
           </th>
           <th scope="col">Runs (seed: value)</th>
+          <th scope="col">Robustness</th>
         </tr>
       </thead>
       <tbody>
@@ -75,6 +82,7 @@ export function LeaderboardTable({
                   </span>
                 ))}
               </td>
+              <RobustnessSummaryCell robustness={robustness.find((r) => r.groupKey === e.groupKey)} />
             </tr>
           );
         })}
