@@ -255,6 +255,9 @@ export async function reportFacts(deps: ReportServiceDeps, sweepId: string): Pro
           },
         }
       : {}),
+    ...(calibration !== undefined && 'refused' in calibration
+      ? { calibrationRefused: { id: `${trialId}/calibration`, reason: calibration.refused } }
+      : {}),
     ...evaluationParts(evaluations),
   };
 }

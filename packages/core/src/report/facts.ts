@@ -157,6 +157,8 @@ export interface ReportFacts {
   readonly lineage: LineageFacts;
   readonly testMetrics: EvaluationFacts;
   readonly calibration?: CalibrationFacts;
+  /** Temperature scaling was asked for but no temperature could be fitted on validation, and why. */
+  readonly calibrationRefused?: { readonly id: string; readonly reason: string };
   readonly robustness?: RobustnessFacts;
   /** Other registered datasets with the same classes. */
   readonly externalValidation?: readonly EvaluationFacts[];

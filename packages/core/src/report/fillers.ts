@@ -314,6 +314,13 @@ export const performanceMeasures: Filler = (s) => {
 };
 
 export const updating: Filler = (s) => {
+  if (s.facts.calibrationRefused) {
+    return filled([
+      text(
+        `Recalibration by temperature scaling on the validation split was asked for, but no temperature could be fitted: ${s.text('calibrationRefused', 'reason')}. The model is reported as trained.`,
+      ),
+    ]);
+  }
   if (!s.facts.calibration) {
     return {
       status: 'not applicable',
@@ -693,7 +700,9 @@ export const caveats: Filler = (s) => {
   if (!s.facts.externalValidation?.length)
     notes.push(`Evaluated only on the test split of ${s.text('dataset', 'name')}: no external validation.`);
   if (!s.facts.subgroups?.length) notes.push('No subgroup analysis.');
-  if (!s.facts.calibration) notes.push('Calibration was not assessed.');
+  if (s.facts.calibrationRefused) {
+    notes.push(`No temperature could be fitted for calibration: ${s.text('calibrationRefused', 'reason')}.`);
+  } else if (!s.facts.calibration) notes.push('Calibration was not assessed.');
   notes.push(
     `Test set of ${s.number('testMetrics', 'result.samples')} images: the interval widths above show the uncertainty this leaves.`,
   );

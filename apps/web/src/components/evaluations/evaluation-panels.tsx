@@ -208,12 +208,14 @@ export function EvaluationPanels({
   const externalRun = useEvaluationRequest(trialId, externalAsk);
   const subgroupRun = useEvaluationRequest(trialId, subgroupAsk);
 
-  if (list.isError)
+  const failed = list.isError ? list.error : options.isError ? options.error : null;
+  if (failed !== null) {
     return (
-      <p className="notice error" role="alert">
-        {errorMessage(list.error)}
+      <p className="notice error" role="alert" data-testid="evaluations-error">
+        {errorMessage(failed)}
       </p>
     );
+  }
   if (list.data === undefined || options.data === undefined)
     return <p className="muted">Loading evaluations…</p>;
   const { refused, attributes, externalDatasets } = options.data;
