@@ -110,6 +110,19 @@ beforeAll(async () => {
   trialId = w.results.trialIds[0];
   external = await addDataset('breast-site-b');
   other = await addDataset('pneumonia-like', ['normal', 'pneumonia']);
+  await w.db.dataset.create({
+    data: {
+      projectId: w.alpha.id,
+      name: 'no-manifest',
+      contentHash: '0'.repeat(64),
+      manifestUri: `s3://${w.store.bucket}/api-tests/none.json`,
+      splits: {},
+      numClasses: 2,
+      task: 'binary-class',
+      licence: 'n/a',
+      source: 'api tests',
+    },
+  });
 }, 120_000);
 afterAll(async () => {
   await w?.close();
@@ -123,6 +136,8 @@ describe('evaluations', () => {
     const byName = Object.fromEntries(options.externalDatasets.map((d) => [d.name, d.problem]));
     expect(byName['breast-site-b']).toBeNull();
     expect(byName['pneumonia-like']).toMatch(/its classes are \[normal, pneumonia\]/);
+    // A registration without a readable manifest is listed with the reason, not an error for the page.
+    expect(byName['no-manifest']).toMatch(/^its manifest cannot be read: /);
   });
 
   it('refuses what cannot run, with the reason, before anything starts', async () => {

@@ -304,7 +304,18 @@ export async function evaluationOptions(
   const externalDatasets = await Promise.all(
     others.map(async (d) => {
       const full = await projectDataset(deps.db, subject.sweep.projectId, d.id);
-      const manifest = await readManifest(deps.objectStore, full);
+      // A registration whose manifest cannot be read (moved, or none stored) is listed with the reason.
+      const manifest = await readManifest(deps.objectStore, full).catch((error: unknown) =>
+        error instanceof Error ? error : new Error(String(error)),
+      );
+      if (manifest instanceof Error) {
+        return {
+          id: d.id,
+          name: d.name,
+          contentHash: d.contentHash,
+          problem: `its manifest cannot be read: ${manifest.message}`,
+        };
+      }
       const problem = externalDatasetProblem(
         { name: dataset.name, task: own.task, classNames: own.classNames },
         { name: d.name, task: manifest.task, classNames: manifest.classNames },
