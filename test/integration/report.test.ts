@@ -51,6 +51,7 @@ import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { ensureNamespace } from '../browser/support/world.js';
+import { breastWithSex } from './support/breast-with-sex.js';
 
 const NAMESPACE = 'medsweep-report-test';
 const PROJECT = 'report-test';
@@ -71,18 +72,6 @@ let sweepId: string;
 let chosenTrialId: string;
 let officialId: string;
 let scratch: string;
-
-/** BreastMNIST with a generated per-sample attribute, as a manifest import with a `sex` column gives it. */
-async function breastWithSex(): Promise<DatasetDraft> {
-  const draft = await readMedmnistDraft({ path: BREAST_NPZ, ...MEDMNIST_DATASETS.breastmnist });
-  const samples = draft.samples!;
-  const withSex = (split: 'train' | 'val' | 'test') =>
-    samples.bySplit[split].map((s, i) => ({ ...s, attributes: { sex: (i * 7919) % 5 < 2 ? 'M' : 'F' } }));
-  return {
-    ...draft,
-    samples: { ...samples, bySplit: { train: withSex('train'), val: withSex('val'), test: withSex('test') } },
-  };
-}
 
 async function register(name: string, draft: DatasetDraft) {
   const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) => writeDataset(draft, sink));
@@ -122,7 +111,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: config.temporal.address });
   temporal = new Client({ connection, namespace: NAMESPACE });
   scratch = await mkdtemp(join(tmpdir(), 'medsweep-report-test-'));
-  await register('breastmnist', await breastWithSex());
+  await register('breastmnist', await breastWithSex(BREAST_NPZ));
   officialId = (
     await register(
       'breastmnist-official',
