@@ -1,10 +1,12 @@
-// Runs once when the server starts: a fresh install gets its first admin (and default project) from
-// configuration, so there is someone to sign in as. With users present it does nothing.
+// Runs once when the server starts: logs the Node.js version serving the dashboard, and gives a fresh
+// install its first admin (and default project) from configuration, so there is someone to sign in as
+// (with users present that part does nothing).
 import { ensureBootstrapAdmin } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
 import { apiDeps } from './server/api-deps';
 
 export async function register(): Promise<void> {
+  console.log(`[medsweep] dashboard server on Node ${process.versions.node}`);
   try {
     const result = await ensureBootstrapAdmin(apiDeps().db, loadConfig().auth);
     if (!result.created) return;

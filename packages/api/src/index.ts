@@ -35,4 +35,20 @@ export type {
 } from './services/evaluations.js';
 export { REPORT_CHECKLISTS, REPORT_FORMATS, reportFacts, sweepReport } from './services/report.js';
 export type { ReportChecklist, ReportFile, ReportFormat, SweepReport } from './services/report.js';
+export {
+  armsTable,
+  PAIRWISE_ENTRIES,
+  pairwiseTable,
+  paperTableWithFacts,
+  positiveClassOf,
+  rankedTable,
+} from './services/leaderboard.js';
+export type {
+  ArmsTable,
+  PairwiseQuery,
+  PaperTableWithFacts,
+  PositiveClassFact,
+  RankedTable,
+  TableDeps,
+} from './services/leaderboard.js';
 export * from './errors.js';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromEnv, DEV_SESSION_SECRET } from './config.js';
+import {
+  ConfigError,
+  configFromEnv,
+  DEV_SESSION_SECRET,
+  QUIET_TENSORFLOW_LOG_LEVEL,
+  quietNativeTensorflow,
+} from './config.js';
 
 describe('configFromEnv', () => {
   it('gives local-stack defaults for an empty environment', () => {
@@ -124,5 +130,16 @@ describe('configFromEnv', () => {
       'MEDSWEEP_SESSION_SECRET="***": must be at least 32 characters',
       'MEDSWEEP_SESSION_TTL_HOURS="0": must be between 1 and 720 hours',
     ]);
+  });
+});
+
+describe('quietNativeTensorflow', () => {
+  it("drops TensorFlow's INFO lines unless the environment already says otherwise", () => {
+    const env: NodeJS.ProcessEnv = {};
+    quietNativeTensorflow(env);
+    expect(env.TF_CPP_MIN_LOG_LEVEL).toBe(QUIET_TENSORFLOW_LOG_LEVEL);
+    const verbose: NodeJS.ProcessEnv = { TF_CPP_MIN_LOG_LEVEL: '0' };
+    quietNativeTensorflow(verbose);
+    expect(verbose.TF_CPP_MIN_LOG_LEVEL).toBe('0');
   });
 });

@@ -472,3 +472,21 @@ export class DuplicateSampleKeyError extends CoreError {
     );
   }
 }
+
+/**
+ * Thrown when a sweep's `evaluation.positiveClass` does not fit the dataset: a name that is no class, an
+ * index out of range, `clinical` for a dataset that names no clinical finding, or any choice for a task
+ * that is not binary-class (multi-class metrics are macro averages; they have no positive class).
+ */
+export class PositiveClassError extends CoreError {
+  constructor(
+    /** What is evaluated, e.g. `dataset breastmnist`. */
+    readonly source: string,
+    readonly choice: string | number,
+    readonly problem: string,
+    /** The choices that dataset accepts, e.g. `'malignant', 'normal, benign', 0, 1 or 'clinical'`. */
+    readonly accepted: string,
+  ) {
+    super(`${source}: evaluation.positiveClass ${JSON.stringify(choice)} ${problem}; accepted: ${accepted}`);
+  }
+}

@@ -26,10 +26,10 @@ import {
 import type { BackendInfo, EvaluatedSplit, SplitPredictions, TrainedModelSettings } from '@medsweep/ml';
 import {
   evaluatePredictions,
+  evaluationRules,
   loadDataset,
   loadTrainedModel,
   manifestBlobName,
-  operatingPointRule,
   predictEvaluatedSplits,
   trainedModelSettings,
 } from '@medsweep/ml';
@@ -279,8 +279,8 @@ async function reevaluate(deps: VerifyTrialDeps, input: ReevaluationInput): Prom
     const difference = maxScoreDifference(stored, recomputed);
     const report = evaluatePredictions(
       recomputed.predictions,
-      recomputed.task,
-      operatingPointRule(input.config.evaluation),
+      recomputed.manifest.task,
+      evaluationRules(input.config.evaluation, recomputed.manifest),
     );
     const metricsHash = finalMetricsHash(report.finalMetrics);
     return {
@@ -346,7 +346,7 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
         input: modelInput,
         batchSize: config.batchSize,
       });
-      return { predictions, task: dataset.manifest.task };
+      return { predictions, manifest: dataset.manifest };
     } finally {
       model.dispose();
     }

@@ -5,10 +5,12 @@
 import {
   calibrationEffect,
   confusionMatrix,
+  describePositiveClass,
   EVALUATION_THRESHOLD,
   expectedCalibrationError,
   parsePredictionsDocument,
   reliabilityBins,
+  resolvePositiveClass,
   rocCurves,
   TASK_TYPES,
   testSetMetrics,
@@ -16,6 +18,7 @@ import {
 } from '@medsweep/core';
 import type {
   CalibrationEffect,
+  PositiveClassDataset,
   ReadPredictions,
   ReliabilityBin,
   RocCurve,
@@ -24,6 +27,7 @@ import type {
   TestSetMetrics,
 } from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
+import { z } from 'zod';
 
 export async function loadPredictions(
   store: ObjectStore,
@@ -78,4 +82,20 @@ export function evaluateSplits(
     };
   };
   return { val: evaluate('val'), test: evaluate('test') };
+}
+
+/** The one setting of a stored trial config the positive class depends on (older configs lack it). */
+const positiveClassChoice = z.object({
+  evaluation: z.object({ positiveClass: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+
+/**
+ * Which class a trial's binary metrics are of, for people (`malignant (label 0, clinical finding)`),
+ * from its stored config and its dataset's classes; null for tasks without a positive class.
+ */
+export function positiveClassOfTrial(config: unknown, dataset: PositiveClassDataset): string | null {
+  const parsed = positiveClassChoice.safeParse(config);
+  const choice = parsed.success ? parsed.data.evaluation?.positiveClass : undefined;
+  const resolved = resolvePositiveClass(choice, dataset);
+  return resolved === null ? null : describePositiveClass(resolved);
 }
