@@ -349,10 +349,10 @@ describe('dashboard in a real browser', () => {
           'search:',
           '  strategy: grid',
           '  space:',
-          '    lr: { type: choice, values: [0.003] }',
+          '    lr: { type: choice, values: [0.001] }',
           '    batchSize: { type: choice, values: [32] }',
           'seeds: [0]',
-          'budget: { maxTrials: 1, maxParallel: 1, maxEpochs: 2 }',
+          'budget: { maxTrials: 1, maxParallel: 1, maxEpochs: 3 }',
           `resources: { queue: ${REAL_QUEUE}, gpus: 0 }`,
           '',
         ].join('\n'),
@@ -409,6 +409,5 @@ describe('dashboard in a real browser', () => {
     );
     await lead.getByTestId('report-links').waitFor();
     await shot(lead, '15-leaderboard-robustness');
-    // Training one tiny trial and predicting its test split 36 times: minutes on a loaded CPU.
-  }, 900_000);
+  }, 900_000); // training one tiny trial and predicting its test split 36 times: minutes on a loaded CPU
 });
