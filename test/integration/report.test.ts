@@ -27,31 +27,20 @@ import {
   valueAt,
 } from '@medsweep/core';
 import type { Citation, Report, SampleRecord } from '@medsweep/core';
-import {
-  applyMigrations,
-  createPrismaClient,
-  latestArtifact,
-  leaderboard,
-  registerDataset,
-} from '@medsweep/db';
+import { applyMigrations, createPrismaClient, latestArtifact, leaderboard } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import {
-  MEDMNIST_DATASETS,
-  readMedmnistDraft,
-  selectBackend,
-  writeDataset,
-  importDatasetTo,
-} from '@medsweep/ml';
+import { MEDMNIST_DATASETS, readMedmnistDraft, selectBackend } from '@medsweep/ml';
 import type { BackendInfo, DatasetDraft } from '@medsweep/ml';
 import { decodeManifest, decodeSampleTable, manifestBlobName, shardBlobName } from '@medsweep/ml/records';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { ObjectStore } from '@medsweep/storage';
 import { createEvaluationActivities, createTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import { ensureNamespace } from '../browser/support/world.js';
 import { breastWithSex } from './support/breast-with-sex.js';
+import { registerDraft } from './support/register-draft.js';
 
 const NAMESPACE = 'medsweep-report-test';
 const PROJECT = 'report-test';
@@ -73,22 +62,14 @@ let chosenTrialId: string;
 let officialId: string;
 let scratch: string;
 
-async function register(name: string, draft: DatasetDraft) {
-  const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) => writeDataset(draft, sink));
-  const { dataset } = await registerDataset(db, {
+const register = (name: string, draft: DatasetDraft) =>
+  registerDraft(db, store, {
     project: PROJECT,
     name,
-    contentHash: stored.manifestSha256,
-    manifestUri: stored.manifestUri,
-    splits: {},
-    numClasses: stored.numClasses,
-    task: stored.task,
-    licence: 'CC BY 4.0',
+    draft,
     source: 'MedMNIST v2 BreastMNIST',
     actor: 'system:test',
   });
-  return dataset;
-}
 
 const deps = () => ({ db, objectStore: store, temporal: async () => temporal });
 

@@ -10,18 +10,19 @@ import { join } from 'node:path';
 import { createUser } from '@medsweep/api';
 import { configFromEnv } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
-import { applyMigrations, createPrismaClient, registerDataset } from '@medsweep/db';
+import { applyMigrations, createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import { importDatasetTo, selectBackend, writeDataset } from '@medsweep/ml';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { selectBackend } from '@medsweep/ml';
+import { ObjectStore } from '@medsweep/storage';
 import { createEvaluationActivities, createTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import Long from 'long';
 import { breastWithSex } from '../../integration/support/breast-with-sex.js';
+import { registerDraft } from '../../integration/support/register-draft.js';
 import { createTrainerWithOutputs } from './trainer-with-outputs.js';
 import {
   createSyntheticProject,
@@ -136,16 +137,10 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
     [BREAST, draft],
     [BREAST_EXTERNAL, withoutSamples],
   ] as const) {
-    const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) => writeDataset(version, sink));
-    await registerDataset(db, {
+    await registerDraft(db, store, {
       project,
       name,
-      contentHash: stored.manifestSha256,
-      manifestUri: stored.manifestUri,
-      splits: {},
-      numClasses: stored.numClasses,
-      task: stored.task,
-      licence: 'CC BY 4.0',
+      draft: version,
       source: 'MedMNIST v2 BreastMNIST',
       actor: 'system:browser-test',
     });

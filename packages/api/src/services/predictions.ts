@@ -3,6 +3,7 @@
 // for a calibrated trial, its calibration before and after temperature scaling), all computed by core's
 // metrics from the same bytes the lineage record names.
 import {
+  aucPerProblem,
   calibrationEffect,
   confusionMatrix,
   describePositiveClass,
@@ -19,6 +20,7 @@ import {
 import type {
   CalibrationEffect,
   PositiveClassDataset,
+  ProblemAuc,
   ReadPredictions,
   ReliabilityBin,
   RocCurve,
@@ -49,8 +51,13 @@ export function testPredictions(predictions: ReadPredictions): RunPredictions {
 
 export interface SplitEvaluation {
   roc: RocCurve[];
-  /** [true class][predicted class], at the benchmark's decision rule (0.5 or argmax). */
-  confusion: number[][];
+  /**
+   * [true class][predicted class], at the benchmark's decision rule (0.5 or argmax); null for
+   * multi-label, whose samples have no single class (see aucPerLabel).
+   */
+  confusion: number[][] | null;
+  /** Multi-label: each label's AUC, in label order (their mean is the trial's AUC); else null. */
+  aucPerLabel: ProblemAuc[] | null;
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
@@ -67,18 +74,19 @@ export function evaluateSplits(
   predictions: ReadPredictions,
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
+  const multiLabel = task === 'multi-label, binary-class';
   const evaluate = (split: 'val' | 'test'): SplitEvaluation => {
     const { labels, scores } = predictions[split];
     return {
       roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-      confusion: confusionMatrix(labels, scores, task),
+      confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
+      aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
       calibration: reliabilityBins(labels, scores, task),
       expectedCalibrationError: expectedCalibrationError(labels, scores, task),
       temperatureScaling: calibrationEffect(predictions, task, split) ?? null,
-      intervals:
-        task === 'multi-label, binary-class'
-          ? null
-          : testSetMetrics(labels, scores, task, { threshold: EVALUATION_THRESHOLD }),
+      intervals: multiLabel
+        ? null
+        : testSetMetrics(labels, scores, task, { threshold: EVALUATION_THRESHOLD }),
     };
   };
   return { val: evaluate('val'), test: evaluate('test') };

@@ -28,6 +28,7 @@ export interface SplitScores {
 export interface StoredSplitPredictions {
   count: number;
   numColumns: number;
+  /** One class index per sample; for multi-label, numColumns 0/1 values per sample, row-major. */
   labels: number[];
   scores: number[];
 }
@@ -45,6 +46,8 @@ export type StoredCalibration =
       splits: Record<StoredSplit, number[]>;
     }
   | { method: 'temperature'; fittedOn: 'val'; refused: string };
+
+const MULTI_LABEL = 'multi-label, binary-class';
 
 export interface PredictionsDocument {
   format: typeof PREDICTIONS_FORMAT;
@@ -71,7 +74,7 @@ export function predictionsDocument(
   calibration?: StoredCalibration,
 ): PredictionsDocument {
   const split = (p: SplitScores): StoredSplitPredictions => ({
-    count: p.labels.length,
+    count: p.scores.values.length / p.scores.numColumns,
     numColumns: p.scores.numColumns,
     labels: Array.from(p.labels),
     scores: Array.from(p.scores.values),
@@ -92,7 +95,6 @@ const splitSchema = z
     labels: z.array(z.number().int().min(0).max(255)),
     scores: z.array(z.number()),
   })
-  .refine((s) => s.labels.length === s.count, { message: 'labels.length differs from count' })
   .refine((s) => s.scores.length === s.count * s.numColumns, {
     message: 'scores.length differs from count × numColumns',
   });
@@ -115,14 +117,34 @@ const documentSchema = z
     splits: z.object({ val: splitSchema, test: splitSchema }),
     calibration: calibrationSchema.optional(),
   })
-  .refine(
-    ({ calibration: c, splits }) =>
-      c === undefined ||
-      !('splits' in c) ||
-      (c.splits.val.length === splits.val.scores.length &&
-        c.splits.test.length === splits.test.scores.length),
-    { message: 'calibrated scores differ in length from the scores', path: ['calibration'] },
-  );
+  .superRefine((d, ctx) => {
+    const multiLabel = d.task === MULTI_LABEL;
+    for (const name of ['val', 'test'] as const) {
+      const s = d.splits[name];
+      if (s.labels.length !== (multiLabel ? s.count * s.numColumns : s.count)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['splits', name, 'labels'],
+          message: multiLabel
+            ? 'labels.length differs from count × numColumns (multi-label: one 0/1 value per label)'
+            : 'labels.length differs from count',
+        });
+      }
+    }
+    const c = d.calibration;
+    if (
+      c !== undefined &&
+      'splits' in c &&
+      (c.splits.val.length !== d.splits.val.scores.length ||
+        c.splits.test.length !== d.splits.test.scores.length)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calibration'],
+        message: 'calibrated scores differ in length from the scores',
+      });
+    }
+  });
 
 /** Reads a stored predictions document; throws PredictionsDocumentError naming what does not fit. */
 export function parsePredictionsDocument(bytes: Uint8Array, source: string): ReadPredictions {
