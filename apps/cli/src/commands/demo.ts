@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { armsTable, submitSweep } from '@medsweep/api';
 import { loadConfig, repoRoot } from '@medsweep/config';
-import { parseSweepSpecText } from '@medsweep/core';
+import { datasetOfSpec, parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
 import type { MetricRef } from '@medsweep/db';
+import { selectBackend } from '@medsweep/ml';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
 import { sweepServices, withContext } from '../context.js';
@@ -90,12 +91,15 @@ export function registerDemoCommand(program: Command): void {
         }
 
         step('importing MedMNIST from the shared data (content-addressed; a second import uploads nothing)');
-        for (const name of new Set(studies.map((s) => s.sweep.dataset))) {
+        for (const name of new Set(studies.map((s) => datasetOfSpec(s.sweep).name))) {
           const r = await importDataset(ctx, {
-            path: sharedMedmnistPath(config.dataDir, name),
             name,
             project: projectSlug,
-            kind: 'medmnist',
+            // An .npz is read without TensorFlow: loadTf is never called for it.
+            source: {
+              path: sharedMedmnistPath(config.dataDir, name),
+              loadTf: async () => (await selectBackend()).tf,
+            },
           });
           console.log(`${name}: sha256:${r.contentHash} ${r.created ? 'registered' : 'already registered'}`);
         }
