@@ -4,6 +4,7 @@ export { DATASET_BLOBS_PREFIX, ObjectBlobStore } from './blob-store.js';
 export { ContentCache } from './content-cache.js';
 export type { CachedFile } from './content-cache.js';
 export {
+  CacheDiskFullError,
   ForeignObjectUriError,
   LinkLifetimeError,
   ObjectIntegrityError,
