@@ -25,6 +25,16 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
+export { evaluationState, requestEvaluation, trialEvaluationViews } from './services/evaluations.js';
+export type {
+  EvaluationAsk,
+  EvaluationRequested,
+  EvaluationServiceDeps,
+  EvaluationState,
+  EvaluationView,
+} from './services/evaluations.js';
+export { REPORT_CHECKLISTS, REPORT_FORMATS, reportFacts, sweepReport } from './services/report.js';
+export type { ReportChecklist, ReportFile, ReportFormat, SweepReport } from './services/report.js';
 export {
   armsTable,
   PAIRWISE_ENTRIES,

@@ -5,8 +5,10 @@ import { artifactsRouter } from './routers/artifacts.js';
 import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
 import { datasetsRouter } from './routers/datasets.js';
+import { evaluationsRouter } from './routers/evaluations.js';
 import { leaderboardRouter } from './routers/leaderboard.js';
 import { projectsRouter } from './routers/projects.js';
+import { reportsRouter } from './routers/reports.js';
 import { sweepsRouter } from './routers/sweeps.js';
 import { trialsRouter } from './routers/trials.js';
 import { weightsRouter } from './routers/weights.js';
@@ -18,6 +20,8 @@ export const appRouter = router({
   sweeps: sweepsRouter,
   trials: trialsRouter,
   leaderboard: leaderboardRouter,
+  evaluations: evaluationsRouter,
+  reports: reportsRouter,
   datasets: datasetsRouter,
   weights: weightsRouter,
   artifacts: artifactsRouter,

@@ -16,7 +16,7 @@ import {
 import type { Project } from '@medsweep/db/types';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectNotFoundError } from '@medsweep/storage';
-import { SweepSpecError } from '@medsweep/core';
+import { IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { z } from 'zod';
@@ -29,6 +29,8 @@ import {
   ArtifactNotFoundError,
   DatasetNotFoundError,
   InvalidCredentialsError,
+  LeakyDatasetError,
+  NothingToReportError,
   TooManyLoginAttemptsError,
   NotAuthenticatedError,
   NotSweepOwnerError,
@@ -36,8 +38,9 @@ import {
   SweepNotFoundError,
   TokenNotFoundError,
   TokenRoleNotAllowedError,
+  TrialNotEvaluableError,
   TrialNotFoundError,
-  LeakyDatasetError,
+  UnknownAttributeError,
   UnknownDatasetError,
   UnknownWeightsError,
   UserExistsError,
@@ -49,7 +52,10 @@ export interface ApiDeps {
   db: Db;
   /** The Temporal client; called only by procedures that start or signal workflows (connect lazily, once). */
   temporal: () => Promise<Client>;
-  /** Task queue sweep workflows are started on; default TASK_QUEUES.control (tests use one nobody polls). */
+  /**
+   * Task queue sweep and evaluation workflows are started on; default TASK_QUEUES.control (tests use one
+   * nobody polls).
+   */
   sweepTaskQueue?: string;
   /** Object store that signs artifact download links and serves artifacts the API reads. */
   objectStore: ObjectStore;
@@ -164,6 +170,10 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [DifferentDatasetsError, 'BAD_REQUEST'],
   [MissingPredictionsError, 'BAD_REQUEST'],
   [LineageNotRecordedError, 'BAD_REQUEST'],
+  [TrialNotEvaluableError, 'BAD_REQUEST'],
+  [UnknownAttributeError, 'BAD_REQUEST'],
+  [IncompatibleDatasetError, 'BAD_REQUEST'],
+  [NothingToReportError, 'BAD_REQUEST'],
 ];
 
 /** Turns a thrown domain error into a TRPCError of its code, keeping its message and the error as cause. */

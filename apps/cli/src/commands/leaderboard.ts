@@ -1,6 +1,16 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { armsTable, pairwiseTable, paperTableWithFacts, rankedTable } from '@medsweep/api';
-import type { TableDeps } from '@medsweep/api';
+import {
+  armsTable,
+  pairwiseTable,
+  paperTableWithFacts,
+  rankedTable,
+  REPORT_CHECKLISTS,
+  REPORT_FORMATS,
+  sweepReport,
+} from '@medsweep/api';
+import type { ReportChecklist, ReportFormat, TableDeps } from '@medsweep/api';
 import {
   EXPORT_FORMATS,
   exportLeaderboard,
@@ -114,38 +124,121 @@ async function renderPaperTable(
   return format === 'markdown' ? `### ${caption}\n\n${body}` : body;
 }
 
-export function registerLeaderboardCommand(program: Command): void {
-  program
-    .command('leaderboard <sweepId>')
-    .alias('report')
-    .description(
-      "ranked configurations with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table and the leader's pairwise tests (Holm), or the paper's Table 1; only the parameters that vary (the full configs in --json)",
-    )
+interface TableOptions {
+  metric: string;
+  table: string;
+  format: string;
+  json?: boolean;
+}
+
+/** Prints the leaderboard tables or the paper's Table 1 (`leaderboard`, and `report` without a checklist). */
+async function printTables(sweepId: string, opts: TableOptions): Promise<void> {
+  const metric = metricRef(opts.metric);
+  const table = reportTable(opts.table);
+  const format = exportFormat(opts.format);
+  const selectBy: MetricRef = { split: 'val', name: metric.name };
+  await withContext(async (ctx) => {
+    if (table === 'paper') {
+      console.log(
+        opts.json
+          ? JSON.stringify(await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy }))
+          : await renderPaperTable(ctx, sweepId, selectBy, format),
+      );
+    } else if (opts.json) {
+      console.log(JSON.stringify(await sweepTables(ctx, sweepId, metric)));
+    } else console.log(await renderSweepTables(ctx, sweepId, metric, format));
+  });
+}
+
+function checklistOf(text: string): ReportChecklist {
+  if (!(REPORT_CHECKLISTS as readonly string[]).includes(text)) {
+    throw new RangeError(`--checklist must be one of ${REPORT_CHECKLISTS.join(', ')}; got ${text}`);
+  }
+  return text as ReportChecklist;
+}
+
+function reportFormatOf(text: string): ReportFormat {
+  if (!(REPORT_FORMATS as readonly string[]).includes(text)) {
+    throw new RangeError(
+      `--format must be one of ${REPORT_FORMATS.join(', ')} with --checklist; got ${text}`,
+    );
+  }
+  return text as ReportFormat;
+}
+
+/** `report.md` -> `report.model-card.md`: where the model card goes beside the report. */
+export function modelCardPath(reportPath: string): string {
+  const extension = extname(reportPath);
+  return `${reportPath.slice(0, reportPath.length - extension.length)}.model-card${extension}`;
+}
+
+/**
+ * The auditor's report of a sweep (TRIPOD+AI or CLAIM) and the model card of the configuration chosen on
+ * validation: written to `out` and the model card beside it, or both printed.
+ */
+async function writeChecklistReport(
+  sweepId: string,
+  opts: { checklist: string; format: string; out?: string; json?: boolean },
+): Promise<void> {
+  const checklist = checklistOf(opts.checklist);
+  const format = reportFormatOf(opts.format);
+  await withContext(async (ctx) => {
+    const { report, modelCard, assembled } = await sweepReport(ctx, sweepId, checklist, format);
+    if (opts.json) console.log(JSON.stringify(assembled));
+    else if (opts.out === undefined)
+      console.log(`${report.body}
+${modelCard.body}`);
+    if (opts.out !== undefined) {
+      await writeFile(opts.out, report.body);
+      await writeFile(modelCardPath(opts.out), modelCard.body);
+      console.error(`wrote ${opts.out} and ${modelCardPath(opts.out)}`);
+    }
+  });
+}
+
+/** The table options `leaderboard` and `report` share. */
+function tableOptions(command: Command): Command {
+  return command
     .option(
       '--metric <split:name>',
       'final metric to rank by; configurations are chosen on its val split (both tables)',
       'test:auc',
     )
     .option('--table <table>', `what to print: ${REPORT_TABLES.join(', ')}`, 'leaderboard')
+    .option('--json', 'every table as JSON: full configs, every interval with its method, n and df');
+}
+
+export function registerLeaderboardCommand(program: Command): void {
+  tableOptions(
+    program
+      .command('leaderboard <sweepId>')
+      .description(
+        "ranked configurations with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table and the leader's pairwise tests (Holm), or the paper's Table 1; only the parameters that vary (the full configs in --json)",
+      ),
+  )
     .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')}`, 'markdown')
-    .option('--json', 'every table as JSON: full configs, every interval with its method, n and df')
-    .action(
-      async (sweepId: string, opts: { metric: string; table: string; format: string; json?: boolean }) => {
-        const metric = metricRef(opts.metric);
-        const table = reportTable(opts.table);
-        const format = exportFormat(opts.format);
-        const selectBy: MetricRef = { split: 'val', name: metric.name };
-        await withContext(async (ctx) => {
-          if (table === 'paper') {
-            console.log(
-              opts.json
-                ? JSON.stringify(await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy }))
-                : await renderPaperTable(ctx, sweepId, selectBy, format),
-            );
-          } else if (opts.json) {
-            console.log(JSON.stringify(await sweepTables(ctx, sweepId, metric)));
-          } else console.log(await renderSweepTables(ctx, sweepId, metric, format));
-        });
-      },
+    .action((sweepId: string, opts: TableOptions) => printTables(sweepId, opts));
+
+  tableOptions(
+    program
+      .command('report <sweepId>')
+      .description(
+        "with --checklist, the auditor's report (TRIPOD+AI or CLAIM) and model card of the configuration chosen on validation, every item the platform knows filled from its records; without, the leaderboard tables (as `leaderboard`)",
+      ),
+  )
+    .option('--checklist <checklist>', `write the checklist report: ${REPORT_CHECKLISTS.join(', ')}`)
+    .option(
+      '--format <format>',
+      `tables: ${EXPORT_FORMATS.join(', ')}; with --checklist: ${REPORT_FORMATS.join(', ')}`,
+      'markdown',
+    )
+    .option(
+      '--out <file>',
+      'with --checklist: write the report here and the model card beside it (<file>.model-card.<ext>)',
+    )
+    .action((sweepId: string, opts: TableOptions & { checklist?: string; out?: string }) =>
+      opts.checklist === undefined
+        ? printTables(sweepId, opts)
+        : writeChecklistReport(sweepId, { ...opts, checklist: opts.checklist }),
     );
 }
