@@ -1,8 +1,9 @@
 // The dashboard as people use it, in headless Chromium against the built app on the real stack: a lead
 // signs in, submits a sweep (after fixing an error the page points at), watches it run, pauses and
 // resumes it; a viewer is refused cancelling it in the page and by the API; the lead reads the
-// leaderboard, exports it as CSV and opens a trial; an auditor verifies the audit chain. Each step leaves
-// a screenshot in test/browser/artifacts/.
+// leaderboard, exports it as CSV and opens a trial; an auditor verifies the audit chain; the lead trains
+// a real BreastMNIST trial, runs its robustness panel, an external validation and subgroups by sex from
+// the trial page and sees the robustness on the leaderboard row. Each step leaves a screenshot in test/browser/artifacts/.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { launchChromium } from './support/browser.js';
 import { CLASS_NAMES } from './support/trainer-with-outputs.js';
 import { startWebApp } from './support/web-app.js';
 import type { WebApp } from './support/web-app.js';
-import { createWorld, SYNTHETIC_QUEUE } from './support/world.js';
+import { BREAST, BREAST_EXTERNAL, createWorld, REAL_QUEUE, SYNTHETIC_QUEUE } from './support/world.js';
 import type { TestUser, World } from './support/world.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -343,4 +344,81 @@ describe('dashboard in a real browser', () => {
     await lead.goto(`/audit?project=${world.project}`);
     await lead.getByTestId('audit-forbidden').waitFor();
   });
+
+  it("runs a BreastMNIST trial's robustness panel, external validation and subgroups, shown on its page and leaderboard row", async () => {
+    await lead.goto('/submit');
+    await lead
+      .getByTestId('spec-text')
+      .fill(
+        [
+          'name: breastmnist evaluation panels',
+          `project: ${world.project}`,
+          `dataset: ${BREAST}`,
+          'architectures: [vgg16]',
+          'model: { inputSize: 32, widthMultiplier: 0.125 }',
+          'arms: [scratch]',
+          'search:',
+          '  strategy: grid',
+          '  space:',
+          '    lr: { type: choice, values: [0.001] }',
+          '    batchSize: { type: choice, values: [32] }',
+          'seeds: [0]',
+          'budget: { maxTrials: 1, maxParallel: 1, maxEpochs: 3 }',
+          `resources: { queue: ${REAL_QUEUE}, gpus: 0 }`,
+          '',
+        ].join('\n'),
+      );
+    await lead.getByTestId('spec-valid').waitFor();
+    await lead.getByTestId('spec-submit').click();
+    await lead.waitForURL(/\/sweeps\/[0-9a-f-]{36}$/);
+    const realSweep = lead.url().split('/').at(-1)!;
+    await expect
+      .poll(() => attribute(lead, 'sweep-overview', 'data-status'), { timeout: 300_000, interval: 1_000 })
+      .toBe('completed');
+
+    await lead.goto(`/sweeps/${realSweep}/leaderboard`);
+    expect(await lead.getByTestId('leaderboard-robustness').first().textContent()).toBe('—');
+    await lead.getByTestId('leaderboard-run-link').first().click();
+    await lead.waitForURL(/\/trials\/[0-9a-f-]{36}$/);
+    // The robustness panel: every MedMNIST-C corruption of BreastMNIST at five severities, beside clean.
+    await lead.getByTestId('run-robustness').click();
+    await expect
+      .poll(() => lead.getByTestId('robustness-row').count(), { timeout: 600_000, interval: 2_000 })
+      .toBe(35);
+    await lead.getByTestId('robustness-clean').waitFor();
+    expect(await lead.getByTestId('robustness-row').first().textContent()).toMatch(/pixelate1\d\.\d{3}/);
+    expect(await lead.getByTestId('robustness-table').textContent()).toMatch(/\[\d\.\d{3}, \d\.\d{3}\]/);
+    await shot(lead, '13-robustness');
+
+    // External validation on a second registration with the same classes, beside the internal test split.
+    await lead.getByTestId('external-dataset').selectOption({ label: BREAST_EXTERNAL });
+    await lead.getByTestId('run-external').click();
+    await expect
+      .poll(() => lead.getByTestId('external-row').count(), { timeout: 300_000, interval: 1_000 })
+      .toBe(1);
+    expect(await lead.getByTestId('external-internal').textContent()).toContain(`${BREAST} (internal)`);
+    expect(await lead.getByTestId('external-row').textContent()).toMatch(
+      new RegExp(`^${BREAST_EXTERNAL}156`),
+    );
+    await shot(lead, '14-external-validation');
+
+    // Subgroups by the dataset's sex column, with intervals and the largest gap.
+    await lead.getByTestId('subgroup-attribute').selectOption('sex');
+    await lead.getByTestId('run-subgroups').click();
+    await expect
+      .poll(() => lead.getByTestId('subgroup-row').count(), { timeout: 300_000, interval: 1_000 })
+      .toBe(2);
+    expect(await lead.getByTestId('subgroup-row').allTextContents()).toEqual([
+      expect.stringMatching(/^F\d+/),
+      expect.stringMatching(/^M\d+/),
+    ]);
+    expect(await lead.getByTestId('subgroup-gaps').textContent()).toMatch(/F − M|M − F/);
+
+    await lead.goto(`/sweeps/${realSweep}/leaderboard`);
+    expect(await lead.getByTestId('leaderboard-robustness').first().textContent()).toMatch(
+      /seed 0: mean AUC drop -?\d\.\d{3} at severity 3 over 7 corruptions/,
+    );
+    await lead.getByTestId('report-links').waitFor();
+    await shot(lead, '15-leaderboard-robustness');
+  }, 900_000); // training one tiny trial and predicting its test split 36 times: minutes on a loaded CPU
 });

@@ -14,6 +14,20 @@ export async function fetchDataset(
   cache: ContentCache,
   ref: DatasetRef,
 ): Promise<Dataset> {
+  const dataset = await loadDataset(datasetBlobSource(store, cache, ref), ref.manifestSha256);
+  if (dataset.manifest.numClasses !== ref.numClasses) {
+    throw new DatasetRefMismatchError(
+      ref.manifestSha256,
+      'numClasses',
+      ref.numClasses,
+      `${dataset.manifest.numClasses}, as the manifest says`,
+    );
+  }
+  return dataset;
+}
+
+/** The blobs of the dataset `ref` names (manifest, shards, samples tables), read through the cache. */
+export function datasetBlobSource(store: ObjectStore, cache: ContentCache, ref: DatasetRef): BlobSource {
   const id = ref.manifestSha256;
   const manifestKey = store.keyInBucket(ref.manifestUri);
   if (manifestKey === undefined) {
@@ -29,18 +43,8 @@ export async function fetchDataset(
   }
   // Shards sit beside the manifest: the key up to and including its last slash.
   const folder = manifestKey.slice(0, -manifestBlobName(id).length);
-  const source: BlobSource = {
+  return {
     get: async (name, sha256) =>
       (await cache.file(`datasets/${id}/${name}`, sha256, () => store.get(`${folder}${name}`, sha256))).bytes,
   };
-  const dataset = await loadDataset(source, id);
-  if (dataset.manifest.numClasses !== ref.numClasses) {
-    throw new DatasetRefMismatchError(
-      id,
-      'numClasses',
-      ref.numClasses,
-      `${dataset.manifest.numClasses}, as the manifest says`,
-    );
-  }
-  return dataset;
 }

@@ -130,3 +130,15 @@ export class TrialHandedBackError extends Error implements PermanenceMark {
     this.name = 'TrialHandedBackError';
   }
 }
+
+/** Thrown when subgroups are asked of a dataset stored without per-sample records (no attributes to split by). */
+export class MissingSamplesTableError extends WorkerError {
+  constructor(
+    readonly datasetId: string,
+    readonly attribute: string,
+  ) {
+    super(
+      `dataset ${datasetId} has no samples table, so no attribute ${attribute}; import it again with per-sample records (a manifest with attribute columns) to evaluate subgroups`,
+    );
+  }
+}

@@ -11,13 +11,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@medsweep/config';
 import { listNvidiaGpus } from '@medsweep/ml';
 import { isTaskQueue, TASK_QUEUES } from '@medsweep/workflows';
+import { createEvaluationActivities } from './activities/evaluate.js';
 import { createSyntheticTrainActivities } from './activities/synthetic-train.js';
 import { createTrainActivities } from './activities/train.js';
 import { GpuBackendUnavailableError, WorkerArgsError } from './errors.js';
 import { workerHardware } from './hardware.js';
 import { requestShutdownOnSignals, WorkerShutdown } from './shutdown.js';
 import { createWorker } from './worker.js';
-import type { RunningWorker, TrainerFactory } from './worker.js';
+import type { EvaluatorFactory, RunningWorker, TrainerFactory } from './worker.js';
 
 /** Bookkeeping activities at once on a control queue polled beside a train queue. */
 const CONTROL_BESIDE_TRAIN_CONCURRENCY = 8;
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 
   let backend: string | undefined;
   let trainer: TrainerFactory | undefined;
+  let evaluator: EvaluatorFactory | undefined;
   if (trainQueues.length > 0) {
     if (synthetic !== undefined) {
       backend = 'synthetic';
@@ -103,6 +105,8 @@ async function main(): Promise<void> {
           shutdown,
           checkpointsKept: config.checkpointsKept,
         });
+      evaluator = ({ store }) =>
+        createEvaluationActivities({ store, backend: selected, cacheDir: config.cacheDir });
     }
   }
 
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
         hardware,
         ...(!isControl && backend ? { backend } : {}),
         ...(!isControl && trainer ? { trainer } : {}),
+        ...(!isControl && evaluator ? { evaluator } : {}),
       }),
     );
   }

@@ -3,9 +3,10 @@
 // same objects.
 import type { ArtifactSink } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
+import { trialObjectPrefix } from '@medsweep/workflows';
 
 /** The ArtifactSink of trial `trialIndex` of sweep `sweepId`: its files in `store`, keyed as above. */
 export function s3ArtifactSink(store: ObjectStore, sweepId: string, trialIndex: number): ArtifactSink {
-  const prefix = `trials/${sweepId}/${trialIndex}`;
+  const prefix = trialObjectPrefix(sweepId, trialIndex);
   return { put: (name, bytes, contentType) => store.put(`${prefix}/${name}`, bytes, contentType) };
 }

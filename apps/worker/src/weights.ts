@@ -24,6 +24,15 @@ async function fetchWeights(store: ObjectStore, cache: ContentCache, ref: Weight
   if (!(LOADABLE_WEIGHTS_FORMATS as readonly string[]).includes(ref.format)) {
     throw new UnsupportedWeightsError(ref.uri, `format ${ref.format}`, LOADABLE_WEIGHTS_FORMATS.join(', '));
   }
+  return fetchWeightsFile(store, cache, ref);
+}
+
+/** The local path of a Keras HDF5 weights file in the bucket (e.g. a trial's output weights), cached by hash. */
+export async function fetchWeightsFile(
+  store: ObjectStore,
+  cache: ContentCache,
+  ref: { uri: string; sha256: string },
+): Promise<string> {
   const key = store.keyInBucket(ref.uri);
   if (key === undefined) {
     throw new UnsupportedWeightsError(

@@ -4,7 +4,7 @@ import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
 import { TASK_QUEUES, workflowsPath, workflowsResolveConditions } from '@medsweep/workflows';
-import type { SegmentTrainer, WorkerIdentity } from '@medsweep/workflows';
+import type { EvaluationActivities, SegmentTrainer, WorkerIdentity } from '@medsweep/workflows';
 import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
 import { recordOutcomeWith } from './activities/record-outcome.js';
@@ -22,6 +22,9 @@ export type TrainerFactory = (deps: {
   identity: WorkerIdentity;
 }) => SegmentTrainer;
 
+/** What evaluates trained trials on a train worker (robustness, external, subgroups): the real tfjs runner. */
+export type EvaluatorFactory = (deps: { store: ObjectStore }) => EvaluationActivities;
+
 export interface StartWorkerArgs {
   config: MedsweepConfig;
   /** `control` runs workflows and bookkeeping; `train` / `train-<kind>` run trial segments. */
@@ -32,6 +35,8 @@ export interface StartWorkerArgs {
   backend?: string;
   /** Required on train queues. */
   trainer?: TrainerFactory;
+  /** On train queues whose trials can be evaluated (absent on synthetic ones, whose trials have no weights). */
+  evaluator?: EvaluatorFactory;
   /** What it trains on (default cpu), recorded in its identity with `concurrency` as its slots. */
   hardware?: WorkerCapacity['hardware'];
 }
@@ -82,6 +87,7 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
         )
       : {}),
     ...(!isControl && args.trainer ? registeringTrials(db, args.trainer({ store, db, identity })) : {}),
+    ...(!isControl && args.evaluator ? args.evaluator({ store }) : {}),
   };
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

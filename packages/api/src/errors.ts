@@ -159,6 +159,48 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
+// ─── Evaluations and reports ────────────────────────────────────────────────────────────────────────
+
+/** Thrown when an evaluation is asked of a trial that has no trained weights to evaluate. */
+export class TrialNotEvaluableError extends Error {
+  constructor(
+    readonly trialId: string,
+    readonly status: string,
+  ) {
+    super(
+      `trial ${trialId} is ${status} without recorded output weights; only completed trials can be evaluated`,
+    );
+    this.name = 'TrialNotEvaluableError';
+  }
+}
+
+/** Thrown when subgroups are asked by an attribute the dataset's test samples do not carry. */
+export class UnknownAttributeError extends Error {
+  constructor(
+    readonly dataset: string,
+    readonly attribute: string,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `dataset ${dataset} has no attribute '${attribute}' on its test samples (available: ${available.length ? available.join(', ') : 'none; import a manifest with attribute columns'})`,
+    );
+    this.name = 'UnknownAttributeError';
+  }
+}
+
+/** Thrown when a report is asked of a sweep without a completed trial to report on. */
+export class NothingToReportError extends Error {
+  constructor(
+    readonly sweepId: string,
+    readonly metric: string,
+  ) {
+    super(
+      `sweep ${sweepId} has no completed trial with ${metric} to choose a configuration by; a report needs one`,
+    );
+    this.name = 'NothingToReportError';
+  }
+}
+
 /** Thrown when an admin operation names a user that does not exist. */
 export class UserNotFoundError extends Error {
   constructor(readonly user: string) {

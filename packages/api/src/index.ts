@@ -27,6 +27,16 @@ export {
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
 export { liveProgress } from './services/progress.js';
 export type { LiveProgress, TrialPosition } from './services/progress.js';
+export { evaluationState, requestEvaluation, trialEvaluationViews } from './services/evaluations.js';
+export type {
+  EvaluationAsk,
+  EvaluationRequested,
+  EvaluationServiceDeps,
+  EvaluationState,
+  EvaluationView,
+} from './services/evaluations.js';
+export { REPORT_CHECKLISTS, REPORT_FORMATS, reportFacts, sweepReport } from './services/report.js';
+export type { ReportChecklist, ReportFile, ReportFormat, SweepReport } from './services/report.js';
 export {
   armsTable,
   PAIRWISE_ENTRIES,

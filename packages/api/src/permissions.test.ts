@@ -112,6 +112,32 @@ const TABLE: Record<string, Entry> = {
     allowed: READ,
     call: (api, w) => api.leaderboard.export({ scope: scope(w), table: 'leaderboard', format: 'csv' }),
   },
+  'evaluations.list': {
+    allowed: READ,
+    call: (api, w) => api.evaluations.list({ trialId: w.results.trialIds[0] }),
+  },
+  'evaluations.options': {
+    allowed: READ,
+    call: (api, w) => api.evaluations.options({ trialId: w.results.trialIds[0] }),
+  },
+  'evaluations.run': {
+    allowed: SUBMIT,
+    call: (api, w) =>
+      api.evaluations.run({ trialId: w.results.trialIds[0], ask: { kind: 'robustness', seed: 0 } }),
+  },
+  'evaluations.status': {
+    allowed: READ,
+    call: (api, w) =>
+      api.evaluations.status({ trialId: w.results.trialIds[0], ask: { kind: 'robustness', seed: 0 } }),
+  },
+  'evaluations.robustness': {
+    allowed: READ,
+    call: (api, w) => api.evaluations.robustness({ sweepId: w.results.sweepId }),
+  },
+  'reports.get': {
+    allowed: READ,
+    call: (api, w) => api.reports.get({ sweepId: w.results.sweepId, checklist: 'tripod-ai' }),
+  },
   'datasets.list': { allowed: READ, call: (api) => api.datasets.list({ project: 'alpha' }) },
   'datasets.get': { allowed: READ, call: (api, w) => api.datasets.get({ datasetId: w.datasetId }) },
   'datasets.previews': { allowed: READ, call: (api, w) => api.datasets.previews({ datasetId: w.datasetId }) },

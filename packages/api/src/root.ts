@@ -5,9 +5,11 @@ import { artifactsRouter } from './routers/artifacts.js';
 import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
 import { datasetsRouter } from './routers/datasets.js';
+import { evaluationsRouter } from './routers/evaluations.js';
 import { leaderboardRouter } from './routers/leaderboard.js';
 import { progressRouter } from './routers/progress.js';
 import { projectsRouter } from './routers/projects.js';
+import { reportsRouter } from './routers/reports.js';
 import { sweepsRouter } from './routers/sweeps.js';
 import { trialsRouter } from './routers/trials.js';
 import { weightsRouter } from './routers/weights.js';
@@ -20,6 +22,8 @@ export const appRouter = router({
   progress: progressRouter,
   trials: trialsRouter,
   leaderboard: leaderboardRouter,
+  evaluations: evaluationsRouter,
+  reports: reportsRouter,
   datasets: datasetsRouter,
   weights: weightsRouter,
   artifacts: artifactsRouter,

@@ -17,7 +17,7 @@ import {
 import type { Project } from '@medsweep/db/types';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
-import { SweepSpecError } from '@medsweep/core';
+import { IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { z } from 'zod';
@@ -30,6 +30,8 @@ import {
   ArtifactNotFoundError,
   DatasetNotFoundError,
   InvalidCredentialsError,
+  LeakyDatasetError,
+  NothingToReportError,
   TooManyLoginAttemptsError,
   NotAuthenticatedError,
   NotSweepOwnerError,
@@ -37,8 +39,9 @@ import {
   SweepNotFoundError,
   TokenNotFoundError,
   TokenRoleNotAllowedError,
+  TrialNotEvaluableError,
   TrialNotFoundError,
-  LeakyDatasetError,
+  UnknownAttributeError,
   UnknownDatasetError,
   UnknownWeightsError,
   UserExistsError,
@@ -50,7 +53,10 @@ export interface ApiDeps {
   db: Db;
   /** The Temporal client; called only by procedures that start or signal workflows (connect lazily, once). */
   temporal: () => Promise<Client>;
-  /** Task queue sweep workflows are started on; default TASK_QUEUES.control (tests use one nobody polls). */
+  /**
+   * Task queue sweep and evaluation workflows are started on; default TASK_QUEUES.control (tests use one
+   * nobody polls).
+   */
   sweepTaskQueue?: string;
   /** Object store that signs artifact download links and serves artifacts the API reads. */
   objectStore: ObjectStore;
@@ -167,6 +173,10 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [DifferentDatasetsError, 'BAD_REQUEST'],
   [MissingPredictionsError, 'BAD_REQUEST'],
   [LineageNotRecordedError, 'BAD_REQUEST'],
+  [TrialNotEvaluableError, 'BAD_REQUEST'],
+  [UnknownAttributeError, 'BAD_REQUEST'],
+  [IncompatibleDatasetError, 'BAD_REQUEST'],
+  [NothingToReportError, 'BAD_REQUEST'],
 ];
 
 /** Turns a thrown domain error into a TRPCError of its code, keeping its message and the error as cause. */

@@ -294,6 +294,49 @@ export class PredictionsDocumentError extends CoreError {
   }
 }
 
+/** Thrown when a stored evaluation document (an evaluation's predictions) cannot be read as one. */
+export class EvaluationDocumentError extends CoreError {
+  constructor(
+    /** Where the document came from, e.g. its s3:// URI. */
+    readonly source: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `evaluation ${source}: ${problem}; expected a medsweep.evaluation/1 document as the evaluation runner writes it`,
+      options,
+    );
+  }
+}
+
+/**
+ * Thrown when a dataset is asked for as external validation of a trial trained on a dataset with other
+ * classes: external validation needs the same task and the same class names, label for label.
+ */
+export class IncompatibleDatasetError extends CoreError {
+  constructor(
+    /** The trial's dataset and the one offered, by name. */
+    readonly trainedOn: string,
+    readonly offered: string,
+    readonly problem: string,
+  ) {
+    super(
+      `dataset ${offered} cannot validate a model trained on ${trainedOn}: ${problem}; choose a registered dataset with the same task and class names`,
+    );
+  }
+}
+
+/** Thrown when a stored evaluation result (an evaluations row's JSON) does not have the shape its kind has. */
+export class EvaluationResultError extends CoreError {
+  constructor(
+    /** Which record, e.g. `evaluation <id>`. */
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}; expected the result of a robustness, external or subgroups evaluation`);
+  }
+}
+
 /** Thrown when a segment is asked to train to an epoch that is not one of its trial's segment ends. */
 export class SegmentRangeError extends CoreError {
   constructor(

@@ -11,3 +11,4 @@ export * from './leaderboard/index.js';
 export * from './export/index.js';
 export * from './report/index.js';
 export * from './dataset/index.js';
+export * from './evaluation/index.js';

@@ -339,6 +339,27 @@ export class LineageMismatchError extends DbError {
 }
 
 /**
+ * Thrown by recordEvaluation when the trial already has an evaluation of this kind and parameters with a
+ * different result: evaluations are immutable, and the same evaluation recomputes the same result.
+ * Permanent: the recorded evaluation does not change on a retry.
+ */
+export class EvaluationConflictError extends DbError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly trialId: string,
+    readonly kind: string,
+    readonly paramsHash: string,
+    readonly storedResultHash: string,
+    readonly receivedResultHash: string,
+  ) {
+    super(
+      `recordEvaluation: trial ${trialId} already has a ${kind} evaluation with params ${paramsHash} (result hash ${storedResultHash}); the new one hashes to ${receivedResultHash}. Evaluations are immutable: the same weights, data and parameters must give the same result, so check the worker's backend`,
+    );
+  }
+}
+
+/**
  * Thrown when an artifact URI is already recorded for another trial or with another sha256.
  * Permanent: the recorded artifact does not change on a retry.
  */

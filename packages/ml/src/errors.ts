@@ -745,3 +745,19 @@ export class JpegCodecUnavailableError extends MlError {
     );
   }
 }
+
+/**
+ * Thrown by the evaluation runner when its plan cannot run on the trial: a corruption the dataset's list
+ * does not have, an attribute column that does not fit the test split, a task its metrics do not cover.
+ */
+export class EvaluationPlanError extends MlError {
+  constructor(
+    /** The plan's setting, e.g. `corruptions`, `attribute`, `task`. */
+    readonly setting: string,
+    readonly received: unknown,
+    /** What is accepted. */
+    readonly expected: string,
+  ) {
+    super(`evaluation ${setting} = ${JSON.stringify(received)} cannot be run: expected ${expected}`);
+  }
+}

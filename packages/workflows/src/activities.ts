@@ -1,5 +1,5 @@
 // Activity contracts only: workflow code imports these as types; apps/worker implements them.
-import type { LineageRecord } from '@medsweep/core';
+import type { JsonObject, LineageRecord } from '@medsweep/core';
 import type { SweepSpec, TrialPlan } from '@medsweep/core/sweep';
 
 /** What a worker reports about itself; recorded so results can name the process that produced them. */
@@ -99,7 +99,16 @@ export interface SegmentResult {
 }
 
 export interface ArtifactRef {
-  kind: 'weights' | 'checkpoint' | 'predictions' | 'curves' | 'confusion' | 'roc' | 'gradcam' | 'other';
+  kind:
+    | 'weights'
+    | 'checkpoint'
+    | 'predictions'
+    | 'curves'
+    | 'confusion'
+    | 'roc'
+    | 'gradcam'
+    | 'evaluation'
+    | 'other';
   uri: string;
   sha256: string;
   sizeBytes: number;
@@ -172,6 +181,58 @@ export interface FinishTrialInput {
   error?: string;
 }
 
+/** What an evaluation applies to a completed trial's stored weights (core's evaluation kinds). */
+export type EvaluationRequest =
+  | {
+      kind: 'robustness';
+      /** Seed of the random corruptions' draws. */
+      seed: number;
+      /** The corruptions to run, by name; absent: every one the dataset's list has (the real panel). */
+      corruptions?: string[];
+    }
+  | { kind: 'external'; dataset: DatasetRef & { name: string } }
+  | { kind: 'subgroups'; attribute: string };
+
+/** One evaluation of a completed trial, resolved when it is requested: workers look nothing up. */
+export interface EvaluationInput {
+  trialId: string;
+  request: EvaluationRequest;
+  /** The evaluation's key besides the trial and kind: its parameters, and their canonical hash. */
+  params: JsonObject;
+  paramsHash: string;
+  /** The trial's stored resolved config (what it trained with; the model is rebuilt from it). */
+  config: JsonObject;
+  /** The trial's output weights. */
+  weights: { uri: string; sha256: string };
+  /** The trial started from an imported ImageNet file (EfficientNet is built differently for those). */
+  imagenetWeights: boolean;
+  /** The trial's own dataset. */
+  dataset: DatasetRef & { name: string };
+  /** Key prefix of the trial's objects (`trials/<sweepId>/<index>`); the document goes under it. */
+  artifactPrefix: string;
+  /** The train queue that runs it: the trial's own. */
+  queue: string;
+  /** Who asked for it, for the audit log. */
+  actor: string;
+}
+
+/** What an evaluation computed: its predictions document, the stored result, and who computed it. */
+export interface EvaluationOutcome {
+  artifact: ArtifactRef;
+  /** core's storedEvaluationResult of the document. */
+  result: JsonObject;
+  /** Code version, backend and its versions, the model's input and parameter count. */
+  provenance: JsonObject;
+}
+
+export interface EvaluationActivities {
+  /**
+   * Loads the trial's weights and dataset, predicts the evaluated split (under each corruption, or of
+   * the external dataset), stores the document and computes its metrics; heartbeats its progress.
+   */
+  runEvaluation(input: EvaluationInput): Promise<EvaluationOutcome>;
+}
+
 export interface ControlActivities {
   /** Creates the trial row (or returns the existing one): a retried or replayed call never makes a second. */
   registerTrial(input: { trial: TrialInput }): Promise<{ trialId: string }>;
@@ -184,6 +245,11 @@ export interface ControlActivities {
   finishTrialAndReport(
     input: FinishTrialInput & { sweepWorkflowId: string; finished: TrialFinished },
   ): Promise<void>;
+  /** Records an evaluation with its audit event; recording the same one again is a no-op. */
+  recordEvaluation(input: {
+    evaluation: EvaluationInput;
+    outcome: EvaluationOutcome;
+  }): Promise<{ evaluationId: string }>;
   /** Moves the sweep's status (and writes the audit event); idempotent. */
   setSweepStatus(input: {
     sweepId: string;

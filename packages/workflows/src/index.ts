@@ -5,6 +5,8 @@ export {
   sweepWorkflowId,
   trialWorkflowId,
   trialKeyOf,
+  evaluationWorkflowId,
+  trialObjectPrefix,
 } from './task-queues.js';
 export type { TaskQueue } from './task-queues.js';
 export type * from './activities.js';
@@ -20,5 +22,6 @@ export {
 export type { SweepProgress, RungReport, RungDecision } from './workflows/signals.js';
 export type { SweepState, SweepSummary } from './workflows/sweep.js';
 export type { TrialSummary } from './workflows/trial.js';
+export type { EvaluationSummary } from './workflows/evaluation.js';
 // Workflow functions as types only: clients start them by name and never load workflow code.
-export type { doctorWorkflow, sweepWorkflow, trialWorkflow } from './workflows/index.js';
+export type { doctorWorkflow, evaluationWorkflow, sweepWorkflow, trialWorkflow } from './workflows/index.js';

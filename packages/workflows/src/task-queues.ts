@@ -20,3 +20,8 @@ export const doctorWorkflowId = (queue: string, runKey: string): string => `doct
 export const sweepWorkflowId = (sweepId: string): string => `sweep-${sweepId}`;
 export const trialWorkflowId = (sweepId: string, index: number): string => `trial-${sweepId}-${index}`;
 export const trialKeyOf = (sweepId: string, index: number): string => `${sweepId}:${index}`;
+/** Key prefix of a trial's objects in the bucket (its outputs, and its evaluations' documents). */
+export const trialObjectPrefix = (sweepId: string, index: number): string => `trials/${sweepId}/${index}`;
+/** One evaluation of a trial: its kind and parameters hash name it, so asking twice starts it once. */
+export const evaluationWorkflowId = (trialId: string, kind: string, paramsHash: string): string =>
+  `evaluation-${trialId}-${kind}-${paramsHash}`;

@@ -2,8 +2,11 @@
 // database (migrated), a Temporal namespace of its own (so its control and train workers never pick up
 // another suite's workflows, nor theirs this one's), a project with a synthetic dataset and weights, users
 // of each role, and in-process workers with the synthetic trainer (storing predictions and Grad-CAM
-// images like the real one, see trainer-with-outputs.ts).
+// images like the real one, see trainer-with-outputs.ts); and for the evaluation panels, BreastMNIST
+// with a sex column (plus a second registration of it with the same classes, for external validation)
+// with a real train worker that trains and evaluates on REAL_QUEUE.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { createUser } from '@medsweep/api';
 import { configFromEnv } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
@@ -11,11 +14,15 @@ import { applyMigrations, createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import { createWorker } from '@medsweep/worker';
+import { selectBackend } from '@medsweep/ml';
+import { ObjectStore } from '@medsweep/storage';
+import { createEvaluationActivities, createTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
 import Long from 'long';
+import { breastWithSex } from '../../integration/support/breast-with-sex.js';
+import { registerDraft } from '../../integration/support/register-draft.js';
 import { createTrainerWithOutputs } from './trainer-with-outputs.js';
 import {
   createSyntheticProject,
@@ -26,6 +33,11 @@ import {
 export const BROWSER_TEST_NAMESPACE = 'medsweep-browser-test';
 /** Train queue of the synthetic worker (sweep specs name it in `resources.queue`). */
 export const SYNTHETIC_QUEUE = 'train-synthetic';
+/** Train queue of the real (TensorFlow) worker, which also evaluates its trials. */
+export const REAL_QUEUE = 'train-browser-real';
+/** The world's BreastMNIST registrations: the one trials train on, and the external one. */
+export const BREAST = 'breastmnist';
+export const BREAST_EXTERNAL = 'breastmnist-site-b';
 export const PASSWORD = 'browser-test-password-1';
 
 export interface TestUser {
@@ -114,6 +126,25 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
   const project = `web-${randomUUID().slice(0, 8)}`;
   const projectId = await createSyntheticProject(db, project, 'browser test', `Browser test ${project}`);
   await registerPlaceholderWeights(db, projectId, ['vgg16', 'resnet50']);
+  // BreastMNIST with a generated sex column and, as the external dataset, the same images written
+  // without per-sample records: another manifest, the same task and classes.
+  const store = new ObjectStore(config.s3);
+  await store.ensureBucket();
+  const npz = join(config.dataDir, 'medmnist', 'breastmnist.npz');
+  const draft = await breastWithSex(npz);
+  const { samples: _samples, ...withoutSamples } = draft;
+  for (const [name, version] of [
+    [BREAST, draft],
+    [BREAST_EXTERNAL, withoutSamples],
+  ] as const) {
+    await registerDraft(db, store, {
+      project,
+      name,
+      draft: version,
+      source: 'MedMNIST v2 BreastMNIST',
+      actor: 'system:browser-test',
+    });
+  }
   const users = {} as World['users'];
   for (const role of ['lead', 'viewer', 'auditor'] as const) {
     const email = `${role}@${project}.test`;
@@ -127,6 +158,7 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
     users[role] = { email, password: PASSWORD, role };
   }
 
+  const backend = await selectBackend();
   const workers: RunningWorker[] = [
     await createWorker({ config, queue: TASK_QUEUES.control, concurrency: 10 }),
     await createWorker({
@@ -141,6 +173,16 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
           store,
           prefix: `browser-test/${project}`,
         }),
+    }),
+    await createWorker({
+      config,
+      queue: REAL_QUEUE,
+      concurrency: 1,
+      backend: backend.name,
+      trainer: ({ store: s, db: d, identity }) =>
+        createTrainActivities({ store: s, db: d, identity, backend, cacheDir: config.cacheDir }),
+      evaluator: ({ store: s }) =>
+        createEvaluationActivities({ store: s, backend, cacheDir: config.cacheDir }),
     }),
   ];
   const running = workers.map((w) => w.worker.run());

@@ -3,12 +3,7 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { sha256Hex } from '@medsweep/core';
 import type { StoredDatasetReport } from '@medsweep/core';
-import {
-  leakageCounts,
-  registerDataset,
-  registerTrialWeightsSource,
-  registerWeightsFileSource,
-} from '@medsweep/db';
+import { leakageCounts, registerDataset, registerWeightsFileSource } from '@medsweep/db';
 import type { DatasetImportArgs } from '@medsweep/ml';
 import { importDatasetSource } from '@medsweep/ml';
 import { ObjectBlobStore } from '@medsweep/storage';
@@ -101,15 +96,6 @@ export async function registerWeightsFile(
     actor: ctx.actor,
   });
   return { weightsSourceId: weightsSource.id, sha256, created };
-}
-
-/** Registers a completed trial's output weights as a weights source (pretrain on one dataset, fine-tune on another). */
-export async function registerTrialWeights(
-  ctx: CliContext,
-  args: { trialId: string; name: string },
-): Promise<{ weightsSourceId: string; created: boolean }> {
-  const { weightsSource, created } = await registerTrialWeightsSource(ctx.db, { ...args, actor: ctx.actor });
-  return { weightsSourceId: weightsSource.id, created };
 }
 
 export function registerDataCommands(program: Command): void {

@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
-import type { ArmsTable, PaperTableWithFacts, pairwiseTable, RankedTable } from '@medsweep/api';
+import type { ArmsTable, PaperTableWithFacts, pairwiseTable, RankedTable, RouterInputs } from '@medsweep/api';
 import {
   EXPORT_FORMATS,
   exportLeaderboard,
@@ -139,39 +141,108 @@ async function renderPaperTable(
   return format === 'markdown' ? `### ${caption}\n\n${body}` : body;
 }
 
-export function registerLeaderboardCommand(program: Command): void {
-  program
-    .command('leaderboard <sweepId>')
-    .alias('report')
-    .description(
-      "ranked configurations with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table and the leader's pairwise tests (Holm), or the paper's Table 1; only the parameters that vary (the full configs in --json)",
-    )
+interface TableOptions {
+  metric: string;
+  table: string;
+  format: string;
+  json?: boolean;
+}
+
+/** Prints the leaderboard tables or the paper's Table 1 (`leaderboard`, and `report` without a checklist). */
+async function printTables(sweepId: string, opts: TableOptions): Promise<void> {
+  const metric = metricRef(opts.metric);
+  const table = reportTable(opts.table);
+  const format = exportFormat(opts.format);
+  const selectBy: MetricRef = { split: 'val', name: metric.name };
+  await withApi(async (api) => {
+    const source = apiTables(api);
+    if (table === 'paper') {
+      console.log(
+        opts.json
+          ? JSON.stringify(await source.paper(sweepId, selectBy))
+          : await renderPaperTable(source, sweepId, selectBy, format),
+      );
+    } else if (opts.json) {
+      console.log(JSON.stringify(await sweepTables(source, sweepId, metric)));
+    } else console.log(await renderSweepTables(source, sweepId, metric, format));
+  });
+}
+
+type ReportQuery = RouterInputs['reports']['get'];
+/** `report.md` -> `report.model-card.md`: where the model card goes beside the report. */
+export function modelCardPath(reportPath: string): string {
+  const extension = extname(reportPath);
+  return `${reportPath.slice(0, reportPath.length - extension.length)}.model-card${extension}`;
+}
+
+/**
+ * The auditor's report of a sweep (TRIPOD+AI or CLAIM) and the model card of the configuration chosen on
+ * validation: written to `out` and the model card beside it, or both printed.
+ */
+async function writeChecklistReport(
+  sweepId: string,
+  opts: { checklist: string; format: string; out?: string; json?: boolean },
+): Promise<void> {
+  // The API checks both against its lists (400 naming the field and the accepted values).
+  const checklist = opts.checklist as ReportQuery['checklist'];
+  const format = opts.format as ReportQuery['format'];
+  await withApi(async (api) => {
+    const { report, modelCard, assembled } = await api.reports.get.query({ sweepId, checklist, format });
+    if (opts.json) console.log(JSON.stringify(assembled));
+    else if (opts.out === undefined)
+      console.log(`${report.body}
+${modelCard.body}`);
+    if (opts.out !== undefined) {
+      await writeFile(opts.out, report.body);
+      await writeFile(modelCardPath(opts.out), modelCard.body);
+      console.error(`wrote ${opts.out} and ${modelCardPath(opts.out)}`);
+    }
+  });
+}
+
+/** The table options `leaderboard` and `report` share. */
+function tableOptions(command: Command): Command {
+  return command
     .option(
       '--metric <split:name>',
       'final metric to rank by; configurations are chosen on its val split (both tables)',
       'test:auc',
     )
     .option('--table <table>', `what to print: ${REPORT_TABLES.join(', ')}`, 'leaderboard')
+    .option('--json', 'every table as JSON: full configs, every interval with its method, n and df');
+}
+
+export function registerLeaderboardCommand(program: Command): void {
+  tableOptions(
+    program
+      .command('leaderboard <sweepId>')
+      .description(
+        "ranked configurations with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table and the leader's pairwise tests (Holm), or the paper's Table 1; only the parameters that vary (the full configs in --json)",
+      ),
+  )
     .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')}`, 'markdown')
-    .option('--json', 'every table as JSON: full configs, every interval with its method, n and df')
-    .action(
-      async (sweepId: string, opts: { metric: string; table: string; format: string; json?: boolean }) => {
-        const metric = metricRef(opts.metric);
-        const table = reportTable(opts.table);
-        const format = exportFormat(opts.format);
-        const selectBy: MetricRef = { split: 'val', name: metric.name };
-        await withApi(async (api) => {
-          const source = apiTables(api);
-          if (table === 'paper') {
-            console.log(
-              opts.json
-                ? JSON.stringify(await source.paper(sweepId, selectBy))
-                : await renderPaperTable(source, sweepId, selectBy, format),
-            );
-          } else if (opts.json) {
-            console.log(JSON.stringify(await sweepTables(source, sweepId, metric)));
-          } else console.log(await renderSweepTables(source, sweepId, metric, format));
-        });
-      },
+    .action((sweepId: string, opts: TableOptions) => printTables(sweepId, opts));
+
+  tableOptions(
+    program
+      .command('report <sweepId>')
+      .description(
+        "with --checklist, the auditor's report (TRIPOD+AI or CLAIM) and model card of the configuration chosen on validation, every item the platform knows filled from its records; without, the leaderboard tables (as `leaderboard`)",
+      ),
+  )
+    .option('--checklist <checklist>', 'write the checklist report: tripod-ai or claim')
+    .option(
+      '--format <format>',
+      `tables: ${EXPORT_FORMATS.join(', ')}; with --checklist: markdown, html`,
+      'markdown',
+    )
+    .option(
+      '--out <file>',
+      'with --checklist: write the report here and the model card beside it (<file>.model-card.<ext>)',
+    )
+    .action((sweepId: string, opts: TableOptions & { checklist?: string; out?: string }) =>
+      opts.checklist === undefined
+        ? printTables(sweepId, opts)
+        : writeChecklistReport(sweepId, { ...opts, checklist: opts.checklist }),
     );
 }

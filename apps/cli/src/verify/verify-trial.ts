@@ -24,7 +24,7 @@ import {
   trialForVerification,
   verifyTrialLineage,
 } from '@medsweep/db';
-import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
+import type { BackendInfo, EvaluatedSplit, SplitPredictions, TrainedModelSettings } from '@medsweep/ml';
 import {
   evaluatePredictions,
   evaluationRules,
@@ -33,11 +33,10 @@ import {
   loadTrainedModel,
   manifestBlobName,
   predictEvaluatedSplits,
+  trainedModelSettings,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
-import type { ReevaluationConfig } from './trial-config.js';
-import { reevaluationConfig } from './trial-config.js';
 
 /** Largest difference between a stored and a re-evaluated score that still reproduces, on one backend. */
 export const SCORE_TOLERANCE = 1e-5;
@@ -108,7 +107,7 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
   const predictions = outputOf(artifacts, 'predictions', lineage.predictionsHash);
 
   const reevaluation = await reevaluate(deps, {
-    config: reevaluationConfig(trialId, trial.config),
+    config: trainedModelSettings(`trial ${trialId}`, trial.config),
     dataset: trial.dataset,
     // Only ImageNet files imported as they are lack a recorded input; other trials' outputs have one.
     imagenetWeights: trial.weightsSource !== null && trial.weightsSource.kind !== 'trial',
@@ -252,7 +251,7 @@ async function lineageVerdicts(db: Db, trialId: string, fromArtifacts: Partial<L
 }
 
 interface ReevaluationInput {
-  config: ReevaluationConfig;
+  config: TrainedModelSettings;
   dataset: { contentHash: string; manifestUri: string };
   imagenetWeights: boolean;
   weights: FetchedArtifact | undefined;

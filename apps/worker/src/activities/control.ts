@@ -1,5 +1,5 @@
 import type { Db } from '@medsweep/db';
-import { setSweepStatus } from '@medsweep/db';
+import { recordEvaluation as storeEvaluation, setSweepStatus } from '@medsweep/db';
 import type { ControlActivities, TrialFinished } from '@medsweep/workflows';
 import { registerTrialRow } from '../trial-records.js';
 
@@ -27,6 +27,27 @@ export function createControlActivities({
     async finishTrialAndReport({ sweepWorkflowId, finished, ...outcome }) {
       await recordOutcome(outcome);
       await reportToSweep(sweepWorkflowId, finished);
+    },
+
+    async recordEvaluation({ evaluation, outcome }) {
+      const { request } = evaluation;
+      const { evaluation: row } = await storeEvaluation(db, {
+        trialId: evaluation.trialId,
+        kind: request.kind,
+        params: evaluation.params,
+        datasetId: request.kind === 'external' ? request.dataset.id : evaluation.dataset.id,
+        result: outcome.result,
+        artifact: {
+          uri: outcome.artifact.uri,
+          sha256: outcome.artifact.sha256,
+          sizeBytes: outcome.artifact.sizeBytes,
+          contentType: outcome.artifact.contentType,
+        },
+        provenance: outcome.provenance,
+        actor: 'system:evaluation-workflow',
+        requestedBy: evaluation.actor,
+      });
+      return { evaluationId: row.id };
     },
 
     async setSweepStatus({ sweepId, status }) {

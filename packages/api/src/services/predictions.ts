@@ -1,19 +1,24 @@
 // A trial's stored test and validation predictions, read from the object store (sha256-checked) and
-// turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
-// computed by core's metrics from the same bytes the lineage record names.
+// turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams (and,
+// for a calibrated trial, its calibration before and after temperature scaling), all computed by core's
+// metrics from the same bytes the lineage record names.
 import {
   aucPerProblem,
+  calibrationEffect,
   confusionMatrix,
   describePositiveClass,
+  EVALUATION_THRESHOLD,
   expectedCalibrationError,
   parsePredictionsDocument,
   reliabilityBins,
   resolvePositiveClass,
   rocCurves,
   TASK_TYPES,
+  testSetMetrics,
   UnknownTaskError,
 } from '@medsweep/core';
 import type {
+  CalibrationEffect,
   PositiveClassDataset,
   ProblemAuc,
   ReadPredictions,
@@ -21,6 +26,7 @@ import type {
   RocCurve,
   RunPredictions,
   TaskType,
+  TestSetMetrics,
 } from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
 import { z } from 'zod';
@@ -55,6 +61,13 @@ export interface SplitEvaluation {
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
+  /** Temperature scaling fitted on val, as it changes this split; null for a trial not calibrated. */
+  temperatureScaling: CalibrationEffect | null;
+  /**
+   * AUC, ACC, sensitivity, specificity with intervals at the benchmark threshold (0.5), as evaluations
+   * report theirs; null for multi-label tasks, which have no single-model intervals.
+   */
+  intervals: TestSetMetrics | null;
 }
 
 export function evaluateSplits(
@@ -62,14 +75,21 @@ export function evaluateSplits(
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
   const multiLabel = task === 'multi-label, binary-class';
-  const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
-    roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-    confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
-    aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
-    calibration: reliabilityBins(labels, scores, task),
-    expectedCalibrationError: expectedCalibrationError(labels, scores, task),
-  });
-  return { val: evaluate(predictions.val), test: evaluate(predictions.test) };
+  const evaluate = (split: 'val' | 'test'): SplitEvaluation => {
+    const { labels, scores } = predictions[split];
+    return {
+      roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
+      confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
+      aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
+      calibration: reliabilityBins(labels, scores, task),
+      expectedCalibrationError: expectedCalibrationError(labels, scores, task),
+      temperatureScaling: calibrationEffect(predictions, task, split) ?? null,
+      intervals: multiLabel
+        ? null
+        : testSetMetrics(labels, scores, task, { threshold: EVALUATION_THRESHOLD }),
+    };
+  };
+  return { val: evaluate('val'), test: evaluate('test') };
 }
 
 /** The one setting of a stored trial config the positive class depends on (older configs lack it). */

@@ -1,7 +1,8 @@
 // A real world for the API tests: a throwaway database with two projects (alpha, beta), one user per role
-// in alpha plus an admin of beta (the outsider), each with a session cookie and an API token; a dataset,
-// weights source and completed trials in alpha whose predictions and weights really are in MinIO; and a
-// Temporal client whose sweep workflows go to a task queue nobody polls (terminated at the end).
+// in alpha plus an admin of beta (the outsider), each with a session cookie and an API token; a dataset
+// (stored in MinIO, with a samples table whose test samples carry a `sex` attribute), weights source and
+// completed trials in alpha whose predictions and weights really are in MinIO; and a Temporal client
+// whose sweep and evaluation workflows go to a task queue nobody polls (terminated at the end).
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { canonicalJson, finalMetricsHash, predictionsDocument, sha256Hex } from '@medsweep/core';
@@ -11,7 +12,9 @@ import { applyMigrations, createPrismaClient, recordFinalResult, upsertTrial } f
 import type { Db } from '@medsweep/db';
 import type { Project, Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import { ObjectStore } from '@medsweep/storage';
+import { importDatasetTo, writeDataset } from '@medsweep/ml/records';
+import type { DatasetDraft, ImageSplit } from '@medsweep/ml/records';
+import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
 import { createApiToken } from '../auth/api-tokens.js';
 import { SESSION_COOKIE } from '../auth/session.js';
 import { createUser } from '../auth/users.js';
@@ -77,6 +80,42 @@ export function sessionCookieOf(resHeaders: Headers): string {
   return cookie.split(';')[0]!;
 }
 
+/**
+ * A small dataset draft: labels alternate 0, 1 (as the world's trials' predictions have them); test
+ * samples carry sex F, F, M, M, ...; `seed` makes its source hash (and so its manifest hash) its own.
+ */
+export function worldDataset(
+  seed: string,
+  classNames: readonly string[] = ['benign', 'malignant'],
+): DatasetDraft {
+  const split = (name: string, count: number): ImageSplit => ({
+    count,
+    height: 4,
+    width: 4,
+    channels: 1,
+    images: Uint8Array.from({ length: count * 16 }, (_, i) => (i * 37 + name.length * 11) % 251),
+    labels: Uint8Array.from({ length: count }, (_, i) => i % 2),
+  });
+  const splits = { train: split('train', 16), val: split('val', 24), test: split('test', 40) };
+  const samples = (name: 'train' | 'val' | 'test') =>
+    Array.from({ length: splits[name].count }, (_, i) => ({
+      key: `${name}/${i}`,
+      patientId: `${name}-${i}`,
+      ...(name === 'test' ? { attributes: { sex: i % 4 < 2 ? 'F' : 'M' } } : {}),
+    }));
+  return {
+    name: 'breastmnist',
+    classNames,
+    source: { kind: 'image-manifest', sha256: sha256Hex(`api test images ${seed}`), licence: 'CC BY 4.0' },
+    origin: 'api tests',
+    splits,
+    samples: {
+      bySplit: { train: samples('train'), val: samples('val'), test: samples('test') },
+      assignment: { method: 'given' },
+    },
+  };
+}
+
 export async function createWorld(): Promise<World> {
   const config = loadConfig();
   const dbs = throwawayDatabases();
@@ -140,16 +179,10 @@ export async function createWorld(): Promise<World> {
     tokens[who] = secret;
   }
 
-  // The fields of a manifest the API reads (the class names); unique per run, stored under its sha256.
-  const manifest = new TextEncoder().encode(
-    canonicalJson({ name: 'breastmnist', run, task: 'binary-class', classNames: ['benign', 'malignant'] }),
+  const stored = await importDatasetTo(new ObjectBlobStore(store, `api-tests/${run}/datasets`), (sink) =>
+    writeDataset(worldDataset(run), sink),
   );
-  const manifestHash = sha256Hex(manifest);
-  const storedManifest = await store.put(
-    `datasets/${manifestHash}/manifest.json`,
-    manifest,
-    'application/json',
-  );
+  const manifestHash = stored.manifestSha256;
   // A sample image as the importer stores one (the API passes its bytes on without decoding them).
   const preview = await store.put(
     `api-tests/${run}/preview.png`,
@@ -162,8 +195,8 @@ export async function createWorld(): Promise<World> {
       projectId: alpha.id,
       name: 'breastmnist',
       contentHash: manifestHash,
-      manifestUri: storedManifest.uri,
-      splits: { train: 546, val: 78, test: 156 },
+      manifestUri: stored.manifestUri,
+      splits: { train: 16, val: 24, test: 40 },
       numClasses: 2,
       task: 'binary-class',
       licence: 'CC BY 4.0',
@@ -212,8 +245,8 @@ export async function createWorld(): Promise<World> {
         architectures: ['vgg16'],
         arms: ['scratch'],
         seeds: [1, 2],
-        budget: { maxTrials: 2 },
-        search: { strategy: 'random', samples: 1, space: {} },
+        budget: { maxTrials: 2, maxEpochs: 2 },
+        search: { strategy: 'random', samples: 1, space: { lr: { type: 'choice', values: [0.001] } } },
       },
       specHash,
       status: 'completed',
@@ -354,9 +387,17 @@ export async function createWorld(): Promise<World> {
     async close() {
       if (temporal !== undefined) {
         const { client, connection } = await temporal;
-        const started = await db.sweep.findMany({ select: { workflowId: true } });
+        const sweeps = await db.sweep.findMany({ select: { workflowId: true } });
+        const evaluations = await db.auditEvent.findMany({
+          where: { action: 'evaluation.request' },
+          select: { payload: true },
+        });
+        const started = [
+          ...sweeps.map((s) => s.workflowId),
+          ...evaluations.map((e) => (e.payload as { workflowId: string }).workflowId),
+        ];
         await Promise.allSettled(
-          started.map((s) => client.workflow.getHandle(s.workflowId).terminate('api tests finished')),
+          started.map((id) => client.workflow.getHandle(id).terminate('api tests finished')),
         );
         await connection.close();
       }

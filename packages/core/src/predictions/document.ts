@@ -1,6 +1,11 @@
 // The predictions artifact of a trial: labels and scores of its val and test splits, in split order, as
 // canonical JSON. The train activity writes it; `medsweep verify` and the API read it back (to compare a
 // re-evaluation of the stored weights with what was recorded, and to compute metrics on demand).
+//
+// A trial whose spec asks for calibration (evaluation.calibration: temperature) also stores, in the same
+// document, the temperature fitted on val and both splits' probabilities at that temperature, labelled
+// `calibration`; `scores` stay the network's own outputs, which the stored weights reproduce. Without
+// calibration the document has no such key, so its bytes (and the hashes lineage recorded) are unchanged.
 import { z } from 'zod';
 import { PredictionsDocumentError } from '../errors.js';
 import type { FinalMetricValue } from '../lineage/configuration.js';
@@ -28,6 +33,20 @@ export interface StoredSplitPredictions {
   scores: number[];
 }
 
+/**
+ * Temperature scaling fitted on val: the temperature and each split's probabilities at it (row-major, as
+ * scores); or, where no temperature could be fitted (perfectly separated or one-class validation data),
+ * why not.
+ */
+export type StoredCalibration =
+  | {
+      method: 'temperature';
+      fittedOn: 'val';
+      temperature: number;
+      splits: Record<StoredSplit, number[]>;
+    }
+  | { method: 'temperature'; fittedOn: 'val'; refused: string };
+
 const MULTI_LABEL = 'multi-label, binary-class';
 
 export interface PredictionsDocument {
@@ -35,12 +54,16 @@ export interface PredictionsDocument {
   task: string;
   classNames: readonly string[];
   splits: Record<StoredSplit, StoredSplitPredictions>;
+  /** Present only for trials calibrated after training. */
+  calibration?: StoredCalibration;
 }
 
 /** Predictions as read back: the labels and scores of each split, and the class names. */
 export type ReadPredictions = Record<StoredSplit, SplitScores> & {
   /** Label i's name, from the dataset's manifest. */
   classNames: readonly string[];
+  /** The stored calibration, when the trial was calibrated. */
+  calibration?: StoredCalibration;
 };
 
 /** The document the train activity stores for `predictions` (the last score column of a binary task is the positive class). */
@@ -48,6 +71,7 @@ export function predictionsDocument(
   predictions: Record<StoredSplit, SplitScores>,
   task: string,
   classNames: readonly string[],
+  calibration?: StoredCalibration,
 ): PredictionsDocument {
   const split = (p: SplitScores): StoredSplitPredictions => ({
     count: p.scores.values.length / p.scores.numColumns,
@@ -60,6 +84,7 @@ export function predictionsDocument(
     task,
     classNames,
     splits: { val: split(predictions.val), test: split(predictions.test) },
+    ...(calibration === undefined ? {} : { calibration }),
   };
 }
 
@@ -74,12 +99,23 @@ const splitSchema = z
     message: 'scores.length differs from count × numColumns',
   });
 
+const calibrationSchema = z.union([
+  z.object({
+    method: z.literal('temperature'),
+    fittedOn: z.literal('val'),
+    temperature: z.number().positive(),
+    splits: z.object({ val: z.array(z.number()), test: z.array(z.number()) }),
+  }),
+  z.object({ method: z.literal('temperature'), fittedOn: z.literal('val'), refused: z.string() }),
+]);
+
 const documentSchema = z
   .object({
     format: z.literal(PREDICTIONS_FORMAT),
     task: z.string(),
     classNames: z.array(z.string()),
     splits: z.object({ val: splitSchema, test: splitSchema }),
+    calibration: calibrationSchema.optional(),
   })
   .superRefine((d, ctx) => {
     const multiLabel = d.task === MULTI_LABEL;
@@ -94,6 +130,19 @@ const documentSchema = z
             : 'labels.length differs from count',
         });
       }
+    }
+    const c = d.calibration;
+    if (
+      c !== undefined &&
+      'splits' in c &&
+      (c.splits.val.length !== d.splits.val.scores.length ||
+        c.splits.test.length !== d.splits.test.scores.length)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['calibration'],
+        message: 'calibrated scores differ in length from the scores',
+      });
     }
   });
 
@@ -114,9 +163,11 @@ export function parsePredictionsDocument(bytes: Uint8Array, source: string): Rea
     labels: Uint8Array.from(s.labels),
     scores: { values: Float32Array.from(s.scores), numColumns: s.numColumns },
   });
+  const { calibration } = parsed.data;
   return {
     val: split(parsed.data.splits.val),
     test: split(parsed.data.splits.test),
     classNames: parsed.data.classNames,
+    ...(calibration === undefined ? {} : { calibration }),
   };
 }

@@ -42,7 +42,7 @@ export interface DatasetFacts {
   readonly independence: {
     /** The level at which splits are disjoint: image, patient, study, site; `unknown` without identifiers. */
     readonly level: 'image' | 'patient' | 'study' | 'site' | 'unknown';
-    /** Images whose content hash (or near-duplicate hash) occurs in more than one split. */
+    /** Pairs of images in different splits that are identical or near-duplicates (perceptual hash). */
     readonly duplicatesAcrossSplits: number;
     /** The reason recorded when leakage was acknowledged rather than fixed; null otherwise. */
     readonly acknowledgedLeakage: string | null;
@@ -81,16 +81,19 @@ export interface TrialFacts {
   readonly epochsTrained: number;
   /** The resolved config the trial ran, seed included. */
   readonly config: JsonObject;
-  /** How images were fed: input size, channels, normalisation, resampling. */
+  /**
+   * How images were fed: input size, channels, normalisation, resampling. Null where no record holds it
+   * (it is recorded when the trained weights are loaded again, by an evaluation of the trial).
+   */
   readonly input: {
     readonly height: number;
     readonly width: number;
     readonly channels: 1 | 3;
     readonly preprocessing: string;
     readonly interpolation: string;
-  };
-  /** Trainable parameters of the network. */
-  readonly parameters: number;
+  } | null;
+  /** Parameters of the network; null where no record holds them (as for input). */
+  readonly parameters: number | null;
 }
 
 /** The trial's sealed lineage record; `id` is its record hash. */
@@ -154,6 +157,8 @@ export interface ReportFacts {
   readonly lineage: LineageFacts;
   readonly testMetrics: EvaluationFacts;
   readonly calibration?: CalibrationFacts;
+  /** Temperature scaling was asked for but no temperature could be fitted on validation, and why. */
+  readonly calibrationRefused?: { readonly id: string; readonly reason: string };
   readonly robustness?: RobustnessFacts;
   /** Other registered datasets with the same classes. */
   readonly externalValidation?: readonly EvaluationFacts[];

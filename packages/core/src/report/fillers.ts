@@ -32,8 +32,8 @@ export const fixed = (x: number) => x.toFixed(3);
 
 /** A metric with its interval, `0.852 [0.809, 0.887]`, or why it has none; every number cited. */
 function metricCell(s: Sources, kind: RecordKind, path: string, id?: string): string {
-  const status = s.text(kind, `${path}.status`, id);
-  if (status === 'estimated') {
+  const outcome = s.text(kind, `${path}.outcome`, id);
+  if (outcome === 'interval') {
     const estimate = s.number(kind, `${path}.estimate`, id);
     return `${fixed(estimate)} [${fixed(s.number(kind, `${path}.lower`, id))}, ${fixed(s.number(kind, `${path}.upper`, id))}]`;
   }
@@ -50,8 +50,7 @@ const METRICS = [
 ] as const;
 
 function confidenceOf(s: Sources, kind: RecordKind, path: string, id?: string): string {
-  const status = s.text(kind, `${path}.status`, id);
-  return status === 'estimated' ? `${Math.round(s.number(kind, `${path}.confidence`, id) * 100)}%` : '95%';
+  return `${Math.round(s.number(kind, `${path}.confidence`, id) * 100)}%`;
 }
 
 function classList(s: Sources): string {
@@ -76,6 +75,16 @@ export const dataSource: Filler = (s) => {
   );
 };
 
+/** The model input as recorded, or that it is not; every number cited. */
+function modelInput(s: Sources): string {
+  if (s.facts.trial.input === null) return 'Model input: not recorded (evaluate the trial to record it).';
+  return (
+    `Model input: resized to ${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} ` +
+    `(${s.text('trial', 'input.interpolation')} interpolation), ${s.number('trial', 'input.channels')} channel(s), ` +
+    `pixel scaling '${s.text('trial', 'input.preprocessing')}'.`
+  );
+}
+
 export const dataPreparation: Filler = (s) => {
   const augmentation = ['rotationDegrees', 'horizontalFlip', 'verticalFlip', 'scale']
     .map((key) => `${key} ${String(s.read('sweep', `spec.training.augmentation.${key}`))}`)
@@ -84,9 +93,8 @@ export const dataPreparation: Filler = (s) => {
     [
       text(
         `Stored images: ${s.number('dataset', 'image.height')} x ${s.number('dataset', 'image.width')} pixels, ` +
-          `${s.number('dataset', 'image.channels')} channel(s), 8-bit. Model input: resized to ${s.number('trial', 'input.height')} x ` +
-          `${s.number('trial', 'input.width')} (${s.text('trial', 'input.interpolation')} interpolation), ${s.number('trial', 'input.channels')} channel(s), ` +
-          `pixel scaling '${s.text('trial', 'input.preprocessing')}'. Training augmentation (training images only): ${augmentation}.`,
+          `${s.number('dataset', 'image.channels')} channel(s), 8-bit. ${modelInput(s)} ` +
+          `Training augmentation (training images only): ${augmentation}.`,
       ),
     ],
     'any quality checks made outside MedSweep, and whether preparation was the same across sociodemographic groups',
@@ -169,13 +177,18 @@ export const modelDescription: Filler = (s) =>
         ['transfer mode', s.text('selection', 'entry.label.transferMode')],
         [
           'input',
-          `${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} x ${s.number('trial', 'input.channels')}`,
+          s.facts.trial.input === null
+            ? 'not recorded'
+            : `${s.number('trial', 'input.height')} x ${s.number('trial', 'input.width')} x ${s.number('trial', 'input.channels')}`,
         ],
         [
           'output',
           `one probability per class (softmax over ${(s.read('dataset', 'classNames') as string[]).length} classes)`,
         ],
-        ['trainable parameters', String(s.number('trial', 'parameters'))],
+        [
+          'parameters',
+          s.facts.trial.parameters === null ? 'not recorded' : String(s.number('trial', 'parameters')),
+        ],
       ],
     ),
   ]);
@@ -304,6 +317,13 @@ export const performanceMeasures: Filler = (s) => {
 };
 
 export const updating: Filler = (s) => {
+  if (s.facts.calibrationRefused) {
+    return filled([
+      text(
+        `Recalibration by temperature scaling on the validation split was asked for, but no temperature could be fitted: ${s.text('calibrationRefused', 'reason')}. The model is reported as trained.`,
+      ),
+    ]);
+  }
   if (!s.facts.calibration) {
     return {
       status: 'not applicable',
@@ -489,16 +509,16 @@ function subgroupBlocks(s: Sources): ReportBlock[] {
     ]);
     const gaps = METRICS.map(([metric, label]) => {
       const path = `report.largestGap.${metric}`;
-      if (s.text('subgroups', `${path}.status`, id) !== 'estimated')
+      if (s.text('subgroups', `${path}.outcome`, id) !== 'interval')
         return [label, `not reported (${s.text('subgroups', `${path}.reason`, id)})`];
       const gap = group.report.largestGap[metric];
       const note =
-        gap.status === 'estimated' && gap.note !== undefined
+        gap.outcome === 'interval' && gap.note !== undefined
           ? `; ${s.text('subgroups', `${path}.note`, id)}`
           : '';
       return [
         label,
-        `${s.text('subgroups', `${path}.highest`, id)} minus ${s.text('subgroups', `${path}.lowest`, id)}: ${metricCell(s, 'subgroups', `${path}.interval`, id)}${note}`,
+        `${s.text('subgroups', `${path}.highest`, id)} minus ${s.text('subgroups', `${path}.lowest`, id)}: ${metricCell(s, 'subgroups', path, id)}${note}`,
       ];
     });
     const missing = s.number('subgroups', 'report.missingAttribute', id);
@@ -683,7 +703,9 @@ export const caveats: Filler = (s) => {
   if (!s.facts.externalValidation?.length)
     notes.push(`Evaluated only on the test split of ${s.text('dataset', 'name')}: no external validation.`);
   if (!s.facts.subgroups?.length) notes.push('No subgroup analysis.');
-  if (!s.facts.calibration) notes.push('Calibration was not assessed.');
+  if (s.facts.calibrationRefused) {
+    notes.push(`No temperature could be fitted for calibration: ${s.text('calibrationRefused', 'reason')}.`);
+  } else if (!s.facts.calibration) notes.push('Calibration was not assessed.');
   notes.push(
     `Test set of ${s.number('testMetrics', 'result.samples')} images: the interval widths above show the uncertainty this leaves.`,
   );

@@ -120,8 +120,8 @@ describe('TRIPOD+AI', () => {
   it('reports test metrics with their intervals, as computed', () => {
     const table = item('23a').value.find((b) => b.kind === 'table')!;
     const auc = facts.testMetrics.result.metrics.auc;
-    expect(auc.status).toBe('estimated');
-    if (table.kind !== 'table' || auc.status !== 'estimated') return;
+    expect(auc.outcome).toBe('interval');
+    if (table.kind !== 'table' || auc.outcome !== 'interval') return;
     expect(table.rows[0]![2]).toBe(
       `${auc.estimate.toFixed(3)} [${auc.lower.toFixed(3)}, ${auc.upper.toFixed(3)}]`,
     );

@@ -43,11 +43,9 @@ export {
   wilsonInterval,
 } from './single-model.js';
 export type {
-  EstimatedInterval,
+  GapFacts,
   MetricInterval,
-  RefusedMetricInterval,
   SampleCounts,
-  SingleModelIntervalMethod,
   SingleModelMetric,
   SingleModelMetrics,
   SingleModelOptions,

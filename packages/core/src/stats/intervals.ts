@@ -5,6 +5,10 @@
 // all, only the estimate with its reason. Every result carries its method, n, df and confidence, so a
 // table or an export can print exactly what it shows.
 //
+// The same result family carries every interval MedSweep reports: over seeds here and in two-level.ts,
+// and of one model on one test set in single-model.ts (DeLong, Wilson, Newcombe, MOVER), whose
+// normal-quantile intervals have df = Infinity.
+//
 // These intervals are about the seeds on ONE test set: what the mean over seeds would be with infinitely
 // many seeds, evaluated on these test images. What the recipe would score on new patients also carries
 // test-set sampling noise: see two-level.ts.
@@ -13,15 +17,31 @@ import { studentTQuantile } from './student-t.js';
 import { meanOf, readValues, varianceOf } from './summary.js';
 
 /**
- * How an interval was computed:
+ * How an interval was computed. Over seeds:
  * - `student-t`: mean over seeds +- t(n-1) s / sqrt(n).
  * - `paired-t`: the same on per-seed differences, when both arms ran the same seeds.
  * - `welch-t`: difference of two means, Welch–Satterthwaite df, when the seeds do not match.
  * - `two-level`, `two-level-paired`, `two-level-welch`: the same three with test-set sampling noise added
  *   (two-level.ts); `two-level` on the logit scale, so it is asymmetric around the estimate.
+ * One model on one test set (single-model.ts; normal quantiles, df = Infinity):
+ * - `delong-logit`: AUC with DeLong's variance on the logit scale.
+ * - `wilson`: Wilson's score interval of a proportion (accuracy, sensitivity, specificity).
+ * - `delong-paired-difference`: difference of two AUCs on the same images (DeLong's paired variance).
+ * - `newcombe-paired-difference`: difference of two paired proportions (Newcombe 1998, method 10).
+ * - `mover-difference`: difference of two independent estimates from their intervals (Zou & Donner 2008).
  */
 export type IntervalMethod =
-  'student-t' | 'paired-t' | 'welch-t' | 'two-level' | 'two-level-paired' | 'two-level-welch';
+  | 'student-t'
+  | 'paired-t'
+  | 'welch-t'
+  | 'two-level'
+  | 'two-level-paired'
+  | 'two-level-welch'
+  | 'delong-logit'
+  | 'wilson'
+  | 'delong-paired-difference'
+  | 'newcombe-paired-difference'
+  | 'mover-difference';
 
 /**
  * Fewer seeds than this get no interval. With two, t has one degree of freedom: its 95% quantile is 12.7,
@@ -36,34 +56,45 @@ export interface IntervalOptions {
 
 interface IntervalFacts {
   readonly method: IntervalMethod;
-  /** The point estimate: a mean over seeds, or a difference of such means. */
-  readonly estimate: number;
   readonly confidence: number;
   /**
-   * Seeds behind the estimate: a configuration's seeds, a paired gain's pairs, or an unpaired gain's
-   * smaller arm (the one that limits it).
+   * Units behind the estimate. Over seeds: a configuration's seeds, a paired gain's pairs, or an unpaired
+   * gain's smaller arm (the one that limits it). One model: the images the proportion or AUC is computed
+   * on (a paired difference's pairs; a subgroup gap's smaller subgroup).
    */
   readonly n: number;
 }
 
 export interface Interval extends IntervalFacts {
   readonly outcome: 'interval';
+  /** The point estimate: a mean over seeds, a difference of such means, or one model's metric. */
+  readonly estimate: number;
   readonly lower: number;
   readonly upper: number;
   /** Estimated standard error of the estimate. */
   readonly standardError: number;
-  /** Degrees of freedom of the t quantile; fractional when combined by Welch–Satterthwaite. */
+  /**
+   * Degrees of freedom of the t quantile; fractional when combined by Welch–Satterthwaite; Infinity for
+   * a normal quantile (one model's intervals).
+   */
   readonly df: number;
 }
 
-export interface RefusedInterval extends IntervalFacts {
+/**
+ * No interval, and why. `Estimate` is `number` where the estimate always exists (a mean over seeds);
+ * one model's metrics use `number | null`, null where the metric itself is undefined (AUC without
+ * positives).
+ */
+export interface RefusedInterval<Estimate extends number | null = number> extends IntervalFacts {
   readonly outcome: 'refused';
+  /** The estimate, shown without an interval; null where it is undefined. */
+  readonly estimate: Estimate;
   /** Why there is no interval, for people: `n too small: 2 seeds; at least 3 are needed for an interval`. */
   readonly reason: string;
 }
 
-/** An interval, or the estimate alone with the reason there is no interval. */
-export type IntervalResult = Interval | RefusedInterval;
+/** An interval, or the estimate alone (if it exists) with the reason there is no interval. */
+export type IntervalResult<Estimate extends number | null = number> = Interval | RefusedInterval<Estimate>;
 
 /** One metric value of one seed's run. Structurally a leaderboard RunValue fits. */
 export interface SeedValue {

@@ -109,10 +109,9 @@ class Tally {
   ) {}
 
   add(interval: MetricInterval | SubgroupGap, trueValue: number): void {
-    const bounds = 'interval' in interval ? interval.interval : interval;
-    if (bounds.status !== 'estimated') return;
+    if (interval.outcome !== 'interval') return;
     this.intervals++;
-    if (bounds.lower <= trueValue && trueValue <= bounds.upper) this.hits++;
+    if (interval.lower <= trueValue && trueValue <= interval.upper) this.hits++;
   }
 
   result(): CoverageCheck {
@@ -229,7 +228,7 @@ export function singleModelCoverage(options: CoverageOptions = {}): SingleModelC
         ['accuracy', checks.accuracyGap],
       ] as const) {
         const gap = report.largestGap[metric];
-        if (gap.status !== 'estimated') continue;
+        if (gap.outcome !== 'interval') continue;
         const trueOf = (group: string) =>
           (truths[group === 'A' ? 0 : 1] as Record<SingleModelMetric, number>)[metric];
         tally.add(gap, trueOf(gap.highest) - trueOf(gap.lowest));

@@ -10,8 +10,8 @@ const dataset = loadReference().datasets[reference.dataset]!;
 const TOLERANCE = 1e-12;
 
 function expectInterval(actual: MetricInterval, expected: [number, number], what: string): void {
-  expect(actual.status, what).toBe('estimated');
-  if (actual.status !== 'estimated') return;
+  expect(actual.outcome, what).toBe('interval');
+  if (actual.outcome !== 'interval') return;
   expectClose(actual.lower, expected[0], TOLERANCE, `${what} lower`);
   expectClose(actual.upper, expected[1], TOLERANCE, `${what} upper`);
 }
@@ -56,9 +56,9 @@ describe('single-model intervals against statsmodels and the reference DeLong', 
     }
     const gap = report.largestGap.accuracy;
     const expected = reference.subgroupsByIndexMod3.accuracyGap;
-    expect(gap.status).toBe('estimated');
-    if (gap.status !== 'estimated') return;
+    expect(gap.outcome).toBe('interval');
+    if (gap.outcome !== 'interval') return;
     expect([gap.highest, gap.lowest]).toEqual([expected.highest, expected.lowest]);
-    expectInterval(gap.interval, expected.interval, 'accuracy gap');
+    expectInterval(gap, expected.interval, 'accuracy gap');
   });
 });

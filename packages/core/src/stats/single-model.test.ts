@@ -20,7 +20,7 @@ function overlapping(n: number, positiveEvery = 2) {
   return { yTrue, scores };
 }
 
-const reasonOf = (m: MetricInterval) => (m.status === 'refused' ? m.reason : '');
+const reasonOf = (m: MetricInterval) => (m.outcome === 'refused' ? m.reason : '');
 
 describe('testSetMetrics', () => {
   it('gives every metric an interval that contains its estimate', () => {
@@ -28,31 +28,47 @@ describe('testSetMetrics', () => {
     const result = testSetMetrics(yTrue, scores, 'binary-class');
     expect([result.samples, result.positives, result.negatives]).toEqual([120, 60, 60]);
     for (const m of Object.values(result.metrics)) {
-      expect(m.status).toBe('estimated');
-      if (m.status !== 'estimated') continue;
+      expect(m.outcome).toBe('interval');
+      if (m.outcome !== 'interval') continue;
       expect(m.lower).toBeLessThanOrEqual(m.estimate);
       expect(m.upper).toBeGreaterThanOrEqual(m.estimate);
       expect(m.lower).toBeGreaterThanOrEqual(0);
       expect(m.upper).toBeLessThanOrEqual(1);
     }
-    expect(result.metrics.auc.status === 'estimated' && result.metrics.auc.method).toBe('delong-logit');
+    expect(result.metrics.auc.outcome === 'interval' && result.metrics.auc.method).toBe('delong-logit');
+  });
+
+  it('returns the interval family of the seed-level intervals: method, n, normal df and standard error', () => {
+    const { yTrue, scores } = overlapping(120);
+    const { accuracy, sensitivity } = testSetMetrics(yTrue, scores, 'binary-class').metrics;
+    expect(accuracy).toMatchObject({ outcome: 'interval', method: 'wilson', n: 120, df: Infinity });
+    expect(sensitivity).toMatchObject({ n: 60, confidence: 0.95 });
+    const p = accuracy.estimate as number;
+    expect(accuracy.outcome === 'interval' && accuracy.standardError).toBeCloseTo(
+      Math.sqrt((p * (1 - p)) / 120),
+      15,
+    );
+    expect(wilsonInterval(7, 10)).toMatchObject({ outcome: 'interval', estimate: 0.7, n: 10, df: Infinity });
   });
 
   it('refuses AUC and sensitivity without positives, rather than printing a number', () => {
     const result = testSetMetrics([0, 0, 0, 0], [[0.1], [0.2], [0.6], [0.3]], 'binary-class');
     expect(result.metrics.auc).toEqual({
-      status: 'refused',
+      outcome: 'refused',
+      method: 'delong-logit',
       estimate: null,
+      n: 4,
+      confidence: 0.95,
       reason: 'AUC is undefined: the samples hold 0 positives and 4 negatives',
     });
     expect(reasonOf(result.metrics.sensitivity)).toBe('sensitivity is undefined: no positives');
-    expect(result.metrics.specificity.status).toBe('estimated');
+    expect(result.metrics.specificity.outcome).toBe('interval');
   });
 
   it('shows the AUC of few positives without an interval, and says why', () => {
     const { yTrue, scores } = overlapping(60, 10);
     const { auc } = testSetMetrics(yTrue, scores, 'binary-class').metrics;
-    expect(auc.status).toBe('refused');
+    expect(auc.outcome).toBe('refused');
     expect(auc.estimate).toBeGreaterThan(0.5);
     expect(reasonOf(auc)).toMatch(/6 positives and 54 negatives; .* checked from 10 of each class/);
   });
@@ -61,7 +77,7 @@ describe('testSetMetrics', () => {
     const yTrue = Array.from({ length: 40 }, (_, i) => i % 2);
     const scores = yTrue.map((y) => [y === 1 ? 0.9 : 0.1]);
     const { auc } = testSetMetrics(yTrue, scores, 'binary-class').metrics;
-    expect(auc).toMatchObject({ status: 'refused', estimate: 1 });
+    expect(auc).toMatchObject({ outcome: 'refused', estimate: 1 });
     expect(reasonOf(auc)).toMatch(/variance is 0 at AUC 1/);
   });
 
@@ -76,7 +92,7 @@ describe('testSetMetrics', () => {
       ],
       'multi-class',
     );
-    expect(result.metrics.accuracy).toMatchObject({ status: 'estimated', estimate: 0.75 });
+    expect(result.metrics.accuracy).toMatchObject({ outcome: 'interval', estimate: 0.75 });
     expect(reasonOf(result.metrics.auc)).toMatch(/binary-class tasks only/);
     expect(() => testSetMetrics([1, 0], [[0.3, 0.4]], 'multi-label, binary-class')).toThrow(
       UnsupportedTaskError,
@@ -106,8 +122,8 @@ describe('dropFromClean', () => {
     const { drop, clean, corrupted } = dropFromClean(yTrue, scores, scores, 'binary-class');
     expect(clean).toEqual(corrupted);
     for (const m of Object.values(drop)) {
-      expect(m.status).toBe('estimated');
-      if (m.status !== 'estimated') continue;
+      expect(m.outcome).toBe('interval');
+      if (m.outcome !== 'interval') continue;
       expect(m.estimate).toBe(0);
       expect(m.lower).toBeLessThanOrEqual(0);
       expect(m.upper).toBeGreaterThanOrEqual(0);
@@ -120,7 +136,7 @@ describe('dropFromClean', () => {
     const { drop } = dropFromClean(yTrue, scores, worse, 'binary-class');
     expect(drop.auc.estimate).toBeGreaterThan(0);
     expect(drop.accuracy.estimate).toBeGreaterThan(0);
-    expect(drop.auc.status === 'estimated' && drop.auc.method).toBe('delong-paired-difference');
+    expect(drop.auc.outcome === 'interval' && drop.auc.method).toBe('delong-paired-difference');
   });
 });
 
@@ -142,17 +158,17 @@ describe('subgroupMetrics', () => {
     for (const m of Object.values(small.metrics)) {
       expect(reasonOf(m)).toBe('only 6 samples; metrics are shown for subgroups of at least 10');
     }
-    expect(report.largestGap.auc.status).toBe('estimated');
+    expect(report.largestGap.auc.outcome).toBe('interval');
   });
 
   it('names the highest and lowest subgroup, and warns when it picked them from more than two', () => {
     const three = yTrue.map((_, i) => ['x', 'y', 'z'][i % 3]!);
     const report = subgroupMetrics(yTrue, scores, 'binary-class', three);
     const gap = report.largestGap.accuracy;
-    expect(gap.status).toBe('estimated');
-    if (gap.status !== 'estimated') return;
+    expect(gap.outcome).toBe('interval');
+    if (gap.outcome !== 'interval') return;
     const estimates = report.groups.map((g) => g.metrics.accuracy.estimate!);
-    expect(gap.interval.estimate).toBeCloseTo(Math.max(...estimates) - Math.min(...estimates), 12);
+    expect(gap.estimate).toBeCloseTo(Math.max(...estimates) - Math.min(...estimates), 12);
     expect(gap.note).toMatch(/highest and lowest of 3 subgroups: chosen after looking/);
   });
 
@@ -164,7 +180,11 @@ describe('subgroupMetrics', () => {
       yTrue.map(() => 'all'),
     );
     expect(report.largestGap.auc).toEqual({
-      status: 'refused',
+      outcome: 'refused',
+      method: 'mover-difference',
+      estimate: null,
+      n: 0,
+      confidence: 0.95,
       reason: '1 subgroup has an interval for auc; a gap needs two',
     });
   });

@@ -13,7 +13,9 @@
 //   for proportions Newcombe's (1998) method 10, Wilson intervals of each proportion combined with the
 //   phi correlation of the paired outcomes.
 // A metric that is undefined (AUC without positives) or whose interval was not checked at this size is
-// returned as `refused`, with the reason, rather than as a number.
+// returned as `refused`, with the reason, rather than as a number. Results are intervals.ts's family:
+// method, estimate, n (images), confidence, and for an interval its bounds, standard error and df
+// (Infinity: every interval here uses normal quantiles).
 import {
   DegenerateStatisticError,
   InvalidOptionError,
@@ -28,34 +30,19 @@ import { readLabelled } from '../metrics/input.js';
 import type { TaskType } from '../metrics/task.js';
 import { unknownTask } from '../metrics/task.js';
 import { delongTest } from './delong.js';
+import type { Interval, IntervalMethod, IntervalResult, RefusedInterval } from './intervals.js';
+import { resolveConfidence } from './intervals.js';
 import { normalQuantile } from './normal.js';
 import { readPaired } from './paired.js';
 
 export const SINGLE_MODEL_METRICS = ['auc', 'accuracy', 'sensitivity', 'specificity'] as const;
 export type SingleModelMetric = (typeof SINGLE_MODEL_METRICS)[number];
 
-export type SingleModelIntervalMethod =
-  'delong-logit' | 'wilson' | 'delong-paired-difference' | 'newcombe-paired-difference' | 'mover-difference';
-
-/** A metric with its two-sided confidence interval. */
-export interface EstimatedInterval {
-  readonly status: 'estimated';
-  readonly estimate: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly confidence: number;
-  readonly method: SingleModelIntervalMethod;
-}
-
-/** A metric shown without an interval, or not at all, and why. */
-export interface RefusedMetricInterval {
-  readonly status: 'refused';
-  /** The value where it is defined but its interval is not (e.g. AUC of a small subgroup); null where undefined. */
-  readonly estimate: number | null;
-  readonly reason: string;
-}
-
-export type MetricInterval = EstimatedInterval | RefusedMetricInterval;
+/**
+ * One model's metric with its interval, or shown without one (the value where it is defined but its
+ * interval is not, e.g. the AUC of a small subgroup; null where the metric is undefined) and why.
+ */
+export type MetricInterval = IntervalResult<number | null>;
 
 export type SingleModelMetrics = Readonly<Record<SingleModelMetric, MetricInterval>>;
 
@@ -79,18 +66,32 @@ export interface TestSetMetrics extends SampleCounts {
 /** Fewest samples of each class for an AUC interval: coverage is checked from there (single-model-coverage.ts). */
 export const MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL = 10;
 
-function resolveConfidence(operation: string, options: { confidence?: number }): number {
-  const confidence = options.confidence ?? 0.95;
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new InvalidOptionError(operation, 'confidence', confidence, 'a number in (0, 1), e.g. 0.95');
-  }
-  return confidence;
-}
-
 const zFor = (confidence: number) => normalQuantile(1 - (1 - confidence) / 2);
 
+/** A normal-quantile interval of this file: df = Infinity. */
+function zInterval(
+  method: IntervalMethod,
+  estimate: number,
+  n: number,
+  confidence: number,
+  bounds: { lower: number; upper: number; standardError: number },
+): Interval {
+  return { outcome: 'interval', method, estimate, n, confidence, df: Infinity, ...bounds };
+}
+
+/** A metric without an interval: its method (what the interval would have been), n and why. */
+function refused<Estimate extends number | null>(
+  method: IntervalMethod,
+  estimate: Estimate,
+  n: number,
+  confidence: number,
+  reason: string,
+): RefusedInterval<Estimate> {
+  return { outcome: 'refused', method, estimate, n, confidence, reason };
+}
+
 /** Wilson's score interval for `successes` of `trials`. Throws InvalidOptionError on counts that are not counts. */
-export function wilsonInterval(successes: number, trials: number, confidence = 0.95): EstimatedInterval {
+export function wilsonInterval(successes: number, trials: number, confidence = 0.95): Interval {
   const operation = 'wilsonInterval';
   resolveConfidence(operation, { confidence });
   if (!Number.isInteger(trials) || trials < 1) {
@@ -104,15 +105,12 @@ export function wilsonInterval(successes: number, trials: number, confidence = 0
   const z2 = z * z;
   const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
   const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
-  return {
-    status: 'estimated',
-    estimate: p,
+  return zInterval('wilson', p, trials, confidence, {
     // Clamped: at 0 or all successes the bound equals p up to rounding.
     lower: Math.max(0, centre - half),
     upper: Math.min(1, centre + half),
-    confidence,
-    method: 'wilson',
-  };
+    standardError: Math.sqrt((p * (1 - p)) / trials),
+  });
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -172,7 +170,7 @@ function proportion(
   none: string,
 ): MetricInterval {
   const [hits, total] = countWhere(correct, mask);
-  if (total === 0) return { status: 'refused', estimate: null, reason: none };
+  if (total === 0) return refused('wilson', null, 0, confidence, none);
   return wilsonInterval(hits, total, confidence);
 }
 
@@ -182,20 +180,25 @@ function aucInterval(
   positives: number,
   confidence: number,
 ): MetricInterval {
-  const negatives = data.numSamples - positives;
+  const n = data.numSamples;
+  const negatives = n - positives;
   if (positives === 0 || negatives === 0) {
-    return {
-      status: 'refused',
-      estimate: null,
-      reason: `AUC is undefined: the samples hold ${positives} positives and ${negatives} negatives`,
-    };
+    return refused(
+      'delong-logit',
+      null,
+      n,
+      confidence,
+      `AUC is undefined: the samples hold ${positives} positives and ${negatives} negatives`,
+    );
   }
   if (positives < MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL || negatives < MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL) {
-    return {
-      status: 'refused',
-      estimate: labelledAuc(operation, data),
-      reason: `no interval: ${positives} positives and ${negatives} negatives; the DeLong interval's coverage is checked from ${MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL} of each class`,
-    };
+    return refused(
+      'delong-logit',
+      labelledAuc(operation, data),
+      n,
+      confidence,
+      `no interval: ${positives} positives and ${negatives} negatives; the DeLong interval's coverage is checked from ${MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL} of each class`,
+    );
   }
   // DeLong's variance of one AUC is that of its difference from a constant scorer, whose placements are
   // all 1/2: delongTest's difference form gives it without a second implementation.
@@ -210,23 +213,23 @@ function aucInterval(
   }
   if (!result || result.variance === 0) {
     const auc = labelledAuc(operation, data);
-    return {
-      status: 'refused',
-      estimate: auc,
-      reason: `no interval: DeLong's variance is 0 at AUC ${auc} (the classes are perfectly separated, or every score is tied)`,
-    };
+    return refused(
+      'delong-logit',
+      auc,
+      n,
+      confidence,
+      `no interval: DeLong's variance is 0 at AUC ${auc} (the classes are perfectly separated, or every score is tied)`,
+    );
   }
   const { aucA: auc, variance } = result;
   const z = zFor(confidence);
-  const halfWidth = (z * Math.sqrt(variance)) / (auc * (1 - auc));
-  return {
-    status: 'estimated',
-    estimate: auc,
+  const standardError = Math.sqrt(variance);
+  const halfWidth = (z * standardError) / (auc * (1 - auc));
+  return zInterval('delong-logit', auc, n, confidence, {
     lower: expit(logit(auc) - halfWidth),
     upper: expit(logit(auc) + halfWidth),
-    confidence,
-    method: 'delong-logit',
-  };
+    standardError,
+  });
 }
 
 function metricsOf(
@@ -238,12 +241,17 @@ function metricsOf(
   const { positive, correct } = outcomesOf(operation, data, options);
   const accuracy = proportion(correct, undefined, confidence, 'no samples');
   if (data.task !== 'binary-class') {
-    const refused: RefusedMetricInterval = { status: 'refused', estimate: null, reason: BINARY_ONLY };
+    const n = data.numSamples;
     return {
-      samples: data.numSamples,
+      samples: n,
       positives: null,
       negatives: null,
-      metrics: { auc: refused, accuracy, sensitivity: refused, specificity: refused },
+      metrics: {
+        auc: refused('delong-logit', null, n, confidence, BINARY_ONLY),
+        accuracy,
+        sensitivity: refused('wilson', null, n, confidence, BINARY_ONLY),
+        specificity: refused('wilson', null, n, confidence, BINARY_ONLY),
+      },
     };
   }
   const [positives] = countWhere(positive);
@@ -307,7 +315,8 @@ function pairedProportionDifference(
     else neither++;
   }
   const n = both + firstOnly + secondOnly + neither;
-  if (n === 0) return { status: 'refused', estimate: null, reason: none };
+  const method = 'newcombe-paired-difference';
+  if (n === 0) return refused(method, null, 0, confidence, none);
   const a = wilsonInterval(both + firstOnly, n, confidence);
   const b = wilsonInterval(both + secondOnly, n, confidence);
   const margins = (both + firstOnly) * (secondOnly + neither) * (both + secondOnly) * (firstOnly + neither);
@@ -329,14 +338,14 @@ function pairedProportionDifference(
         (b.estimate - b.lower) ** 2,
     ),
   );
-  return {
-    status: 'estimated',
-    estimate: difference,
+  // The paired difference's standard error, from the discordant counts.
+  const discordant = firstOnly - secondOnly;
+  const variance = (firstOnly + secondOnly - (discordant * discordant) / n) / (n * n);
+  return zInterval(method, difference, n, confidence, {
     lower: difference - below,
     upper: difference + above,
-    confidence,
-    method: 'newcombe-paired-difference',
-  };
+    standardError: Math.sqrt(Math.max(0, variance)),
+  });
 }
 
 function pairedAucDrop(
@@ -348,29 +357,31 @@ function pairedAucDrop(
   const operation = 'dropFromClean';
   let positives = 0;
   for (let i = 0; i < clean.numSamples; i++) if (clean.labels[i] === 1) positives++;
-  const negatives = clean.numSamples - positives;
+  const n = clean.numSamples;
+  const negatives = n - positives;
+  const method = 'delong-paired-difference';
   if (positives < MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL || negatives < MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL) {
-    return {
-      status: 'refused',
-      estimate: null,
-      reason: `no interval: ${positives} positives and ${negatives} negatives; the paired DeLong interval's coverage is checked from ${MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL} of each class`,
-    };
+    return refused(
+      method,
+      null,
+      n,
+      confidence,
+      `no interval: ${positives} positives and ${negatives} negatives; the paired DeLong interval's coverage is checked from ${MIN_CLASS_SAMPLES_FOR_AUC_INTERVAL} of each class`,
+    );
   }
   try {
     const matrix = (data: Labelled) => ({ values: data.scores, numColumns: data.numColumns });
     const result = delongTest(yTrue, matrix(clean), matrix(corrupted), 'binary-class');
-    const halfWidth = zFor(confidence) * Math.sqrt(result.variance);
-    return {
-      status: 'estimated',
-      estimate: result.difference,
+    const standardError = Math.sqrt(result.variance);
+    const halfWidth = zFor(confidence) * standardError;
+    return zInterval(method, result.difference, n, confidence, {
       lower: result.difference - halfWidth,
       upper: result.difference + halfWidth,
-      confidence,
-      method: 'delong-paired-difference',
-    };
+      standardError,
+    });
   } catch (error) {
     if (!(error instanceof DegenerateStatisticError)) throw error;
-    return { status: 'refused', estimate: null, reason: `${operation}: ${error.reason}` };
+    return refused(method, null, n, confidence, `${operation}: ${error.reason}`);
   }
 }
 
@@ -395,7 +406,8 @@ export function dropFromClean(
   const paired = (mask: ((i: number) => boolean) | undefined, none: string) =>
     pairedProportionDifference(cleanOutcomes.correct, corruptedOutcomes.correct, mask, confidence, none);
   const accuracy = paired(undefined, 'no samples');
-  const refused: RefusedMetricInterval = { status: 'refused', estimate: null, reason: BINARY_ONLY };
+  const binaryOnly = (method: IntervalMethod) =>
+    refused(method, null, clean.numSamples, confidence, BINARY_ONLY);
   const isPositive = (i: number) => cleanOutcomes.positive[i] === 1;
   return {
     clean: metricsOf(operation, clean, options, confidence),
@@ -408,7 +420,12 @@ export function dropFromClean(
             sensitivity: paired(isPositive, 'sensitivity is undefined: no positives'),
             specificity: paired((i) => !isPositive(i), 'specificity is undefined: no negatives'),
           }
-        : { auc: refused, accuracy, sensitivity: refused, specificity: refused },
+        : {
+            auc: binaryOnly('delong-paired-difference'),
+            accuracy,
+            sensitivity: binaryOnly('newcombe-paired-difference'),
+            specificity: binaryOnly('newcombe-paired-difference'),
+          },
   };
 }
 
@@ -424,18 +441,20 @@ export interface SubgroupMetrics extends SampleCounts {
   readonly metrics: SingleModelMetrics;
 }
 
-/** The largest difference of one metric between two subgroups, with a MOVER interval. */
-export type SubgroupGap =
-  | {
-      readonly status: 'estimated';
-      /** The subgroup with the highest estimate, and the one with the lowest. */
-      readonly highest: string;
-      readonly lowest: string;
-      readonly interval: EstimatedInterval;
-      /** Present when more than two subgroups were compared: the pair was chosen by looking. */
-      readonly note?: string;
-    }
-  | { readonly status: 'refused'; readonly reason: string };
+/** Which subgroups a gap is between. */
+export interface GapFacts {
+  /** The subgroup with the highest estimate, and the one with the lowest. */
+  readonly highest: string;
+  readonly lowest: string;
+  /** Present when more than two subgroups were compared: the pair was chosen by looking. */
+  readonly note?: string;
+}
+
+/**
+ * The largest difference of one metric between two subgroups (highest minus lowest) with a MOVER
+ * interval, n the smaller subgroup; refused (estimate null, n 0) when fewer than two subgroups have one.
+ */
+export type SubgroupGap = (Interval & GapFacts) | RefusedInterval<null>;
 
 export interface SubgroupReport {
   readonly groups: readonly SubgroupMetrics[];
@@ -445,37 +464,40 @@ export interface SubgroupReport {
 }
 
 /** MOVER (Zou & Donner 2008) interval of a - b for independent estimates from their own intervals. */
-function moverDifference(a: EstimatedInterval, b: EstimatedInterval): EstimatedInterval {
+function moverDifference(a: Interval, b: Interval): Interval {
   const difference = a.estimate - b.estimate;
-  return {
-    status: 'estimated',
-    estimate: difference,
+  return zInterval('mover-difference', difference, Math.min(a.n, b.n), a.confidence, {
     lower: difference - Math.hypot(a.estimate - a.lower, b.upper - b.estimate),
     upper: difference + Math.hypot(a.upper - a.estimate, b.estimate - b.lower),
-    confidence: a.confidence,
-    method: 'mover-difference',
-  };
+    standardError: Math.hypot(a.standardError, b.standardError),
+  });
 }
 
-function largestGap(groups: readonly SubgroupMetrics[], metric: SingleModelMetric): SubgroupGap {
+function largestGap(
+  groups: readonly SubgroupMetrics[],
+  metric: SingleModelMetric,
+  confidence: number,
+): SubgroupGap {
   const estimated = groups.flatMap((g) => {
     const m = g.metrics[metric];
-    return m.status === 'estimated' ? [{ value: g.value, interval: m }] : [];
+    return m.outcome === 'interval' ? [{ value: g.value, interval: m }] : [];
   });
   if (estimated.length < 2) {
-    return {
-      status: 'refused',
-      reason: `${estimated.length} subgroup${estimated.length === 1 ? ' has' : 's have'} an interval for ${metric}; a gap needs two`,
-    };
+    return refused(
+      'mover-difference',
+      null,
+      0,
+      confidence,
+      `${estimated.length} subgroup${estimated.length === 1 ? ' has' : 's have'} an interval for ${metric}; a gap needs two`,
+    );
   }
   const byEstimate = [...estimated].sort((x, y) => y.interval.estimate - x.interval.estimate);
   const highest = byEstimate[0]!;
   const lowest = byEstimate[byEstimate.length - 1]!;
   return {
-    status: 'estimated',
+    ...moverDifference(highest.interval, lowest.interval),
     highest: highest.value,
     lowest: lowest.value,
-    interval: moverDifference(highest.interval, lowest.interval),
     ...(estimated.length > 2 && {
       note: `the highest and lowest of ${estimated.length} subgroups: chosen after looking, so the gap tends to overstate the true spread`,
     }),
@@ -539,23 +561,28 @@ export function subgroupMetrics(
       const counted = metricsOf(operation, subset, options, confidence);
       if (indices.length >= minSamples) return { value, ...counted };
       const reason = `only ${indices.length} samples; metrics are shown for subgroups of at least ${minSamples}`;
-      const refused: RefusedMetricInterval = { status: 'refused', estimate: null, reason };
+      const tooSmall = (method: IntervalMethod) => refused(method, null, indices.length, confidence, reason);
       return {
         value,
         samples: counted.samples,
         positives: counted.positives,
         negatives: counted.negatives,
-        metrics: { auc: refused, accuracy: refused, sensitivity: refused, specificity: refused },
+        metrics: {
+          auc: tooSmall('delong-logit'),
+          accuracy: tooSmall('wilson'),
+          sensitivity: tooSmall('wilson'),
+          specificity: tooSmall('wilson'),
+        },
       };
     });
   return {
     groups,
     missingAttribute,
     largestGap: {
-      auc: largestGap(groups, 'auc'),
-      accuracy: largestGap(groups, 'accuracy'),
-      sensitivity: largestGap(groups, 'sensitivity'),
-      specificity: largestGap(groups, 'specificity'),
+      auc: largestGap(groups, 'auc', confidence),
+      accuracy: largestGap(groups, 'accuracy', confidence),
+      sensitivity: largestGap(groups, 'sensitivity', confidence),
+      specificity: largestGap(groups, 'specificity', confidence),
     },
   };
 }

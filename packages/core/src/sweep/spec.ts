@@ -147,6 +147,12 @@ export const evaluationSchema = z
       .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
       .default('youden'),
     /**
+     * Recalibration after training: `temperature` fits temperature scaling on val and stores the
+     * calibrated probabilities beside the network's own. No default: absent, the spec (and every trial's
+     * resolved config) hashes as before the field existed.
+     */
+    calibration: z.enum(['none', 'temperature']).optional(),
+    /**
      * Binary-class datasets: the class precision, recall, specificity, F1 and the operating point are
      * reported for: a class name, a label index, or `clinical` (the finding the dataset's metadata names,
      * e.g. BreastMNIST's `malignant`). Absent: MedMNIST's convention, label 1. It has no default so that

@@ -155,4 +155,16 @@ export {
   type RegisterWeightsFileInput,
 } from './weights-sources.js';
 export { findArtifactWithProject, latestArtifact, trialArtifacts } from './artifacts.js';
+export {
+  evaluationParamsHash,
+  evaluationSubject,
+  findEvaluation,
+  recordEvaluation,
+  sweepRobustnessEvaluations,
+  trialEvaluations,
+  type EvaluationSubject,
+  type ListedEvaluation,
+  type RecordedEvaluation,
+  type RecordEvaluationInput,
+} from './evaluations.js';
 export { databaseServerVersion, upsertWorker, type WorkerRowInput } from './workers.js';

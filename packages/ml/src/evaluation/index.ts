@@ -7,8 +7,8 @@ export type {
   EvaluationReport,
   EvaluationRules,
 } from './evaluate-predictions.js';
-export { buildTrialClassifier, loadTrainedModel } from './trained-model.js';
-export type { LoadTrainedModelArgs, TrialClassifierArgs } from './trained-model.js';
+export { buildTrialClassifier, loadTrainedModel, trainedModelSettings } from './trained-model.js';
+export type { LoadTrainedModelArgs, TrainedModelSettings, TrialClassifierArgs } from './trained-model.js';
 export {
   applyCorruption,
   CORRUPTION_KINDS,
@@ -25,3 +25,5 @@ export {
   SEVERITIES,
 } from './corruption-registry.js';
 export type { RegisteredCorruption, Severity } from './corruption-registry.js';
+export { CORRUPTION_SOURCE, runEvaluation } from './evaluation-runner.js';
+export type { EvaluationPlan, EvaluationRun, EvaluationRunArgs } from './evaluation-runner.js';

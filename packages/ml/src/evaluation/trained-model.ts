@@ -1,8 +1,10 @@
 // A trial's classifier: its architecture at the trial's size, with the head for the dataset's classes.
-// The train activity builds it to train; `medsweep verify` builds it again to load the stored output
-// weights into and re-evaluate them.
+// The train activity builds it to train; `medsweep verify` and the evaluation runner build it again from
+// the trial's stored config, to load the stored output weights into and predict with them.
 import type * as tfjs from '@tensorflow/tfjs';
+import { parseResolvedTrialConfig, PROTOCOL_DEFAULTS } from '@medsweep/core';
 import type { TaskType } from '@medsweep/core';
+import type { SweepSpec } from '@medsweep/core/sweep';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { TrainedWeightsInputMissingError } from '../errors.js';
 import { getModelType } from '../models/registry.js';
@@ -65,4 +67,32 @@ export async function loadTrainedModel(
     model.dispose();
     throw error;
   }
+}
+
+/** What predicting with a trial's stored weights needs from its stored config. */
+export interface TrainedModelSettings {
+  architecture: string;
+  inputSize: number;
+  widthMultiplier: number;
+  dropout?: number;
+  /** Batch size of the trial's own evaluation, so inference runs in the same batches. */
+  batchSize: number;
+  evaluation: SweepSpec['evaluation'];
+}
+
+/**
+ * The settings of a trial's model from its stored resolved config, read through @medsweep/core's schema
+ * with the protocol's defaults, as the worker trained and evaluated it. `source` names the trial in
+ * errors; throws @medsweep/core's TrialConfigError naming the stored field that does not fit.
+ */
+export function trainedModelSettings(source: string, storedConfig: unknown): TrainedModelSettings {
+  const config = parseResolvedTrialConfig(storedConfig, source);
+  const { dropout, batchSize = PROTOCOL_DEFAULTS.batchSize } = config.params;
+  return {
+    architecture: config.architecture,
+    ...config.model,
+    ...(dropout === undefined ? {} : { dropout }),
+    batchSize,
+    evaluation: config.evaluation,
+  };
 }

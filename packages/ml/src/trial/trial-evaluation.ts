@@ -1,11 +1,15 @@
 // The evaluation of a trial's selected model (train() leaves the best validation epoch's weights in it):
 // val and test predictions and their metrics, Grad-CAM PNGs of the first test images (CNNs), the output
 // files stored through the ArtifactSink, and the lineage record that ties them to what produced them.
+// A spec with evaluation.calibration: temperature also fits temperature scaling on val; the calibrated
+// probabilities go into the predictions document beside the network's own. The final metrics stay
+// those of the network as trained: AUC and ACC are the same after temperature scaling (it keeps every
+// ranking and decision), and ECE before and after is read from the document.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { datasetOfSpec, finalMetricsHash, trialConfigHash } from '@medsweep/core';
+import { datasetOfSpec, finalMetricsHash, temperatureCalibration, trialConfigHash } from '@medsweep/core';
 import type { FinalMetricValue, LineageRecord } from '@medsweep/core';
 import type { PrimaryMetric } from '@medsweep/core/sweep';
 import type { BackendInfo } from '../backend.js';
@@ -104,6 +108,9 @@ export async function evaluateTrial(
       predictions,
       task,
       classNames,
+      ...(trial.spec.evaluation.calibration === 'temperature'
+        ? { calibration: temperatureCalibration(predictions, task) }
+        : {}),
       history: result.history,
       historyMetric: `val_${trained.historyMetric}`,
       bestEpoch: best.epoch,

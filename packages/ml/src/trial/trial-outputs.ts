@@ -4,7 +4,7 @@
 // labels and scores are predictions.json's rows of that index). Names are fixed and every file is a
 // deterministic encoding, so a retried evaluation rewrites the same bytes under the same names.
 import { readFile } from 'node:fs/promises';
-import type { RocCurve } from '@medsweep/core';
+import type { RocCurve, StoredCalibration } from '@medsweep/core';
 import { canonicalJson, predictionsDocument } from '@medsweep/core';
 import type { GradCamImage } from '../saliency/export-grad-cams.js';
 import type { EpochRecord } from '../training/checkpoint.js';
@@ -12,7 +12,8 @@ import type { SplitPredictions } from '../training/predict.js';
 import type { EvaluatedSplit, EvaluationReport } from '../evaluation/evaluate-predictions.js';
 
 /** What a stored file is, as the results store records artifacts. */
-export type TrialArtifactKind = 'weights' | 'predictions' | 'curves' | 'roc' | 'confusion' | 'gradcam';
+export type TrialArtifactKind =
+  'weights' | 'predictions' | 'curves' | 'roc' | 'confusion' | 'gradcam' | 'evaluation';
 
 /** Where a stored file is and what it hashes to. */
 export interface StoredArtifact {
@@ -42,6 +43,8 @@ export interface TrialOutputs {
   predictions: Record<EvaluatedSplit, SplitPredictions>;
   task: string;
   classNames: readonly string[];
+  /** Temperature scaling fitted on val, when the spec asks for it. */
+  calibration?: StoredCalibration;
   history: readonly EpochRecord[];
   /** Name of the metric in history's validationMetric, e.g. `val_auc`. */
   historyMetric: string;
@@ -72,7 +75,9 @@ export async function storeTrialOutputs(sink: ArtifactSink, outputs: TrialOutput
       kind: 'predictions',
       name: 'predictions.json',
       contentType: 'application/json',
-      bytes: json(predictionsDocument(outputs.predictions, outputs.task, outputs.classNames)),
+      bytes: json(
+        predictionsDocument(outputs.predictions, outputs.task, outputs.classNames, outputs.calibration),
+      ),
     },
     {
       kind: 'curves',

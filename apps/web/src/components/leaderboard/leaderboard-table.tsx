@@ -1,19 +1,24 @@
 // Ranked configurations: mean and spread over seeds, the Student-t interval of the mean over seeds, the
 // two-level interval for new patients, and every run, each linked to its trial so any number traces
-// back to what produced it.
+// back to what produced it; and the robustness summary of the runs that have a panel.
 import type { RouterOutputs } from '@medsweep/api';
 import Link from 'next/link';
 import { describeParams, formatMetric } from '../../lib/format';
 import { IntervalCell } from './interval-cell';
+import type { ConfigurationRobustness } from './robustness-summary';
+import { RobustnessSummaryCell } from './robustness-summary';
 
 type Entry = RouterOutputs['leaderboard']['get']['entries'][number];
 
 export function LeaderboardTable({
   entries,
   metricLabel,
+  robustness,
 }: {
   entries: readonly Entry[];
   metricLabel: string;
+  /** Robustness panels of the sweep's trials, by configuration. */
+  robustness: readonly ConfigurationRobustness[];
 }) {
   if (entries.length === 0) {
     return (
@@ -56,6 +61,7 @@ export function LeaderboardTable({
             95% CI for new patients (two-level)
           </th>
           <th scope="col">Runs (seed: value)</th>
+          <th scope="col">Robustness</th>
         </tr>
       </thead>
       <tbody>
@@ -87,6 +93,7 @@ export function LeaderboardTable({
                   </span>
                 ))}
               </td>
+              <RobustnessSummaryCell robustness={robustness.find((r) => r.groupKey === e.groupKey)} />
             </tr>
           );
         })}

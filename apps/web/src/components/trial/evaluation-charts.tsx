@@ -1,7 +1,8 @@
 'use client';
 // ROC curves, confusion matrices (multi-label: each label's AUC instead, as its samples have no single
-// class) and reliability diagrams of the test (and validation) split, computed by the API from the
-// trial's stored predictions. Trials without predictions (still running, synthetic) say so instead.
+// class) and reliability diagrams (as trained, and after temperature scaling for a calibrated trial) of
+// the test (and validation) split, computed by the API from the trial's stored predictions. Trials
+// without predictions (still running, synthetic) say so instead.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api-error';
@@ -9,6 +10,19 @@ import { formatMetric } from '../../lib/format';
 import { useTRPC } from '../../trpc/client';
 import { ConfusionMatrix } from '../charts/confusion-matrix';
 import { LineChart } from '../charts/line-chart';
+
+type Bins = readonly { count: number; meanConfidence: number | null; observedFrequency: number | null }[];
+
+/** A reliability diagram's non-empty bins as a chart series. */
+function reliabilitySeries(label: string, bins: Bins) {
+  const filled = bins.filter((b) => b.count > 0);
+  return {
+    label,
+    x: filled.map((b) => b.meanConfidence ?? Number.NaN),
+    y: filled.map((b) => b.observedFrequency ?? Number.NaN),
+    markers: true,
+  };
+}
 
 export function EvaluationCharts({ trialId }: { trialId: string }) {
   const trpc = useTRPC();
@@ -30,6 +44,7 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
     );
   }
   const data = evaluation.data.splits[split];
+  const scaling = data.temperatureScaling;
   const { classNames, positiveClass } = evaluation.data;
   return (
     <div data-testid="evaluation">
@@ -70,16 +85,18 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
           <LabelAucTable split={split} classNames={classNames} aucPerLabel={data.aucPerLabel} />
         )}
         <LineChart
-          title={`Calibration (${split}), ECE ${formatMetric(data.expectedCalibrationError)}`}
+          title={
+            scaling && !('refused' in scaling)
+              ? `Calibration (${split}), ECE ${formatMetric(scaling.before.ece)} as trained, ${formatMetric(scaling.after.ece)} at T = ${formatMetric(scaling.temperature, 3)}`
+              : `Calibration (${split}), ECE ${formatMetric(data.expectedCalibrationError)}`
+          }
           xLabel="mean predicted probability"
           yLabel="observed frequency"
           series={[
-            {
-              label: 'model',
-              x: data.calibration.filter((b) => b.count > 0).map((b) => b.meanConfidence ?? Number.NaN),
-              y: data.calibration.filter((b) => b.count > 0).map((b) => b.observedFrequency ?? Number.NaN),
-              markers: true,
-            },
+            reliabilitySeries('model', data.calibration),
+            ...(scaling && !('refused' in scaling)
+              ? [reliabilitySeries('after temperature scaling', scaling.after.bins)]
+              : []),
           ]}
           xDomain={[0, 1]}
           yDomain={[0, 1]}
@@ -87,6 +104,11 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
           testId="calibration-chart"
         />
       </div>
+      {scaling && 'refused' in scaling && (
+        <p className="muted" data-testid="calibration-refused">
+          No temperature was fitted: {scaling.refused}
+        </p>
+      )}
     </div>
   );
 }

@@ -6,13 +6,22 @@ import { errorMessage } from '../../lib/api-error';
 import { formatDuration, formatMetric, formatTime, shortHash } from '../../lib/format';
 import { isActiveTrial, LIVE_REFRESH_MS } from '../../lib/statuses';
 import { useTRPC } from '../../trpc/client';
+import { EvaluationPanels } from '../evaluations/evaluation-panels';
 import { StatusBadge } from '../status-badge';
 import { ArtifactsPanel, GradCamGallery } from './artifacts-panel';
 import { EvaluationCharts } from './evaluation-charts';
 import { LearningCurves } from './learning-curves';
 import { LineagePanel } from './lineage-panel';
 
-export function TrialDetail({ trialId, canVerify }: { trialId: string; canVerify: boolean }) {
+export function TrialDetail({
+  trialId,
+  canVerify,
+  canEvaluate,
+}: {
+  trialId: string;
+  canVerify: boolean;
+  canEvaluate: boolean;
+}) {
   const trpc = useTRPC();
   const query = useQuery(
     trpc.trials.get.queryOptions(
@@ -142,6 +151,12 @@ export function TrialDetail({ trialId, canVerify }: { trialId: string; canVerify
       <LearningCurves curves={detail.curves} bestEpoch={trial.bestEpoch} />
       <h2>Evaluation</h2>
       <EvaluationCharts trialId={trial.id} />
+      {trial.status === 'completed' && (
+        <>
+          <h2>Robustness, external validation and subgroups</h2>
+          <EvaluationPanels trialId={trial.id} datasetName={dataset.name} canEvaluate={canEvaluate} />
+        </>
+      )}
       <h2>Grad-CAM</h2>
       <GradCamGallery artifacts={detail.artifacts} />
       <h2>Artifacts</h2>

@@ -19,7 +19,11 @@ export default async function TrialPage({ params }: PageWithId) {
   const project = (await myProjects()).find((p) => p.slug === detail.project);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <TrialDetail trialId={id} canVerify={project?.actions.includes('audit.verify') ?? false} />
+      <TrialDetail
+        trialId={id}
+        canVerify={project?.actions.includes('audit.verify') ?? false}
+        canEvaluate={project?.actions.includes('sweep.submit') ?? false}
+      />
     </HydrationBoundary>
   );
 }

@@ -1,7 +1,8 @@
 // The leaderboard of one sweep, rendered on the server (it is read, not edited): configurations ranked
 // with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table per
 // architecture, pairwise significance of the top entries with Holm-adjusted p-values (loaded after the
-// page, as it reads the compared runs' predictions), exports, and which class is positive.
+// page, as it reads the compared runs' predictions), exports, which class is positive, each
+// configuration's robustness summary, and the auditor's report and model card as downloads.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LeaderboardTable } from '../../../../../components/leaderboard/leaderboard-table';
@@ -9,6 +10,7 @@ import { Refusal } from '../../../../../components/refusal';
 import { MetricPicker } from '../../../../../components/leaderboard/metric-picker';
 import { ExportLinks } from '../../../../../components/leaderboard/export-links';
 import { PairwiseSignificance } from '../../../../../components/leaderboard/pairwise-significance';
+import { ReportLinks } from '../../../../../components/leaderboard/report-links';
 import { ScratchVsTransferTable } from '../../../../../components/leaderboard/scratch-vs-transfer-table';
 import { metricChoice } from '../../../../../lib/metric-choice';
 import type { PageWithId } from '../../../../../lib/page-props';
@@ -25,10 +27,11 @@ export default async function LeaderboardPage({ params, searchParams }: PageWith
   const { data: sweep, refused } = await loadPageData(() => caller.sweeps.get({ sweepId: id }));
   if (refused !== null) return <Refusal message={refused} />;
   const scope = { sweepId: id };
-  const [board, arms, sample] = await Promise.all([
+  const [board, arms, sample, robustness] = await Promise.all([
     caller.leaderboard.get({ scope, ...choice }),
     caller.leaderboard.scratchVsTransfer({ scope, ...choice }),
     caller.trials.list({ sweepId: id, statuses: ['completed'], limit: 1 }),
+    caller.evaluations.robustness({ sweepId: id }),
   ]);
   const metrics = sample.rows[0]?.finalMetrics.map(({ split, name }) => ({ split, name })) ?? [choice.metric];
   const label = `${choice.metric.split} ${choice.metric.name}`;
@@ -41,6 +44,7 @@ export default async function LeaderboardPage({ params, searchParams }: PageWith
       <h1>Leaderboard: {sweep.name}</h1>
       <MetricPicker metrics={metrics} choice={choice} />
       <ExportLinks sweepId={id} choice={choice} />
+      <ReportLinks sweepId={id} />
       {board.positiveClass !== null && (
         <p className="muted" data-testid="positive-class">
           Positive class of precision, recall, specificity, F1 and operating points: {board.positiveClass}.
@@ -49,7 +53,7 @@ export default async function LeaderboardPage({ params, searchParams }: PageWith
       <h2 id="leaderboard-heading">
         Configurations by mean {label} ({board.totalConfigurations})
       </h2>
-      <LeaderboardTable entries={board.entries} metricLabel={label} />
+      <LeaderboardTable entries={board.entries} metricLabel={label} robustness={robustness} />
       {board.totalConfigurations > board.entries.length && (
         <p className="muted">
           Showing the top {board.entries.length} of {board.totalConfigurations}; the CSV export has them all.
