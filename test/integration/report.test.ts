@@ -53,7 +53,7 @@ import { createEvaluationActivities, createTrainActivities, createWorker } from 
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
-import { serveApi } from '../bench/support/api-server.js';
+import { startApiServer } from '../bench/support/api-server.js';
 import { ensureNamespace } from '../browser/support/world.js';
 import { breastWithSex } from './support/breast-with-sex.js';
 import { registerDraft } from './support/register-draft.js';
@@ -94,10 +94,7 @@ const deps = () => ({ db, objectStore: store, temporal: async () => temporal });
  * client. Returns the CLI's environment and the server's stop.
  */
 async function apiForCli(): Promise<{ cliEnv: Record<string, string>; stop: () => Promise<void> }> {
-  const server = await serveApi({
-    ...deps(),
-    session: { secret: 'report-test-session-secret-0123456789abcdef', ttlSeconds: 3600, secure: false },
-  });
+  const server = await startApiServer(config);
   const project = await ensureProject(db, PROJECT);
   const actor = 'system:report-test';
   const user = await createUser(db, {
