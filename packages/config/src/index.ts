@@ -1,3 +1,11 @@
-export { loadConfig, configFromEnv, ConfigError, DEV_SESSION_SECRET, STACK_SERVICES } from './config.js';
+export {
+  loadConfig,
+  configFromEnv,
+  ConfigError,
+  DEV_SESSION_SECRET,
+  LOCAL_DATABASE_URL,
+  LOCAL_MIGRATION_DATABASE_URL,
+  STACK_SERVICES,
+} from './config.js';
 export type { MedsweepConfig, StackService } from './config.js';
 export { repoRoot } from './paths.js';
