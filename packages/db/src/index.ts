@@ -17,3 +17,4 @@ export { parseDatabaseUrl, redactDatabaseUrl, withDatabase, type DatabaseTarget 
 export * from './errors.js';
 export * from './types.js';
 export * from './repositories/index.js';
+export { ensureApplicationRole, grantApplicationRole } from './roles.js';

@@ -23,6 +23,7 @@ import {
   MigrationsFolderError,
   UnknownAppliedMigrationError,
 } from './errors.js';
+import { grantApplicationRole } from './roles.js';
 
 /** This package's migrations folder (the same path from src/ and from dist/). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -42,6 +43,11 @@ export interface ApplyMigrationsOptions {
   lockTimeoutMs?: number;
   /** Receives one summary line per migration (and one for a created database); default: silent. */
   log?: (line: string) => void;
+  /**
+   * The application's role (DATABASE_URL's user), granted what it needs after the migrations (see
+   * grantApplicationRole). Omitted, or the migrating role itself: nothing is granted.
+   */
+  applicationRole?: string;
 }
 
 export interface ApplyMigrationsResult {
@@ -119,6 +125,7 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Loca
  *   (UnknownAppliedMigrationError).
  * - Applies each pending migration and its `_prisma_migrations` row in one transaction; on failure it
  *   rolls back, records the failure as Prisma does, and throws MigrationApplyError.
+ * - With `applicationRole`, grants that role what the application needs, afterwards (grantApplicationRole).
  *
  * Migrations therefore must not contain statements that cannot run in a transaction
  * (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE before Postgres 12, VACUUM).
@@ -156,6 +163,10 @@ export async function applyMigrations(
         await applyOne(client, migration, target);
         result.applied.push(migration.name);
         log(`${migration.name}: applied in ${Date.now() - started} ms`);
+      }
+      if (opts.applicationRole !== undefined && opts.applicationRole !== target.user) {
+        await grantApplicationRole(client, opts.applicationRole);
+        log(`application role ${opts.applicationRole}: granted DML (audit_events: INSERT and SELECT only)`);
       }
       return result;
     } finally {
