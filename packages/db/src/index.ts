@@ -4,6 +4,7 @@ export { createPrismaClient, type CreatePrismaClientArgs, type Db } from './clie
 export { Prisma } from './generated/prisma/client.js';
 export {
   applyMigrations,
+  migrateConfiguredDatabase,
   migrationChecksum,
   readMigrations,
   MIGRATIONS_DIR,

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MedsweepConfig } from '@medsweep/config';
 import pg from 'pg';
 import {
   connectionFailure,
@@ -336,4 +337,18 @@ function describePgError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { position } = error as { position?: string };
   return position ? `${error.message} (at character ${position})` : error.message;
+}
+
+/**
+ * Migrates the configured database as the migrator (MIGRATION_DATABASE_URL) and grants the application
+ * role (DATABASE_URL's user) what it needs: what `medsweep migrate`, `npm run db:migrate` and `stack:up` do.
+ */
+export function migrateConfiguredDatabase(
+  config: Pick<MedsweepConfig, 'databaseUrl' | 'migrationDatabaseUrl'>,
+  opts: Omit<ApplyMigrationsOptions, 'applicationRole'> = {},
+): Promise<ApplyMigrationsResult> {
+  return applyMigrations(config.migrationDatabaseUrl, {
+    ...opts,
+    applicationRole: parseDatabaseUrl(config.databaseUrl).user,
+  });
 }

@@ -76,7 +76,9 @@ describe('the application role', () => {
         'DROP FUNCTION audit_events_refuse_change() CASCADE',
         'ALTER TABLE audit_events ADD COLUMN note text',
       ]) {
-        await expect(c.query(statement), statement).rejects.toThrow(/must be owner of (relation|table|function)/);
+        await expect(c.query(statement), statement).rejects.toThrow(
+          /must be owner of (relation|table|function)/,
+        );
       }
       await expect(c.query('CREATE TABLE shadow_events (seq bigint)')).rejects.toThrow(
         'permission denied for schema public',
