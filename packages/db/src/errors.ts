@@ -458,6 +458,20 @@ export class LastAdminError extends DbError {
 }
 
 /**
+ * Thrown by setInstanceRole or setUserDisabled when a change would leave the instance without an enabled
+ * instance admin (nobody could create or unlock accounts). Permanent: the admins do not change on a retry.
+ */
+export class LastInstanceAdminError extends DbError {
+  override readonly permanent = true;
+
+  constructor(readonly userId: string) {
+    super(
+      `user ${userId} is the last enabled instance admin; make someone else instance admin first (admin.setInstanceRole)`,
+    );
+  }
+}
+
+/**
  * Thrown by registerWeightsFileSource when the project already has a weights source of that name with
  * other content: a name always means the same weights. Permanent: the stored source does not change.
  */

@@ -77,12 +77,15 @@ export {
 } from './sweep-summaries.js';
 export { ensureProject, findProjectBySlug } from './projects.js';
 export {
+  changePasswordHash,
   createUserAccount,
   findUserByEmail,
   findUserById,
   findUserView,
   hasUsers,
   listUsers,
+  setInstanceRole,
+  setUserDisabled,
   USER_VIEW,
   type CreateUserAccountInput,
   type ListedUser,
@@ -98,7 +101,13 @@ export {
   type ProjectMember,
   type SetMembershipInput,
 } from './memberships.js';
-export { createLoginSession, findSessionBySecretHash, revokeSession, touchSession } from './sessions.js';
+export {
+  createLoginSession,
+  findSessionBySecretHash,
+  revokeSession,
+  revokeUserSessions,
+  touchSession,
+} from './sessions.js';
 export {
   findApiTokenByHash,
   findProjectApiToken,
@@ -109,7 +118,16 @@ export {
   type ListedApiToken,
   type RegisterApiTokenInput,
 } from './api-tokens.js';
-export { recentFailedLogins, recordFailedLogin } from './login-attempts.js';
+export {
+  chargeLoginAttempt,
+  clearLoginThrottle,
+  loginThrottleState,
+  recordFailedLogin,
+  unlockLogin,
+  type LoginCharge,
+  type LoginThrottleKey,
+  type LoginThrottlePolicy,
+} from './login-attempts.js';
 export {
   createSweep,
   FINAL_SWEEP_STATUSES,
