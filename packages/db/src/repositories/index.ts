@@ -33,6 +33,7 @@ export {
 export {
   appendAuditEvent,
   AUDIT_CHAIN_LOCK_KEY,
+  auditChainHead,
   auditEventsPage,
   verifyAuditChain,
   type AppendedAuditEvent,
