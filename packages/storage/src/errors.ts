@@ -112,3 +112,17 @@ export class ForeignObjectUriError extends StorageError {
     super(`URI ${uri} is not an object of bucket ${bucket}; expected s3://${bucket}/<key>`);
   }
 }
+
+/**
+ * Thrown when the bucket for audit anchors exists without S3 Object Lock: anchors there could be deleted or
+ * overwritten, so they would prove nothing. Permanent: Object Lock can only be chosen when a bucket is made.
+ */
+export class AnchorBucketNotLockedError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(readonly bucket: string) {
+    super(
+      `bucket ${bucket} holds audit anchors but has no Object Lock; create a new one with Object Lock enabled (or let MedSweep create it) and set S3_AUDIT_ANCHOR_BUCKET to it`,
+    );
+  }
+}
