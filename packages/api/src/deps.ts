@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { MedsweepConfig } from '@medsweep/config';
 import { loadConfig } from '@medsweep/config';
 import { createPrismaClient } from '@medsweep/db';
-import { ObjectStore } from '@medsweep/storage';
+import { AuditAnchorStore, ObjectStore } from '@medsweep/storage';
 import type { ApiDeps } from './trpc.js';
 
 /** The connections the API shares with the CLI. */
@@ -50,7 +50,10 @@ export function apiDepsFromConfig(config: MedsweepConfig = loadConfig()): Hosted
     session: {
       secret: config.auth.sessionSecret,
       ttlSeconds: config.auth.sessionTtlSeconds,
+      idleSeconds: config.auth.sessionIdleSeconds,
       secure: config.auth.cookieSecure,
     },
+    auditAnchors: new AuditAnchorStore(config.s3, config.auditAnchors),
+    trustedProxyHops: config.auth.trustedProxyHops,
   };
 }

@@ -24,6 +24,7 @@ export {
   AttemptOutcome,
   EpochSplit,
   FinalSplit,
+  InstanceRole,
   MetricGoal,
   Role,
   SweepStatus,

@@ -45,6 +45,11 @@ afterAll(async () => {
 });
 
 describe('AuditAnchorStore on MinIO', () => {
+  it('holds no anchor before its bucket exists', async () => {
+    expect(await anchors.latestSeq()).toBeNull();
+    expect(await anchors.list()).toEqual({ anchors: [], tampered: [] });
+  });
+
   it('creates its bucket with Object Lock, and refuses a bucket without', async () => {
     expect(await anchors.ensureBucket()).toBe('created');
     expect(await anchors.ensureBucket()).toBe('exists');
@@ -96,6 +101,7 @@ describe('AuditAnchorStore on MinIO', () => {
     const listing = await anchors.list();
     expect(listing.anchors.find((a) => a.seq === 20)?.hash).toBe(hash('c'));
     expect(listing.anchors.find((a) => a.seq === 21)?.hash).toBe(hash('d'));
+    expect(await anchors.latestSeq()).toBe(20); // the hidden seq 21 shows in the listing of versions only
     expect(listing.tampered).toEqual([
       { key: anchor.key, reason: '2 versions (overwritten)' },
       { key: hidden.key, reason: 'deleted (a delete marker hides it)' },

@@ -111,9 +111,26 @@ export class AuditAnchorStore {
     return { seq: anchor.seq, hash: anchor.hash, anchoredAt, key };
   }
 
+  /** The highest anchored seq, from the keys alone (nothing is read); null before the first anchor. */
+  async latestSeq(): Promise<number | null> {
+    const keys = await this.listKeys();
+    const last = keys.at(-1);
+    return last === undefined ? null : Number(last.slice(this.prefix.length).split('-')[0]);
+  }
+
+  /** The anchor keys in key order (so in seq order); none while the bucket does not exist yet. */
+  private async listKeys(): Promise<string[]> {
+    try {
+      return await this.store.list(this.prefix);
+    } catch (e) {
+      if ((e as Error).name === 'NoSuchBucket') return [];
+      throw e;
+    }
+  }
+
   /**
    * Every anchor, read from the first version of its key (what was written under the lock), and every key
-   * whose history shows a later version or a delete marker.
+   * whose history shows a later version or a delete marker. A bucket not made yet holds no anchor.
    */
   async list(): Promise<AnchorListing> {
     const versions = new Map<string, { versionId: string; at: number }[]>();
@@ -141,6 +158,7 @@ export class AuditAnchorStore {
         versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
       } while (keyMarker !== undefined);
     } catch (e) {
+      if ((e as Error).name === 'NoSuchBucket') return { anchors: [], tampered: [] };
       throw classify(this.store.settings, e);
     }
     const listing: AnchorListing = { anchors: [], tampered: [] };
