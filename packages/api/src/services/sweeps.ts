@@ -168,10 +168,14 @@ async function controlSweep(
   if ((FINAL_SWEEP_STATUSES as readonly string[]).includes(row.status)) {
     throw new SweepFinishedError(sweepId, row.status, verb);
   }
+  const handle = deps.temporal.workflow.getHandle(row.workflowId);
   try {
-    await act(deps.temporal.workflow.getHandle(row.workflowId));
+    // Temporal accepts a cancellation of a closed workflow silently: ask first.
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') throw new SweepFinishedError(sweepId, status.name.toLowerCase(), verb);
+    await act(handle);
   } catch (e) {
-    // Temporal answers NotFound for a workflow that has completed, failed, been cancelled or terminated.
+    // NotFound: no such workflow any more, or (signals) one that has closed since.
     if (e instanceof WorkflowNotFoundError)
       throw new SweepFinishedError(sweepId, 'finished', verb, { cause: e });
     throw e;
