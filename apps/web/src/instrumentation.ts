@@ -1,12 +1,15 @@
 // Runs once when the server starts: a fresh install gets its first admin (and default project) from
-// configuration, so there is someone to sign in as. With users present it does nothing.
-import { ensureBootstrapAdmin } from '@medsweep/api';
+// configuration, so there is someone to sign in as (with users present that does nothing); and the audit
+// chain's head is anchored outside the database every MEDSWEEP_AUDIT_ANCHOR_MINUTES from now on.
+import { ensureBootstrapAdmin, startAuditAnchoring } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
 import { apiDeps } from './server/api-deps';
 
 export async function register(): Promise<void> {
+  const config = loadConfig();
+  startAuditAnchoring(apiDeps(), config.auditAnchors.everyMinutes);
   try {
-    const result = await ensureBootstrapAdmin(apiDeps().db, loadConfig().auth);
+    const result = await ensureBootstrapAdmin(apiDeps().db, config.auth);
     if (!result.created) return;
     console.log(
       `[medsweep] created the first admin ${result.email} in project '${result.project.slug}'` +

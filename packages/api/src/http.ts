@@ -75,7 +75,7 @@ function hostOf(origin: string): string | null {
 }
 
 /** Reads the body up to `limit` bytes; throws RequestTooLargeError as soon as it (or its declared length) is over. */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | null> {
+async function readBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) throw new RequestTooLargeError(limit);
   if (request.body === null) return null;
