@@ -235,4 +235,25 @@ describe('configFromEnv', () => {
       'MEDSWEEP_SESSION_IDLE_MINUTES="0": must be between 1 and 1440 minutes',
     );
   });
+
+  it("lets the local stack's dashboard (next start: NODE_ENV=production) keep its public credentials on 127.0.0.1", () => {
+    const local = {
+      NODE_ENV: 'production',
+      MEDSWEEP_SESSION_SECRET: 'l'.repeat(40),
+      MEDSWEEP_LOCAL_STACK: 'true',
+    };
+    expect(configFromEnv(local).s3.secretAccessKey).toBe('medsweep-local-secret');
+    expect(() =>
+      configFromEnv({
+        ...local,
+        DATABASE_URL: 'postgresql://medsweep_app:medsweep-app-local@db.internal:5432/m',
+      }),
+    ).toThrow(
+      'MEDSWEEP_LOCAL_STACK="true": only for services on the loopback interface, but DATABASE_URL names another host',
+    );
+    // Placeholders and the public development secret stay refused.
+    expect(() => configFromEnv({ ...local, MEDSWEEP_SESSION_SECRET: DEV_SESSION_SECRET })).toThrow(
+      'must not be the public development secret in production',
+    );
+  });
 });

@@ -51,6 +51,8 @@ const PUBLIC_DEFAULTS = new Set([
   'medsweep-app-local',
   'postgres',
 ]);
+/** Hosts of the loopback interface, where the local stack's services listen. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** What the shipped examples put where a real secret belongs (`CHANGE-ME`, `change-me-admin-password`). */
 const PLACEHOLDER = /change[-_ ]?me/i;
 
@@ -134,6 +136,7 @@ const envSchema = z.object({
   // Read by TensorFlow itself; a worker also records which of the host's GPUs it was given.
   CUDA_VISIBLE_DEVICES: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  MEDSWEEP_LOCAL_STACK: bool.default(false),
   MEDSWEEP_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MEDSWEEP_SESSION_TTL_HOURS: z.coerce
     .number({ error: 'must be a number of hours' })
@@ -182,13 +185,27 @@ const PRODUCTION_SECRETS = [
  * placeholder (`CHANGE-ME...`), none the development or local stack value.
  */
 const envRules = envSchema.superRefine((env, ctx) => {
-  if (env.NODE_ENV !== 'production') return;
   const refuse = (variable: string, message: string) =>
     ctx.addIssue({ code: 'custom', path: [variable], message });
+  const local = env.MEDSWEEP_LOCAL_STACK;
+  if (local) {
+    const remote = (['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'S3_ENDPOINT'] as const).filter(
+      (v) => env[v] !== undefined && !LOOPBACK.has(new URL(env[v]).hostname),
+    );
+    if (remote.length > 0) {
+      refuse(
+        'MEDSWEEP_LOCAL_STACK',
+        `only for services on the loopback interface, but ${remote.join(' and ')} ${remote.length === 1 ? 'names' : 'name'} another host`,
+      );
+    }
+  }
+  if (env.NODE_ENV !== 'production') return;
   if (env.MEDSWEEP_SESSION_SECRET === undefined) {
     refuse('MEDSWEEP_SESSION_SECRET', 'must be set when NODE_ENV=production (at least 32 random characters)');
   }
-  for (const variable of PRODUCTION_REQUIRED) {
+  // The local stack's dashboard (`next start` runs under NODE_ENV=production) keeps its public
+  // credentials: its services answer on the loopback interface alone.
+  for (const variable of local ? [] : PRODUCTION_REQUIRED) {
     if (env[variable] === undefined) {
       refuse(variable, "must be set when NODE_ENV=production (the local stack's default is public)");
     }
@@ -197,7 +214,7 @@ const envRules = envSchema.superRefine((env, ctx) => {
     if (PLACEHOLDER.test(value))
       return 'must not be a placeholder (CHANGE-ME...) in production: set a real secret';
     if (value === DEV_SESSION_SECRET) return 'must not be the public development secret in production';
-    if (PUBLIC_DEFAULTS.has(value)) return "must not be the local stack's default in production";
+    if (!local && PUBLIC_DEFAULTS.has(value)) return "must not be the local stack's default in production";
     return undefined;
   };
   for (const variable of PRODUCTION_SECRETS) {
