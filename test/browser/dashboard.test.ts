@@ -18,8 +18,8 @@ import { createWorld, SYNTHETIC_QUEUE } from './support/world.js';
 import type { TestUser, World } from './support/world.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-/** 2 architectures x 2 arms x 2 learning rates x 2 seeds. */
-const TRIALS = 16;
+/** 2 architectures x 2 arms x 2 learning rates x 3 seeds (three: the fewest an interval over seeds takes). */
+const TRIALS = 24;
 const CONFIGURATIONS = 8;
 
 let world: World;
@@ -41,8 +41,8 @@ function specText(project: string, dataset: string): string {
     '  strategy: grid',
     '  space:',
     '    lr: { type: choice, values: [0.001, 0.01] }',
-    'seeds: [0, 1]',
-    'budget: { maxTrials: 16, maxParallel: 2, maxEpochs: 3 }',
+    'seeds: [0, 1, 2]',
+    'budget: { maxTrials: 24, maxParallel: 2, maxEpochs: 3 }',
     `resources: { queue: ${SYNTHETIC_QUEUE}, gpus: 0 }`,
     '',
   ].join('\n');
@@ -234,10 +234,18 @@ describe('dashboard in a real browser', () => {
     expect(await lead.getByTestId('leaderboard-ci').first().textContent()).toMatch(
       /^\[\d\.\d{4}, \d\.\d{4}\]$/,
     );
+    expect(await lead.getByTestId('leaderboard-ci').first().getAttribute('data-method')).toBe('student-t');
+    // From the three runs' stored test predictions: seeds and test images resampled.
+    expect(await lead.getByTestId('leaderboard-new-patients').first().textContent()).toMatch(
+      /^\[\d\.\d{4}, \d\.\d{4}\]$/,
+    );
+    expect(await lead.getByTestId('positive-class').textContent()).toContain('label 1 (MedMNIST convention');
     expect(await lead.getByTestId('arms-row').count()).toBe(2);
-    // The leader against the next four, on the same stored test predictions.
+    // The leader against the next four, on the same stored test predictions, Holm beside every raw p.
     await expect.poll(() => lead.getByTestId('pairwise-p-mcnemar').count(), { timeout: 30_000 }).toBe(4);
     expect(await lead.getByTestId('pairwise-unavailable').count()).toBe(0);
+    expect(await lead.getByTestId('pairwise-holm-mcnemar').count()).toBe(4);
+    expect(await lead.getByTestId('pairwise-family').textContent()).toContain('(4 comparisons)');
     const pValues = (await lead.getByTestId('pairwise-p-delong').allTextContents()).map((t) =>
       t.replace('< ', ''),
     );

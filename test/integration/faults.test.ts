@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitSweep, sweepProgress } from '@medsweep/api';
 import type { SweepServiceDeps } from '@medsweep/api';
-import { loadConfig, repoRoot } from '@medsweep/config';
+import { loadConfig } from '@medsweep/config';
 import { parseSweepSpec } from '@medsweep/core';
 import type { SweepSpecInput } from '@medsweep/core';
 import { createPrismaClient, verifyAuditChain } from '@medsweep/db';
@@ -19,6 +17,7 @@ import { sweepWorkflowId, TASK_QUEUES, trialWorkflowId } from '@medsweep/workflo
 import type { SweepSummary } from '@medsweep/workflows';
 import { TINY_SPEC } from '@medsweep/worker/test-support';
 import { privateStack } from './support/private-stack.js';
+import { recordHistory } from './support/record-history.js';
 import { startWorkerProcess } from './support/worker-process.js';
 import type { WorkerProcess } from './support/worker-process.js';
 
@@ -91,22 +90,6 @@ async function onlyTrial(sweepId: string) {
 async function lastModified(key: string): Promise<Date | undefined> {
   const head = await store.client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
   return head.LastModified;
-}
-
-/** Saves a finished workflow's history as a replay fixture (only when MEDSWEEP_RECORD_HISTORIES names a folder). */
-async function recordHistory(workflowId: string, file: string): Promise<void> {
-  const dir = process.env.MEDSWEEP_RECORD_HISTORIES;
-  if (!dir) return;
-  await promisify(execFile)(
-    process.execPath,
-    [
-      '--conditions=@medsweep/source',
-      '--import',
-      'tsx',
-      'packages/workflows/scripts/record-history.ts',
-    ].concat(workflowId, join(dir, file)),
-    { cwd: repoRoot(), env: { ...process.env, ...stack.env } },
-  );
 }
 
 beforeAll(async () => {
@@ -218,8 +201,8 @@ describe('faults on a private stack', () => {
     console.log(
       `kill -9 at checkpoint epoch ${checkpointEpoch}: recovered and finished ${recoveredInMs} ms after the kill`,
     );
-    await recordHistory(sweepWorkflowId(faulty), 'sweep.json');
-    await recordHistory(trialWorkflowId(faulty, 0), 'trial.json');
+    await recordHistory(sweepWorkflowId(faulty), 'sweep.json', stack.env);
+    await recordHistory(trialWorkflowId(faulty, 0), 'trial.json', stack.env);
   }, 180_000);
 
   it('completes a sweep through a restart of Temporal and Postgres, losing and repeating nothing', async () => {

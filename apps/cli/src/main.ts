@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `medsweep`: stack, data, sweeps, leaderboards and verification from the command line.
 import { Command, CommanderError } from 'commander';
+import { quietNativeTensorflow } from '@medsweep/config';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -10,6 +11,9 @@ import { registerSweepCommands } from './commands/sweep.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerWebCommands } from './commands/web.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
+
+// Before any command loads TensorFlow or starts a worker: its C++ INFO lines are not the CLI's output.
+quietNativeTensorflow();
 
 const program = new Command('medsweep')
   .description('MedSweep: CNN sweeps for medical imaging, with results you can trace')

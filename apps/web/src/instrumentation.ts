@@ -1,11 +1,13 @@
-// Runs once when the server starts: a fresh install gets its first admin (and default project) from
-// configuration, so there is someone to sign in as (with users present that does nothing); and the audit
-// chain's head is anchored outside the database every MEDSWEEP_AUDIT_ANCHOR_MINUTES from now on.
+// Runs once when the server starts: logs the Node.js version serving the dashboard, gives a fresh install
+// its first admin (and default project) from configuration, so there is someone to sign in as (with users
+// present that part does nothing), and anchors the audit chain's head outside the database every
+// MEDSWEEP_AUDIT_ANCHOR_MINUTES from now on.
 import { ensureBootstrapAdmin, startAuditAnchoring } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
 import { apiDeps } from './server/api-deps';
 
 export async function register(): Promise<void> {
+  console.log(`[medsweep] dashboard server on Node ${process.versions.node}`);
   const config = loadConfig();
   startAuditAnchoring(apiDeps(), config.auditAnchors.everyMinutes);
   try {

@@ -125,7 +125,8 @@ async function main(): Promise<void> {
     const gpu = identity.gpu ? `, ${identity.gpu.model} (driver ${identity.gpu.driver})` : '';
     console.log(
       `worker ${identity.identity} polling ${identity.queue} on ${config.temporal.address}/${config.temporal.namespace}` +
-        ` (${identity.slots} slot(s), ${identity.accelerator}${gpu}${identity.backend ? `, ${identity.backend}` : ''})`,
+        ` (${identity.slots} slot(s), ${identity.accelerator}${gpu}${identity.backend ? `, ${identity.backend}` : ''})` +
+        ` on Node ${process.versions.node}`,
     );
   }
   // Temporal stops polling on SIGINT/SIGTERM; running trials hand back within the grace, then run() resolves.

@@ -33,4 +33,20 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
+export {
+  armsTable,
+  PAIRWISE_ENTRIES,
+  pairwiseTable,
+  paperTableWithFacts,
+  positiveClassOf,
+  rankedTable,
+} from './services/leaderboard.js';
+export type {
+  ArmsTable,
+  PairwiseQuery,
+  PaperTableWithFacts,
+  PositiveClassFact,
+  RankedTable,
+  TableDeps,
+} from './services/leaderboard.js';
 export * from './errors.js';

@@ -138,6 +138,7 @@ const TABLE: Record<string, Entry> = {
     allowed: READ,
     call: (api, w) => api.leaderboard.scratchVsTransfer({ scope: { datasetId: w.datasetId } }),
   },
+  'leaderboard.pairwise': { allowed: READ, call: (api, w) => api.leaderboard.pairwise({ scope: scope(w) }) },
   'leaderboard.compare': {
     allowed: READ,
     call: (api, w) =>

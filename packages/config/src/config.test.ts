@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromEnv, DEV_SESSION_SECRET } from './config.js';
+import {
+  ConfigError,
+  configFromEnv,
+  DEV_SESSION_SECRET,
+  QUIET_TENSORFLOW_LOG_LEVEL,
+  quietNativeTensorflow,
+} from './config.js';
 
 /** A production environment with real-looking credentials everywhere. */
 const PRODUCTION = {
@@ -255,5 +261,16 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...local, MEDSWEEP_SESSION_SECRET: DEV_SESSION_SECRET })).toThrow(
       'must not be the public development secret in production',
     );
+  });
+});
+
+describe('quietNativeTensorflow', () => {
+  it("drops TensorFlow's INFO lines unless the environment already says otherwise", () => {
+    const env: NodeJS.ProcessEnv = {};
+    quietNativeTensorflow(env);
+    expect(env.TF_CPP_MIN_LOG_LEVEL).toBe(QUIET_TENSORFLOW_LOG_LEVEL);
+    const verbose: NodeJS.ProcessEnv = { TF_CPP_MIN_LOG_LEVEL: '0' };
+    quietNativeTensorflow(verbose);
+    expect(verbose.TF_CPP_MIN_LOG_LEVEL).toBe('0');
   });
 });

@@ -390,3 +390,21 @@ export function configFromEnv(env: Record<string, string | undefined>): Medsweep
 export function loadConfig(): MedsweepConfig {
   return configFromEnv(process.env);
 }
+
+/**
+ * TF_CPP_MIN_LOG_LEVEL for native TensorFlow in this process and the processes it starts: `1` drops its
+ * INFO lines (CPU feature notices, and `Reading SavedModel from ...` / `loader.cc ... Took N microseconds`
+ * for every graph a trainer compiles), keeping warnings and errors.
+ */
+export const QUIET_TENSORFLOW_LOG_LEVEL = '1';
+
+/**
+ * Quiets native TensorFlow's C++ logging for this process and the processes it starts (they inherit its
+ * environment): sets TF_CPP_MIN_LOG_LEVEL unless it is set already (`TF_CPP_MIN_LOG_LEVEL=0` brings the
+ * lines back). Call it before TensorFlow loads, which reads the variable once. Two lines TensorFlow
+ * writes while its native library loads, before it reads the variable (absl's "All log messages before
+ * absl::InitializeLog()" and the oneDNN notice), remain; only disabling oneDNN would drop them.
+ */
+export function quietNativeTensorflow(env: NodeJS.ProcessEnv = process.env): void {
+  env.TF_CPP_MIN_LOG_LEVEL ??= QUIET_TENSORFLOW_LOG_LEVEL;
+}

@@ -5,6 +5,8 @@ export {
   DEV_SESSION_SECRET,
   LOCAL_DATABASE_URL,
   LOCAL_MIGRATION_DATABASE_URL,
+  QUIET_TENSORFLOW_LOG_LEVEL,
+  quietNativeTensorflow,
   STACK_SERVICES,
 } from './config.js';
 export type { MedsweepConfig, StackService } from './config.js';

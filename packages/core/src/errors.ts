@@ -325,7 +325,6 @@ export class TrialConfigError extends CoreError {
   }
 }
 
-
 /**
  * Thrown when a p-value to adjust for multiplicity is NaN or outside [0, 1]: a failed test upstream, or a
  * statistic passed where its p-value was meant.
@@ -428,5 +427,23 @@ export class DuplicateSampleKeyError extends CoreError {
     super(
       `${operation}: sample key ${JSON.stringify(key)} occurs more than once; every sample needs its own key`,
     );
+  }
+}
+
+/**
+ * Thrown when a sweep's `evaluation.positiveClass` does not fit the dataset: a name that is no class, an
+ * index out of range, `clinical` for a dataset that names no clinical finding, or any choice for a task
+ * that is not binary-class (multi-class metrics are macro averages; they have no positive class).
+ */
+export class PositiveClassError extends CoreError {
+  constructor(
+    /** What is evaluated, e.g. `dataset breastmnist`. */
+    readonly source: string,
+    readonly choice: string | number,
+    readonly problem: string,
+    /** The choices that dataset accepts, e.g. `'malignant', 'normal, benign', 0, 1 or 'clinical'`. */
+    readonly accepted: string,
+  ) {
+    super(`${source}: evaluation.positiveClass ${JSON.stringify(choice)} ${problem}; accepted: ${accepted}`);
   }
 }

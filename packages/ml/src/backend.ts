@@ -5,6 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendPackage } from './backend-attempts.js';
 import { NativeBackendUnavailableError, NoBackendAvailableError } from './errors.js';
 import { listNvidiaGpus } from './gpu-devices.js';
+import { installTfjsNodeUtilHelpers } from './tfjs-node-util-shim.js';
 
 /** The tfjs namespace; every package below re-exports the same @tensorflow/tfjs API. */
 export type Tf = typeof tfjs;
@@ -95,6 +96,8 @@ export async function selectBackend(options: SelectBackendArgs = {}): Promise<Ba
   else if (!(options.gpuBuildPresent ?? defaultGpuBuildPresent)()) skipGpu(GPU_BUILD_HINT);
   else natives.unshift('@tensorflow/tfjs-node-gpu');
 
+  // tfjs-node 4.22 calls node:util helpers that Node 23+ removed; without them its first op throws.
+  installTfjsNodeUtilHelpers();
   for (const pkg of natives) {
     try {
       const tf = asTf(await load(pkg), pkg);

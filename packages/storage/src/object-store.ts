@@ -23,11 +23,6 @@ import {
   S3UnreachableError,
 } from './errors.js';
 
-// The SDK is pinned on purpose while the machines run Node 20 (see README); its notice about future
-// releases needing Node 22 is known and would break the one-line error output of every command.
-// eslint-disable-next-line no-restricted-syntax
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export type S3Settings = MedsweepConfig['s3'];
 
 /** The longest a SigV4 presigned URL may stay valid: seven days. */

@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
-import { EXPORT_FORMATS, exportLeaderboard, exportPaperTable, exportScratchVsTransfer } from '@medsweep/core';
-import type { ExportFormat } from '@medsweep/core';
-import { leaderboard, paperTable, scratchVsTransferTable } from '@medsweep/db';
+import { armsTable, pairwiseTable, paperTableWithFacts, rankedTable } from '@medsweep/api';
+import type { TableDeps } from '@medsweep/api';
+import {
+  EXPORT_FORMATS,
+  exportLeaderboard,
+  exportPaperTable,
+  exportPairwise,
+  exportScratchVsTransfer,
+} from '@medsweep/core';
+import type { ExportFormat, ExportOptions } from '@medsweep/core';
+import { MissingPredictionsError } from '@medsweep/db';
 import type { MetricRef } from '@medsweep/db';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
@@ -33,9 +41,30 @@ function reportTable(text: string): ReportTable {
   return text as ReportTable;
 }
 
+/** The export options that say which class is positive. */
+const factsOf = (table: { positiveClass: string | null }): ExportOptions =>
+  table.positiveClass === null ? {} : { positiveClass: table.positiveClass };
+
+/** Every table of a sweep's report, as data (what --json prints and the text is rendered from). */
+async function sweepTables(deps: TableDeps, sweepId: string, metric: MetricRef) {
+  const scope = { sweepId };
+  const board = await rankedTable(deps, { scope, metric, limit: 500 });
+  const arms = await armsTable(deps, { scope, metric, selectBy: { split: 'val', name: metric.name } });
+  let pairwise: Awaited<ReturnType<typeof pairwiseTable>> | { unavailable: string };
+  try {
+    pairwise = await pairwiseTable(deps, { scope, metric });
+  } catch (e) {
+    if (!(e instanceof MissingPredictionsError)) throw e;
+    pairwise = { unavailable: e.message };
+  }
+  return { leaderboard: board, scratchVsTransfer: arms, pairwise };
+}
+
 /**
- * The sweep's leaderboard (configurations ranked by mean over seeds, with 95% bootstrap intervals) and its
- * scratch-vs-transfer table (each arm's configuration chosen on validation, reported on test).
+ * The sweep's leaderboard (configurations ranked by mean over seeds, with 95% t intervals over seeds and
+ * two-level intervals for new patients; only the parameters that vary), its scratch-vs-transfer table
+ * (each arm's configuration chosen on validation, reported on test) and the leader's pairwise tests with
+ * Holm-adjusted p-values.
  */
 export async function renderSweepTables(
   ctx: CliContext,
@@ -43,22 +72,23 @@ export async function renderSweepTables(
   metric: MetricRef,
   format: ExportFormat,
 ): Promise<string> {
-  const scope = { sweepId };
-  const board = await leaderboard(ctx.db, { scope, metric, limit: 500 });
-  const table = await scratchVsTransferTable(ctx.db, {
-    scope,
-    metric,
-    selectBy: { split: 'val', name: metric.name },
-  });
+  const tables = await sweepTables(ctx, sweepId, metric);
   const title = (t: string) =>
     format === 'markdown' ? `\n### ${t}\n\n` : format === 'latex' ? `\n% ${t}\n` : `\n# ${t}\n`;
+  const { pairwise } = tables;
   return [
-    title(`Leaderboard: ${metric.split} ${metric.name}, mean over seeds with 95% bootstrap CI`),
-    exportLeaderboard(board.entries, format),
+    title(`Leaderboard: ${metric.split} ${metric.name}, mean over seeds with 95% intervals`),
+    exportLeaderboard(tables.leaderboard.entries, format, factsOf(tables.leaderboard)),
     title(
       `Scratch vs transfer per architecture (${metric.split} ${metric.name}; configuration chosen on val)`,
     ),
-    exportScratchVsTransfer(table, format),
+    exportScratchVsTransfer(tables.scratchVsTransfer.rows, format, factsOf(tables.scratchVsTransfer)),
+    title(`Pairwise tests against the leader (${metric.split} ${metric.name}), Holm-adjusted`),
+    pairwise === null
+      ? 'Pairwise tests need at least two ranked configurations.\n'
+      : 'unavailable' in pairwise
+        ? `Not available: ${pairwise.unavailable}\n`
+        : exportPairwise(pairwise, format, factsOf(pairwise)),
   ].join('');
 }
 
@@ -73,12 +103,14 @@ async function renderPaperTable(
   selectBy: MetricRef,
   format: ExportFormat,
 ): Promise<string> {
-  const table = await paperTable(ctx.db, { scope: { sweepId }, selectBy });
+  const table = await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy });
   const caption =
     'Test metrics per model and initialisation, mean ± std over n seeds ' +
     `(configuration chosen on ${selectBy.split} ${selectBy.name})`;
-  if (format === 'latex') return exportPaperTable(table, format, { caption, label: 'tab:paper' });
-  const body = exportPaperTable(table, format);
+  if (format === 'latex') {
+    return exportPaperTable(table, format, { ...factsOf(table), caption, label: 'tab:paper' });
+  }
+  const body = exportPaperTable(table, format, factsOf(table));
   return format === 'markdown' ? `### ${caption}\n\n${body}` : body;
 }
 
@@ -87,7 +119,7 @@ export function registerLeaderboardCommand(program: Command): void {
     .command('leaderboard <sweepId>')
     .alias('report')
     .description(
-      "ranked configurations with confidence intervals and the scratch-vs-transfer table, or the paper's Table 1",
+      "ranked configurations with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table and the leader's pairwise tests (Holm), or the paper's Table 1; only the parameters that vary (the full configs in --json)",
     )
     .option(
       '--metric <split:name>',
@@ -96,25 +128,22 @@ export function registerLeaderboardCommand(program: Command): void {
     )
     .option('--table <table>', `what to print: ${REPORT_TABLES.join(', ')}`, 'leaderboard')
     .option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')}`, 'markdown')
-    .option('--json', 'raw rows as JSON')
+    .option('--json', 'every table as JSON: full configs, every interval with its method, n and df')
     .action(
       async (sweepId: string, opts: { metric: string; table: string; format: string; json?: boolean }) => {
         const metric = metricRef(opts.metric);
         const table = reportTable(opts.table);
         const format = exportFormat(opts.format);
-        const scope = { sweepId };
         const selectBy: MetricRef = { split: 'val', name: metric.name };
         await withContext(async (ctx) => {
           if (table === 'paper') {
             console.log(
               opts.json
-                ? JSON.stringify(await paperTable(ctx.db, { scope, selectBy }))
+                ? JSON.stringify(await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy }))
                 : await renderPaperTable(ctx, sweepId, selectBy, format),
             );
           } else if (opts.json) {
-            const board = await leaderboard(ctx.db, { scope, metric, limit: 500 });
-            const arms = await scratchVsTransferTable(ctx.db, { scope, metric, selectBy });
-            console.log(JSON.stringify({ leaderboard: board, scratchVsTransfer: arms }));
+            console.log(JSON.stringify(await sweepTables(ctx, sweepId, metric)));
           } else console.log(await renderSweepTables(ctx, sweepId, metric, format));
         });
       },

@@ -26,10 +26,10 @@ import {
 import type { BackendInfo, EvaluatedSplit, SplitPredictions } from '@medsweep/ml';
 import {
   evaluatePredictions,
+  evaluationRules,
   loadDataset,
   loadTrainedModel,
   manifestBlobName,
-  operatingPointRule,
   predictEvaluatedSplits,
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
@@ -280,8 +280,8 @@ async function reevaluate(deps: VerifyTrialDeps, input: ReevaluationInput): Prom
     const difference = maxScoreDifference(stored, recomputed);
     const report = evaluatePredictions(
       recomputed.predictions,
-      recomputed.task,
-      operatingPointRule(input.config.evaluation),
+      recomputed.manifest.task,
+      evaluationRules(input.config.evaluation, recomputed.manifest),
     );
     const metricsHash = finalMetricsHash(report.finalMetrics);
     return {
@@ -347,7 +347,7 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
         input: modelInput,
         batchSize: config.batchSize,
       });
-      return { predictions, task: dataset.manifest.task };
+      return { predictions, manifest: dataset.manifest };
     } finally {
       model.dispose();
     }

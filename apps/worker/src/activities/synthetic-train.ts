@@ -19,6 +19,11 @@ export interface SyntheticTrainDeps {
   db?: Db;
   /** The worker's stop request: a stopping worker hands its segments back, like the real trainer. */
   stopping?: { shutdown: WorkerShutdown; identity: string };
+  /**
+   * The validation AUC a trial reaches after `epoch` (0-based), for tests that need chosen values (e.g.
+   * one lucky seed); default syntheticAuc of its trial key. Must be a pure function, like the default.
+   */
+  auc?: (trial: TrialInput, epoch: number) => number;
 }
 
 /** Longest sleep between two heartbeats. */
@@ -39,6 +44,7 @@ export function createSyntheticTrainActivities({
   durationMs,
   db,
   stopping,
+  auc = (trial, epoch) => syntheticAuc(trial.trialKey, epoch),
 }: SyntheticTrainDeps): SegmentTrainer {
   if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
     throw new RangeError(`--synthetic-ms must be a number of milliseconds >= 0, got ${durationMs}`);
@@ -56,7 +62,7 @@ export function createSyntheticTrainActivities({
       }
       const metric = primaryMetricOf(trial.spec);
       const valueAt = (epoch: number) => {
-        const value = syntheticAuc(trial.trialKey, epoch);
+        const value = auc(trial, epoch);
         return metric === 'val_loss' ? 1 - value : value;
       };
       if (db) {
@@ -69,14 +75,14 @@ export function createSyntheticTrainActivities({
               epoch,
               split: 'val' as const,
               name: 'auc',
-              value: syntheticAuc(trial.trialKey, epoch),
+              value: auc(trial, epoch),
             },
             {
               trialId,
               epoch,
               split: 'train' as const,
               name: 'loss',
-              value: 1 - syntheticAuc(trial.trialKey, epoch),
+              value: 1 - auc(trial, epoch),
             },
           ]),
         );
@@ -87,13 +93,19 @@ export function createSyntheticTrainActivities({
         stoppedEarly: false,
         checkpointUri: `synthetic://checkpoints/${trial.sweepId}/${trial.plan.index}/epoch-${untilEpoch}`,
       };
-      return evaluate ? { ...segment, evaluation: await syntheticEvaluation(trial, untilEpoch) } : segment;
+      return evaluate
+        ? { ...segment, evaluation: await syntheticEvaluation(trial, untilEpoch, auc) }
+        : segment;
     },
   };
 }
 
-async function syntheticEvaluation(trial: TrialInput, epochs: number): Promise<TrialEvaluation> {
-  const values = Array.from({ length: epochs }, (_, epoch) => syntheticAuc(trial.trialKey, epoch));
+async function syntheticEvaluation(
+  trial: TrialInput,
+  epochs: number,
+  auc: (trial: TrialInput, epoch: number) => number,
+): Promise<TrialEvaluation> {
+  const values = Array.from({ length: epochs }, (_, epoch) => auc(trial, epoch));
   const bestEpoch = values.indexOf(Math.max(...values));
   const valAuc = values[bestEpoch] as number;
   const finalMetrics: FinalMetricValue[] = [

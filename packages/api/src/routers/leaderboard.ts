@@ -1,18 +1,27 @@
-// Leaderboards: configurations ranked with bootstrap CIs (one sweep, or every sweep on a dataset), the
-// scratch-vs-transfer table per architecture, the paired significance test of two entries, and exports
-// of those tables and the paper's Table 1 as CSV, Markdown or LaTeX.
-import { EXPORT_FORMATS, exportLeaderboard, exportPaperTable, exportScratchVsTransfer } from '@medsweep/core';
+// Leaderboards: configurations ranked with Student-t intervals over seeds and two-level intervals for new
+// patients (one sweep, or every sweep on a dataset), the scratch-vs-transfer table per architecture, the
+// paired significance tests of the leader against the next entries with Holm-adjusted p-values, and
+// exports of those tables and the paper's Table 1 as CSV, Markdown or LaTeX, each naming the positive class.
 import {
-  compareEntries,
-  comparisonTargets,
-  leaderboard,
-  paperTable,
-  scratchVsTransferTable,
-} from '@medsweep/db';
+  EXPORT_FORMATS,
+  exportLeaderboard,
+  exportPaperTable,
+  exportPairwise,
+  exportScratchVsTransfer,
+} from '@medsweep/core';
+import { compareEntries, comparisonTargets } from '@medsweep/db';
 import type { Db, LeaderboardScope, MetricRef } from '@medsweep/db';
 import { z } from 'zod';
 import { leaderboardScope, metricRef, uuid } from '../inputs.js';
 import { projectOfDataset, projectOfSweep, projectOfTrialPair } from '../locate.js';
+import type { TableDeps } from '../services/leaderboard.js';
+import {
+  armsTable,
+  PAIRWISE_ENTRIES,
+  pairwiseTable,
+  paperTableWithFacts,
+  rankedTable,
+} from '../services/leaderboard.js';
 import { loadPredictions, testPredictions } from '../services/predictions.js';
 import type { Located } from '../trpc.js';
 import { projectProcedure, router } from '../trpc.js';
@@ -31,6 +40,14 @@ const boardInput = z.strictObject({
   minRuns: z.number().int().min(1).max(1000).default(1),
 });
 
+const pairwiseInput = z.strictObject({
+  scope: leaderboardScope,
+  metric: metricRef.default({ split: 'test', name: 'auc' }),
+  goal,
+  /** Entries compared, the leader included: the family is the leader against each of the others. */
+  entries: z.number().int().min(2).max(20).default(PAIRWISE_ENTRIES),
+});
+
 const tableInput = z.strictObject({
   scope: leaderboardScope,
   /** The reported metric. */
@@ -45,8 +62,8 @@ type TableInput = z.output<typeof tableInput>;
 const selectionOf = (input: TableInput): MetricRef =>
   input.selectBy ?? { split: 'val', name: input.metric.name };
 
-const armsTable = (db: Db, input: TableInput) =>
-  scratchVsTransferTable(db, {
+const arms = (deps: TableDeps, input: TableInput) =>
+  armsTable(deps, {
     scope: input.scope,
     metric: input.metric,
     selectBy: selectionOf(input),
@@ -54,28 +71,38 @@ const armsTable = (db: Db, input: TableInput) =>
   });
 
 const exportInput = tableInput.extend({
-  /** `paper` has the paper's columns (test ACC, precision, recall, F1, AUC) whatever `metric` is. */
-  table: z.enum(['leaderboard', 'scratchVsTransfer', 'paper']),
+  /**
+   * `paper` has the paper's columns (test ACC, precision, recall, F1, AUC) whatever `metric` is;
+   * `pairwise` is the leader against the next PAIRWISE_ENTRIES - 1 entries, with Holm-adjusted p-values.
+   */
+  table: z.enum(['leaderboard', 'scratchVsTransfer', 'paper', 'pairwise']),
   format: z.enum(EXPORT_FORMATS as readonly ['csv', 'markdown', 'latex']),
 });
 
 type ExportInput = z.output<typeof exportInput>;
 
 /** The body of an export, by table. */
-async function exportBody(db: Db, input: ExportInput): Promise<string> {
+async function exportBody(deps: TableDeps, input: ExportInput): Promise<string> {
+  const { scope, metric, goal, format } = input;
   switch (input.table) {
     case 'leaderboard': {
-      const { scope, metric, goal } = input;
-      const page = await leaderboard(db, { scope, metric, goal, limit: 500 });
-      return exportLeaderboard(page.entries, input.format);
+      const table = await rankedTable(deps, { scope, metric, goal, limit: 500 });
+      return exportLeaderboard(table.entries, format, factsOf(table));
     }
-    case 'scratchVsTransfer':
-      return exportScratchVsTransfer(await armsTable(db, input), input.format);
-    case 'paper':
-      return exportPaperTable(
-        await paperTable(db, { scope: input.scope, selectBy: selectionOf(input) }),
-        input.format,
-      );
+    case 'scratchVsTransfer': {
+      const table = await arms(deps, input);
+      return exportScratchVsTransfer(table.rows, format, factsOf(table));
+    }
+    case 'paper': {
+      const table = await paperTableWithFacts(deps, { scope, selectBy: selectionOf(input) });
+      return exportPaperTable(table, format, factsOf(table));
+    }
+    case 'pairwise': {
+      const table = await pairwiseTable(deps, { scope, metric, goal });
+      return table === null
+        ? 'Pairwise tests need at least two ranked configurations.\n'
+        : exportPairwise(table, format, factsOf(table));
+    }
     default: {
       const unknown: never = input.table;
       return unknown;
@@ -83,18 +110,35 @@ async function exportBody(db: Db, input: ExportInput): Promise<string> {
   }
 }
 
+/** The export options that say which class is positive. */
+const factsOf = (table: { positiveClass: string | null }) =>
+  table.positiveClass === null ? {} : { positiveClass: table.positiveClass };
+
 export const leaderboardRouter = router({
-  /** One page of ranked configurations, each with mean, std, 95% bootstrap CI and its runs. */
+  /**
+   * One page of ranked configurations, each with mean, std, its 95% t interval over seeds (method, n and
+   * df; "n too small" below 3 seeds), its two-level interval for new patients where its runs' test
+   * predictions allow one, and its runs; with the positive class of the binary metrics.
+   */
   get: projectProcedure(boardInput, 'project.read', scopeOf).query(({ ctx, input }) =>
-    leaderboard(ctx.db, input),
+    rankedTable(ctx, input),
   ),
 
-  /** Per architecture and pretrained arm: scratch vs transfer, the gain and its interval. */
+  /** Per architecture and pretrained arm: scratch vs transfer, the gain and both its intervals. */
   scratchVsTransfer: projectProcedure(tableInput, 'project.read', scopeOf).query(({ ctx, input }) =>
-    armsTable(ctx.db, input),
+    arms(ctx, input),
   ),
 
-  /** Paired test of two runs on the same test images (McNemar, DeLong, paired bootstrap). */
+  /**
+   * The leader's best run against the best run of each next entry on the same test images (McNemar,
+   * DeLong, paired bootstrap), each test's p-values Holm-adjusted over that family; null with fewer
+   * than two entries.
+   */
+  pairwise: projectProcedure(pairwiseInput, 'project.read', scopeOf).query(({ ctx, input }) =>
+    pairwiseTable(ctx, input),
+  ),
+
+  /** Paired test of two runs on the same test images (McNemar, DeLong, paired bootstrap): a family of one. */
   compare: projectProcedure(
     z.strictObject({ trialIdA: uuid, trialIdB: uuid }),
     'project.read',
@@ -113,11 +157,12 @@ export const leaderboardRouter = router({
   }),
 
   /**
-   * A table as a file: the leaderboard (all configurations), the scratch-vs-transfer table, or the paper's
-   * Table 1 (one row per model and initialisation, each arm's configuration chosen on `selectBy`).
+   * A table as a file: the leaderboard (all configurations), the scratch-vs-transfer table, the pairwise
+   * tests, or the paper's Table 1 (one row per model and initialisation, each arm's configuration chosen
+   * on `selectBy`).
    */
   export: projectProcedure(exportInput, 'project.read', scopeOf).query(async ({ ctx, input }) => {
-    const body = await exportBody(ctx.db, input);
+    const body = await exportBody(ctx, input);
     const extension = { csv: 'csv', markdown: 'md', latex: 'tex' }[input.format];
     const contentType = { csv: 'text/csv', markdown: 'text/markdown', latex: 'application/x-latex' }[
       input.format

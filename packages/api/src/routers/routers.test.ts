@@ -76,6 +76,8 @@ describe('trials', () => {
     expect(evaluation?.task).toBe('binary-class');
     // Confusion matrix rows and columns are labelled with the dataset's class names.
     expect(evaluation?.classNames).toEqual(['benign', 'malignant']);
+    // Its config names no positive class: MedMNIST's convention, label 1.
+    expect(evaluation?.positiveClass).toBe('malignant (label 1, MedMNIST convention)');
     const test = evaluation!.splits.test;
     expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
     expect(test.roc[0]!.fpr.at(-1)).toBe(1);
@@ -92,6 +94,17 @@ describe('leaderboards', () => {
     expect(board.totalConfigurations).toBe(1);
     expect(board.entries[0]).toMatchObject({ rank: 1, n: 2 });
     expect(board.entries[0]!.mean).toBeCloseTo(0.765, 12);
+    // Two seeds: no interval over seeds and none for new patients, only the reason; the estimate from the
+    // stored predictions of both runs.
+    expect(board.entries[0]!.overSeeds).toMatchObject({
+      outcome: 'refused',
+      method: 'student-t',
+      n: 2,
+      reason: 'n too small: 2 seeds; at least 3 are needed for an interval',
+    });
+    expect(board.entries[0]!.newPatients).toMatchObject({ outcome: 'refused', method: 'two-level', n: 2 });
+    // The manifest's classes, MedMNIST's convention (label 1).
+    expect(board.positiveClass).toBe('malignant (label 1, MedMNIST convention)');
     const csv = await api.leaderboard.export({
       scope: { sweepId: w.results.sweepId },
       table: 'leaderboard',
@@ -102,12 +115,23 @@ describe('leaderboards', () => {
       contentType: 'text/csv; charset=utf-8',
     });
     expect(csv.body.split('\r\n')).toHaveLength(3); // header, the entry, and the final CRLF
+    expect(csv.body).toContain(
+      ',student-t,,,0.95,2,,n too small: 2 seeds; at least 3 are needed for an interval,',
+    );
     const latex = await api.leaderboard.export({
       scope: { datasetId: w.datasetId },
       table: 'scratchVsTransfer',
       format: 'latex',
     });
     expect(latex.filename).toBe('scratchVsTransfer-test-auc.tex');
+    const onVal = await api.leaderboard.get({
+      scope: { sweepId: w.results.sweepId },
+      metric: { split: 'val', name: 'auc' },
+    });
+    expect(onVal.entries[0]!.newPatients).toEqual({
+      outcome: 'unavailable',
+      reason: 'two-level intervals exist for test auc and test acc, not val auc',
+    });
   });
 
   it("exports the paper's table: the paper's columns, metrics the runs did not record left empty", async () => {
@@ -125,11 +149,13 @@ describe('leaderboards', () => {
     expect(paper.body).toBe(
       '| Model | Initialisation | n | ACC | Precision | Recall | F1 | AUC |\n' +
         '| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: |\n' +
-        '| vgg16 | scratch | 2 | 0.700 ± 0.000 | — | — | — | 0.765 ± 0.007 |\n',
+        '| vgg16 | scratch | 2 | 0.700 ± 0.000 | — | — | — | 0.765 ± 0.007 |\n' +
+        '\n' +
+        'Positive class: malignant (label 1, MedMNIST convention).\n',
     );
   });
 
-  it('compares two runs on their shared test images', async () => {
+  it('compares two runs on their shared test images: a family of one', async () => {
     const { api } = await w.as('viewer', 'session');
     const result = await api.leaderboard.compare({
       trialIdA: w.results.trialIds[0],
@@ -137,6 +163,43 @@ describe('leaderboards', () => {
     });
     expect(result.comparison.numImages).toBe(40);
     expect(result.comparison.auc.delong).not.toBeNull();
+    expect(result.familySize).toBe(1);
+    expect(result.holm.mcnemar).toBe(result.comparison.accuracy.mcnemar.pValue);
+  });
+
+  it('tests the leader against the next entries with Holm-adjusted p-values, and exports them', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const scope = { sweepId: w.results.sweepId };
+    // One configuration: nothing to compare.
+    expect(await api.leaderboard.pairwise({ scope })).toBeNull();
+    // Two more configurations of the results sweep, one seed each.
+    for (const [i, lr] of [0.01, 0.1].entries()) {
+      await w.addCompletedTrial(w.results.sweepId, {
+        key: `pair-${i}`,
+        index: 10 + i,
+        config: { lr, seed: i + 1 },
+        seed: i + 1,
+      });
+    }
+    const table = await api.leaderboard.pairwise({ scope });
+    expect(table).toMatchObject({ method: 'holm', size: 2 });
+    expect(table!.description).toBe(
+      'the best run of the leader against the best run of each of the next 2 configurations by mean test auc',
+    );
+    const members = table!.members;
+    expect(members.map((m) => m.member.a.rank)).toEqual([1, 1]);
+    expect(members.map((m) => m.member.b.rank)).toEqual([2, 3]);
+    // The labels name what varies between the configurations.
+    expect(members[0]!.member.a.label).toMatch(/^vgg16 · scratch · lr=/);
+    const raw = members.map((m) => m.comparison.accuracy.mcnemar.pValue);
+    const smaller = Math.min(...raw);
+    expect(Math.min(...members.map((m) => m.holm.mcnemar))).toBe(Math.min(1, 2 * smaller));
+    const markdown = await api.leaderboard.export({ scope, table: 'pairwise', format: 'markdown' });
+    expect(markdown.filename).toBe('pairwise-test-auc.md');
+    expect(markdown.body).toContain('| McNemar p | McNemar p (Holm) |');
+    expect(markdown.body).toContain(
+      'Family: the best run of the leader against the best run of each of the next 2',
+    );
   });
 });
 

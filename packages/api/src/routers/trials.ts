@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DatasetNotFoundError } from '../errors.js';
 import { cursor, label, metricRef, sweepInput, trialInput } from '../inputs.js';
 import { projectOfSweep, projectOfTrial } from '../locate.js';
-import { evaluateSplits, loadPredictions, taskOf } from '../services/predictions.js';
+import { evaluateSplits, loadPredictions, positiveClassOfTrial, taskOf } from '../services/predictions.js';
 import { projectProcedure, router } from '../trpc.js';
 
 const sortKey = z.discriminatedUnion('by', [
@@ -57,7 +57,8 @@ export const trialsRouter = router({
 
   /**
    * ROC curves, confusion matrices and reliability diagrams of the val and test splits, computed from the
-   * trial's stored predictions; null when it has none (not completed).
+   * trial's stored predictions, and the positive class its binary metrics are of; null when it has no
+   * predictions (not completed).
    */
   evaluation: projectProcedure(trialInput, 'project.read', projectOfTrial).query(async ({ ctx, input }) => {
     const artifact = await latestArtifact(ctx.db, input.trialId, 'predictions');
@@ -65,11 +66,17 @@ export const trialsRouter = router({
     const dataset = await findDataset(ctx.db, ctx.located.trial.datasetId);
     if (dataset === null) throw new DatasetNotFoundError(ctx.located.trial.datasetId);
     const predictions = await loadPredictions(ctx.objectStore, artifact);
+    const task = taskOf(dataset.task);
     return {
       artifactId: artifact.id,
       task: dataset.task,
       classNames: predictions.classNames,
-      splits: evaluateSplits(predictions, taskOf(dataset.task)),
+      positiveClass: positiveClassOfTrial(ctx.located.trial.config, {
+        task,
+        classNames: predictions.classNames,
+        source: `dataset ${dataset.name}`,
+      }),
+      splits: evaluateSplits(predictions, task),
     };
   }),
 });

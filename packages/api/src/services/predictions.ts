@@ -3,15 +3,25 @@
 // computed by core's metrics from the same bytes the lineage record names.
 import {
   confusionMatrix,
+  describePositiveClass,
   expectedCalibrationError,
   parsePredictionsDocument,
   reliabilityBins,
+  resolvePositiveClass,
   rocCurves,
   TASK_TYPES,
   UnknownTaskError,
 } from '@medsweep/core';
-import type { ReadPredictions, ReliabilityBin, RocCurve, RunPredictions, TaskType } from '@medsweep/core';
+import type {
+  PositiveClassDataset,
+  ReadPredictions,
+  ReliabilityBin,
+  RocCurve,
+  RunPredictions,
+  TaskType,
+} from '@medsweep/core';
 import type { ObjectStore } from '@medsweep/storage';
+import { z } from 'zod';
 
 export async function loadPredictions(
   store: ObjectStore,
@@ -51,4 +61,20 @@ export function evaluateSplits(
     expectedCalibrationError: expectedCalibrationError(labels, scores, task),
   });
   return { val: evaluate(predictions.val), test: evaluate(predictions.test) };
+}
+
+/** The one setting of a stored trial config the positive class depends on (older configs lack it). */
+const positiveClassChoice = z.object({
+  evaluation: z.object({ positiveClass: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+
+/**
+ * Which class a trial's binary metrics are of, for people (`malignant (label 0, clinical finding)`),
+ * from its stored config and its dataset's classes; null for tasks without a positive class.
+ */
+export function positiveClassOfTrial(config: unknown, dataset: PositiveClassDataset): string | null {
+  const parsed = positiveClassChoice.safeParse(config);
+  const choice = parsed.success ? parsed.data.evaluation?.positiveClass : undefined;
+  const resolved = resolvePositiveClass(choice, dataset);
+  return resolved === null ? null : describePositiveClass(resolved);
 }

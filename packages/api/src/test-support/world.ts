@@ -53,6 +53,14 @@ export interface World {
   weightsSourceId: string;
   /** A sweep of alpha with two completed trials (real artifacts) and their artifact ids. */
   results: { sweepId: string; trialIds: [string, string]; artifactIds: string[] };
+  /**
+   * Records another completed vgg16 scratch trial of alpha's dataset in `sweepId`, with predictions and
+   * weights in the store (test AUC 0.75 + seed/100, as the results sweep's); returns its id.
+   */
+  addCompletedTrial(
+    sweepId: string,
+    trial: { key: string; index: number; config: JsonObject; seed: number },
+  ): Promise<string>;
   /** A sweep of beta (for cross-project checks). */
   betaSweepId: string;
   /** A valid spec for alpha, as YAML. */
@@ -161,13 +169,22 @@ export async function createWorld(): Promise<World> {
     tokens[who] = secret;
   }
 
-  const manifestHash = sha256Hex(`manifest ${run}`);
+  // The fields of a manifest the API reads (the class names); unique per run, stored under its sha256.
+  const manifest = new TextEncoder().encode(
+    canonicalJson({ name: 'breastmnist', run, task: 'binary-class', classNames: ['benign', 'malignant'] }),
+  );
+  const manifestHash = sha256Hex(manifest);
+  const storedManifest = await store.put(
+    `datasets/${manifestHash}/manifest.json`,
+    manifest,
+    'application/json',
+  );
   const dataset = await db.dataset.create({
     data: {
       projectId: alpha.id,
       name: 'breastmnist',
       contentHash: manifestHash,
-      manifestUri: `s3://${store.bucket}/datasets/${manifestHash}/manifest.json`,
+      manifestUri: storedManifest.uri,
       splits: { train: 546, val: 78, test: 156 },
       numClasses: 2,
       task: 'binary-class',
@@ -227,19 +244,21 @@ export async function createWorld(): Promise<World> {
       createdById: users.member.id,
     },
   });
-  const trialIds: string[] = [];
-  const artifactIds: string[] = [];
-  for (const seed of [1, 2]) {
-    const config: JsonObject = { lr: 0.001, seed };
-    const { trial } = await upsertTrial(db, {
-      sweepId: resultsSweep.id,
-      trialKey: `t${seed}`,
-      index: seed - 1,
+  /** Records a completed trial of alpha's dataset with real predictions and weights objects. */
+  const completedTrial = async (
+    sweepId: string,
+    trial: { key: string; index: number; config: JsonObject; seed: number },
+  ): Promise<{ trialId: string; artifactIds: string[] }> => {
+    const { seed } = trial;
+    const { trial: row } = await upsertTrial(db, {
+      sweepId,
+      trialKey: trial.key,
+      index: trial.index,
       datasetId: dataset.id,
       architecture: 'vgg16',
       initialisation: 'scratch',
       transferMode: 'full',
-      config,
+      config: trial.config,
       seed,
     });
     const split = (n: number) => {
@@ -259,8 +278,8 @@ export async function createWorld(): Promise<World> {
         predictionsDocument({ val: split(24), test: split(40) }, 'binary-class', ['benign', 'malignant']),
       ),
     );
-    const weightsBytes = new TextEncoder().encode(`weights of trial ${trial.id}`);
-    const prefix = `api-tests/${run}/${trial.id}`;
+    const weightsBytes = new TextEncoder().encode(`weights of trial ${row.id}`);
+    const prefix = `api-tests/${run}/${row.id}`;
     const storedPredictions = await store.put(`${prefix}/predictions.json`, predictions, 'application/json');
     const storedWeights = await store.put(`${prefix}/weights.h5`, weightsBytes, 'application/x-hdf5');
     keys.push(storedPredictions.key, storedWeights.key);
@@ -272,7 +291,7 @@ export async function createWorld(): Promise<World> {
     const lineage: LineageRecord = {
       datasetManifestHash: manifestHash,
       specHash,
-      configHash: trial.configHash,
+      configHash: row.configHash,
       codeVersion: '0123456789abcdef0123456789abcdef01234567',
       codeDirty: false,
       lockHash: sha256Hex('package-lock.json'),
@@ -284,7 +303,7 @@ export async function createWorld(): Promise<World> {
       metricsHash: finalMetricsHash(metrics),
     };
     const recorded = await recordFinalResult(db, {
-      trialId: trial.id,
+      trialId: row.id,
       status: 'completed',
       finalMetrics: metrics,
       artifacts: [
@@ -307,7 +326,18 @@ export async function createWorld(): Promise<World> {
       primaryMetricValue: metrics[0]!.value,
       actor: 'system:test',
     });
-    trialIds.push(trial.id);
+    return { trialId: row.id, artifactIds: recorded.artifactIds };
+  };
+  const trialIds: string[] = [];
+  const artifactIds: string[] = [];
+  for (const seed of [1, 2]) {
+    const recorded = await completedTrial(resultsSweep.id, {
+      key: `t${seed}`,
+      index: seed - 1,
+      config: { lr: 0.001, seed },
+      seed,
+    });
+    trialIds.push(recorded.trialId);
     artifactIds.push(...recorded.artifactIds);
   }
   const betaSweep = await db.sweep.create({
@@ -335,6 +365,7 @@ export async function createWorld(): Promise<World> {
     datasetId: dataset.id,
     weightsSourceId: weights.id,
     results: { sweepId: resultsSweep.id, trialIds: trialIds as [string, string], artifactIds },
+    addCompletedTrial: async (sweepId, trial) => (await completedTrial(sweepId, trial)).trialId,
     betaSweepId: betaSweep.id,
     specText,
     caller,

@@ -4,6 +4,7 @@ import {
   DuplicateSampleKeyError,
   InvalidOptionError,
   LabelShapeMismatchError,
+  PositiveClassError,
   UnknownTaskError,
 } from '../errors.js';
 import { Rng } from '../random.js';
@@ -12,6 +13,7 @@ import type { DuplicateStructure } from './duplicates.js';
 import { duplicateLinks, duplicateReport, findDuplicates } from './duplicates.js';
 import { leakageReport } from './leakage.js';
 import { MEDMNIST_DATASETS, medmnistInfoFor } from './medmnist-info.js';
+import { clinicalFindingOf, describePositiveClass, resolvePositiveClass } from './positive-class.js';
 import type { SplitCandidate } from './split-assignment.js';
 import { generateSplit, splitAssignmentHash } from './split-assignment.js';
 import type { SampleRecord, SplitName } from './splits.js';
@@ -483,5 +485,61 @@ describe('datasetReport', () => {
       reasons: ['1 patient(s) in more than one split', '1 identical image pair(s) across splits'],
     });
     expect(leaky.splitAssignmentSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('resolvePositiveClass', () => {
+  const breast = {
+    task: 'binary-class' as const,
+    classNames: ['malignant', 'normal, benign'],
+    source: 'dataset b',
+  };
+  const pneumonia = {
+    task: 'binary-class' as const,
+    classNames: ['normal', 'pneumonia'],
+    source: 'dataset p',
+  };
+  const other = { task: 'binary-class' as const, classNames: ['no', 'yes'], source: 'dataset x' };
+
+  it("defaults to MedMNIST's label 1 and names the clinical finding where the dataset has one", () => {
+    const conventional = resolvePositiveClass(undefined, breast)!;
+    expect(conventional).toEqual({
+      index: 1,
+      name: 'normal, benign',
+      basis: 'medmnist-convention',
+      clinicalFinding: false,
+    });
+    expect(describePositiveClass(conventional)).toBe('normal, benign (label 1, MedMNIST convention)');
+    const clinical = resolvePositiveClass('clinical', breast)!;
+    expect(describePositiveClass(clinical)).toBe('malignant (label 0, clinical finding)');
+    expect(describePositiveClass(resolvePositiveClass(undefined, pneumonia)!)).toBe(
+      'pneumonia (label 1, MedMNIST convention, the clinical finding)',
+    );
+    expect(resolvePositiveClass(undefined, other)).toMatchObject({ index: 1, clinicalFinding: null });
+    expect(clinicalFindingOf(breast)).toBe(MEDMNIST_DATASETS.breastmnist.positiveFinding);
+    expect(clinicalFindingOf({ ...breast, classNames: ['malignant', 'benign'] })).toBeUndefined();
+  });
+
+  it('takes a class name or index from the spec', () => {
+    expect(resolvePositiveClass('malignant', breast)).toEqual({
+      index: 0,
+      name: 'malignant',
+      basis: 'spec',
+      clinicalFinding: true,
+    });
+    expect(describePositiveClass(resolvePositiveClass(0, other)!)).toBe('no (label 0, named in the spec)');
+  });
+
+  it('refuses what does not fit the dataset, saying what is accepted', () => {
+    expect(() => resolvePositiveClass('cancer', breast)).toThrow(
+      `dataset b: evaluation.positiveClass "cancer" is no class of the dataset; accepted: "malignant", "normal, benign", 0, 1 or 'clinical'`,
+    );
+    expect(() => resolvePositiveClass(2, other)).toThrow(PositiveClassError);
+    expect(() => resolvePositiveClass('clinical', other)).toThrow(
+      'dataset x: evaluation.positiveClass "clinical" asks for the clinical finding, but the dataset names none',
+    );
+    const organs = { task: 'multi-class' as const, classNames: ['a', 'b', 'c'], source: 'dataset o' };
+    expect(resolvePositiveClass(undefined, organs)).toBeNull();
+    expect(() => resolvePositiveClass('a', organs)).toThrow(/does not apply to a 'multi-class' task/);
   });
 });

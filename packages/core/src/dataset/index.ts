@@ -8,6 +8,19 @@ export type {
 } from './splits.js';
 export { MEDMNIST_DATASETS, medmnistInfoFor } from './medmnist-info.js';
 export type { MedmnistInfo, MedmnistName } from './medmnist-info.js';
+export {
+  CLINICAL_FINDING,
+  clinicalFindingOf,
+  CONVENTIONAL_POSITIVE_CLASS,
+  describePositiveClass,
+  resolvePositiveClass,
+} from './positive-class.js';
+export type {
+  PositiveClass,
+  PositiveClassBasis,
+  PositiveClassChoice,
+  PositiveClassDataset,
+} from './positive-class.js';
 export { resolveLabelTask } from './task-inference.js';
 export type { LabelMatrix, LabelTask, LabelTaskArgs } from './task-inference.js';
 export { generateSplit, splitAssignmentHash } from './split-assignment.js';

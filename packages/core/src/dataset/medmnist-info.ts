@@ -10,6 +10,12 @@ export interface MedmnistInfo {
   channels: 1 | 3;
   licence: string;
   citation: string;
+  /**
+   * Binary-class datasets: the label of the clinical finding, the class a screening test looks for
+   * (BreastMNIST: 0, malignant; PneumoniaMNIST: 1, pneumonia). MedMNIST itself scores label 1 as positive
+   * whatever it names, so on BreastMNIST its precision and recall are those of `normal, benign`.
+   */
+  positiveFinding?: 0 | 1;
 }
 
 const LICENCE = 'CC BY 4.0';
@@ -34,12 +40,14 @@ const entry = (
   channels: 1 | 3,
   source: string,
   classNames: readonly string[],
+  positiveFinding?: 0 | 1,
 ): MedmnistInfo => ({
   task,
   classNames,
   channels,
   licence: LICENCE,
   citation: `${CITATION}; ${source}`,
+  ...(positiveFinding === undefined ? {} : { positiveFinding }),
 });
 
 /** The official 2D MedMNIST datasets by file name (without size suffix or .npz). */
@@ -86,20 +94,26 @@ export const MEDMNIST_DATASETS = {
     'drusen',
     'normal',
   ]),
-  pneumoniamnist: entry('binary-class', 1, 'Kermany et al. 2018 (paediatric chest X-ray)', [
-    'normal',
-    'pneumonia',
-  ]),
+  pneumoniamnist: entry(
+    'binary-class',
+    1,
+    'Kermany et al. 2018 (paediatric chest X-ray)',
+    ['normal', 'pneumonia'],
+    1,
+  ),
   retinamnist: entry(
     'ordinal-regression',
     3,
     'Liu et al. 2022 (DeepDRiD fundus, diabetic retinopathy grade)',
     ['0', '1', '2', '3', '4'],
   ),
-  breastmnist: entry('binary-class', 1, 'Al-Dhabyani et al. 2020 (breast ultrasound)', [
-    'malignant',
-    'normal, benign',
-  ]),
+  breastmnist: entry(
+    'binary-class',
+    1,
+    'Al-Dhabyani et al. 2020 (breast ultrasound)',
+    ['malignant', 'normal, benign'],
+    0,
+  ),
   bloodmnist: entry('multi-class', 3, 'Acevedo et al. 2020 (peripheral blood cell microscopy)', [
     'basophil',
     'eosinophil',

@@ -2,7 +2,7 @@
 // numbers are set in math mode, so minus signs are minus signs and ± is \pm.
 import { InvalidOptionError } from '../errors.js';
 import type { DisplayCell, DisplayTable } from './display-table.js';
-import { fixed } from './display-table.js';
+import { fixed, formatP } from './display-table.js';
 
 const SPECIALS: Record<string, string> = {
   '\\': '\\textbackslash{}',
@@ -40,7 +40,9 @@ function cell(c: DisplayCell, digits: number): string {
         ? `$${fixed(c.mean, digits)}$`
         : `$${fixed(c.mean, digits)} \\pm ${fixed(c.std, digits)}$`;
     case 'interval':
-      return `$[${fixed(c.lower, digits)}, ${fixed(c.upper, digits)}]$`;
+      return `$[${fixed(c.lower, digits)}, ${fixed(c.upper, digits)}]$${c.note ? ` ${escapeLatex(c.note)}` : ''}`;
+    case 'p-value':
+      return `$${formatP(c.value, '<')}$`;
     case 'missing':
       return '--';
     default: {
@@ -59,7 +61,10 @@ export interface LatexOptions {
 
 const LABEL = /^[A-Za-z0-9:_.-]+$/;
 
-/** A booktabs tabular with numbers to `digits` decimals; a table environment when captioned. */
+/**
+ * A booktabs tabular with numbers to `digits` decimals, its notes in small type under it; a table
+ * environment when captioned.
+ */
 export function renderLatex(table: DisplayTable, digits: number, options: LatexOptions = {}): string {
   const row = (cells: readonly string[]) => `${cells.join(' & ')} \\\\\n`;
   const tabular =
@@ -69,7 +74,10 @@ export function renderLatex(table: DisplayTable, digits: number, options: LatexO
     '\\midrule\n' +
     table.rows.map((r) => row(r.map((c) => cell(c, digits)))).join('') +
     '\\bottomrule\n' +
-    '\\end{tabular}\n';
+    '\\end{tabular}\n' +
+    (table.notes?.length
+      ? `\\par\\smallskip{\\footnotesize ${table.notes.map(escapeLatex).join(' ')}}\n`
+      : '');
   if (options.label !== undefined && (options.caption === undefined || !LABEL.test(options.label))) {
     throw new InvalidOptionError(
       'renderLatex',

@@ -1,7 +1,7 @@
 // GitHub-flavoured Markdown tables. Text is escaped so a pipe cannot end a cell and no emphasis, code
 // span, link or HTML is started by data; line breaks become spaces.
 import type { DisplayCell, DisplayTable } from './display-table.js';
-import { fixed } from './display-table.js';
+import { fixed, formatP } from './display-table.js';
 
 function escape(value: string): string {
   return value.replace(/[\\|`*_<>[\]]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
@@ -18,7 +18,9 @@ function cell(c: DisplayCell, digits: number): string {
     case 'mean-std':
       return c.std === null ? fixed(c.mean, digits) : `${fixed(c.mean, digits)} ± ${fixed(c.std, digits)}`;
     case 'interval':
-      return `[${fixed(c.lower, digits)}, ${fixed(c.upper, digits)}]`;
+      return `[${fixed(c.lower, digits)}, ${fixed(c.upper, digits)}]${c.note ? ` ${escape(c.note)}` : ''}`;
+    case 'p-value':
+      return formatP(c.value);
     case 'missing':
       return '—';
     default: {
@@ -28,12 +30,13 @@ function cell(c: DisplayCell, digits: number): string {
   }
 }
 
-/** A Markdown table with numbers to `digits` decimals. */
+/** A Markdown table with numbers to `digits` decimals, its notes as a paragraph after it. */
 export function renderMarkdown(table: DisplayTable, digits: number): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |\n`;
   return (
     line(table.columns.map((c) => escape(c.header))) +
     line(table.columns.map((c) => (c.align === 'right' ? '---:' : ':---'))) +
-    table.rows.map((row) => line(row.map((c) => cell(c, digits)))).join('')
+    table.rows.map((row) => line(row.map((c) => cell(c, digits)))).join('') +
+    (table.notes?.length ? `\n${table.notes.map(escape).join(' ')}\n` : '')
   );
 }

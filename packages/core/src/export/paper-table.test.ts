@@ -91,7 +91,7 @@ function table(metric: PaperMetric): PaperMetricTable {
         selectionValue: metrics.val_auc!,
       })),
   })).filter((c) => c.runs.length > 0);
-  return { metric, rows: scratchVsTransfer(configurations, { goal: 'maximize', seed: 1 }) };
+  return { metric, rows: scratchVsTransfer(configurations, { goal: 'maximize' }) };
 }
 
 const valAuc = { split: 'val', name: 'auc' };
@@ -139,19 +139,23 @@ describe('buildPaperTable', () => {
 });
 
 describe('exportPaperTable', () => {
-  it('as CSV: full precision, the selection rule, seeds and trial ids of every row', () => {
-    const csv = exportPaperTable(paper, 'csv').split('\r\n');
+  it('as CSV: full precision, the selection rule, seeds, trial ids and positive class of every row', () => {
+    const csv = exportPaperTable(paper, 'csv', {
+      positiveClass: 'malignant (label 0, clinical finding)',
+    }).split('\r\n');
     expect(csv[0]).toBe(
       'architecture,initialisation,n,test_acc_mean,test_acc_std,test_precision_mean,test_precision_std,' +
-        'test_recall_mean,test_recall_std,test_auc_mean,test_auc_std,selected_by,group_keys,seeds,trial_ids',
+        'test_recall_mean,test_recall_std,test_auc_mean,test_auc_std,selected_by,group_keys,seeds,trial_ids,' +
+        'positive_class',
     );
     expect(csv[1]).toBe(
       'logistic-regression,scratch,1,0.79,,0.6,,,,0.8,,val_auc,logistic-regression|scratch|0.01,1,' +
-        'logistic-regression/scratch/0.01/1',
+        'logistic-regression/scratch/0.01/1,"malignant (label 0, clinical finding)"',
     );
     expect(csv[4]).toBe(
       'resnet50,scratch,2,0.8200000000000001,0.02828427124746185,,,,,0.86,0.014142135623730963,val_auc,' +
-        'resnet50|scratch|0.001,1 2,resnet50/scratch/0.001/1 resnet50/scratch/0.001/2',
+        'resnet50|scratch|0.001,1 2,resnet50/scratch/0.001/1 resnet50/scratch/0.001/2,' +
+        '"malignant (label 0, clinical finding)"',
     );
     expect(csv).toHaveLength(paper.rows.length + 2);
   });
@@ -167,6 +171,9 @@ describe('exportPaperTable', () => {
         '| vgg16 | pretrained:imagenet | 2 | 0.87 ± 0.01 | 0.82 ± 0.01 | — | 0.92 ± 0.01 |\n' +
         '| vgg16 | pretrained:pneumonia | 2 | 0.86 ± 0.01 | 0.82 ± 0.03 | — | 0.91 ± 0.01 |\n',
     );
+    expect(
+      exportPaperTable(paper, 'markdown', { positiveClass: 'normal, benign (label 1, MedMNIST convention)' }),
+    ).toMatch(/\|\n\nPositive class: normal, benign \(label 1, MedMNIST convention\)\.\n$/);
   });
 
   it('as LaTeX in a captioned table, other splits named in the header', () => {

@@ -1,68 +1,36 @@
 // The leaderboard, the scratch-vs-transfer table and the paper table as CSV (every number at full
-// precision, every run traceable by trial id) and as Markdown or LaTeX for reports (rounded, one cell per
-// quantity).
-import { InvalidOptionError } from '../errors.js';
+// precision, every interval with its method, n and df, every run traceable by trial id) and as Markdown
+// or LaTeX for reports (rounded, one cell per quantity, only the parameters that vary between rows).
 import type { LeaderboardEntry } from '../leaderboard/rank.js';
 import type { ArmSummary, ScratchVsTransferRow } from '../leaderboard/scratch-vs-transfer.js';
-import type { JsonObject } from '../lineage/canonical-json.js';
 import { canonicalJson } from '../lineage/canonical-json.js';
+import { MINIMUM_SEEDS } from '../stats/intervals.js';
 import type { CsvCell } from './csv.js';
-import { toCsv } from './csv.js';
 import type { DisplayCell, DisplayColumn, DisplayTable } from './display-table.js';
 import { missing, text } from './display-table.js';
-import type { LatexOptions } from './latex.js';
-import { renderLatex } from './latex.js';
-import { renderMarkdown } from './markdown.js';
+import {
+  anyRefused,
+  intervalCell,
+  intervalHeader,
+  seedIntervalColumns,
+  seedIntervalCsv,
+  twoLevelColumns,
+  twoLevelCsv,
+} from './interval-cells.js';
 import type { PaperMetric, PaperTable } from './paper-table.js';
+import { varyingParameters } from './parameters.js';
+import type { ExportFormat, ExportOptions } from './render.js';
+import { positiveClassNote, render } from './render.js';
 
-export type ExportFormat = 'csv' | 'markdown' | 'latex';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'markdown', 'latex'];
-
-export interface ExportOptions extends LatexOptions {
-  /** Decimals of rounded numbers in Markdown and LaTeX (CSV keeps full precision); default 3. */
-  digits?: number;
-}
-
-/** `key=value, ...` in key order; strings bare, anything else as canonical JSON. */
-export function describeConfig(config: JsonObject): string {
-  return Object.keys(config)
-    .sort()
-    .map((key) => {
-      const value = config[key];
-      return `${key}=${typeof value === 'string' ? value : canonicalJson(value)}`;
-    })
-    .join(', ');
-}
-
-const percent = (confidence: number | undefined) => `${Math.round((confidence ?? 0.95) * 100)}% CI`;
 const col = (header: string, align: DisplayColumn['align'] = 'left'): DisplayColumn => ({ header, align });
 const integer = (value: number): DisplayCell => ({ kind: 'integer', value });
 const meanStd = (mean: number, std: number | null): DisplayCell => ({ kind: 'mean-std', mean, std });
 const trialIds = (runs: readonly { trialId: string }[]) => runs.map((r) => r.trialId).join(' ');
 
-function render(
-  format: ExportFormat,
-  csv: { header: string[]; rows: CsvCell[][] },
-  display: DisplayTable,
-  options: ExportOptions,
-): string {
-  const { digits = 3, ...latex } = options;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 15) {
-    throw new InvalidOptionError('export', 'digits', digits, 'an integer in [0, 15]');
-  }
-  switch (format) {
-    case 'csv':
-      return toCsv(csv.header, csv.rows);
-    case 'markdown':
-      return renderMarkdown(display, digits);
-    case 'latex':
-      return renderLatex(display, digits, latex);
-    default: {
-      const unknown: never = format;
-      throw new InvalidOptionError('export', 'format', unknown, EXPORT_FORMATS.join(', '));
-    }
-  }
-}
+const TOO_FEW_SEEDS = `n too small: an interval needs at least ${MINIMUM_SEEDS} seeds.`;
+const NEW_PATIENTS_NOTE =
+  'The CI over seeds (t) is for the mean over seeds on these test images; the CI for new patients ' +
+  '(two-level) also resamples the test images, i.e. what another sample of patients would show.';
 
 /** The leaderboard in `format`: one row per configuration, in rank order. */
 export function exportLeaderboard(
@@ -70,6 +38,7 @@ export function exportLeaderboard(
   format: ExportFormat,
   options: ExportOptions = {},
 ): string {
+  const positiveClass = options.positiveClass ?? null;
   const csv = {
     header: [
       'rank',
@@ -81,9 +50,9 @@ export function exportLeaderboard(
       'n',
       'mean',
       'std',
-      'ci_lower',
-      'ci_upper',
-      'ci_confidence',
+      ...seedIntervalColumns('seeds_ci'),
+      ...twoLevelColumns('new_patients_ci'),
+      'positive_class',
       'best_trial_id',
       'best_seed',
       'best_value',
@@ -99,38 +68,48 @@ export function exportLeaderboard(
       e.n,
       e.mean,
       e.std,
-      e.ci?.lower ?? null,
-      e.ci?.upper ?? null,
-      e.ci?.confidence ?? null,
+      ...seedIntervalCsv(e.overSeeds),
+      ...twoLevelCsv(e.newPatients),
+      positiveClass,
       e.best.trialId,
       e.best.seed,
       e.best.value,
       trialIds(e.runs),
     ]),
   };
+  const parameters = varyingParameters(entries.map((e) => e.label.config));
+  const seeds = entries.map((e) => e.overSeeds);
+  const patients = entries.map((e) => e.newPatients);
   const display: DisplayTable = {
     columns: [
       col('Rank', 'right'),
       col('Architecture'),
       col('Initialisation'),
       col('Transfer'),
-      col('Config'),
+      col('Parameters that vary'),
       col('n', 'right'),
       col('Mean ± std', 'right'),
-      col(percent(entries.find((e) => e.ci)?.ci?.confidence), 'right'),
+      col(intervalHeader('over seeds (t)', seeds), 'right'),
+      col(intervalHeader('for new patients (two-level)', patients), 'right'),
       col('Best run'),
     ],
-    rows: entries.map((e) => [
+    rows: entries.map((e, i) => [
       integer(e.rank),
       text(e.label.architecture),
       text(e.label.initialisation),
       text(e.label.transferMode),
-      text(describeConfig(e.label.config)),
+      parameters[i] ? text(parameters[i]) : missing,
       integer(e.n),
       meanStd(e.mean, e.std),
-      e.ci ? { kind: 'interval', lower: e.ci.lower, upper: e.ci.upper } : missing,
+      intervalCell(e.overSeeds),
+      intervalCell(e.newPatients),
       text(e.best.trialId),
     ]),
+    notes: [
+      NEW_PATIENTS_NOTE,
+      ...(anyRefused([...seeds, ...patients]) ? [TOO_FEW_SEEDS] : []),
+      ...positiveClassNote(options),
+    ],
   };
   return render(format, csv, display, options);
 }
@@ -145,6 +124,10 @@ const armCsv = (arm: ArmSummary | null): CsvCell[] => [
 
 const armDisplay = (arm: ArmSummary | null): DisplayCell[] =>
   arm ? [integer(arm.n), meanStd(arm.mean, arm.std)] : [missing, missing];
+
+const GAIN_NOTE =
+  'Gain: pretrained minus scratch (positive: pretrained better); its intervals pair the arms by seed ' +
+  'where both ran the same seeds (paired), and compare them as two samples otherwise (Welch).';
 
 /** The scratch-vs-transfer table in `format`: one row per architecture and pretrained arm. */
 export function exportScratchVsTransfer(
@@ -167,9 +150,9 @@ export function exportScratchVsTransfer(
       'scratch_group_keys',
       'scratch_trial_ids',
       'gain',
-      'gain_lower',
-      'gain_upper',
-      'gain_confidence',
+      ...seedIntervalColumns('gain_seeds_ci'),
+      ...twoLevelColumns('gain_new_patients_ci'),
+      'positive_class',
     ],
     rows: rows.map((r): CsvCell[] => [
       r.architecture,
@@ -177,11 +160,13 @@ export function exportScratchVsTransfer(
       ...armCsv(r.pretrained),
       ...armCsv(r.scratch),
       r.gain?.estimate ?? null,
-      r.gain?.lower ?? null,
-      r.gain?.upper ?? null,
-      r.gain?.confidence ?? null,
+      ...seedIntervalCsv(r.gain),
+      ...twoLevelCsv(r.newPatients),
+      options.positiveClass ?? null,
     ]),
   };
+  const seeds = rows.map((r) => r.gain);
+  const patients = rows.map((r) => r.newPatients);
   const display: DisplayTable = {
     columns: [
       col('Architecture'),
@@ -191,7 +176,8 @@ export function exportScratchVsTransfer(
       col('n', 'right'),
       col('Scratch mean ± std', 'right'),
       col('Gain', 'right'),
-      col(`Gain ${percent(rows.find((r) => r.gain)?.gain?.confidence)}`, 'right'),
+      col(intervalHeader('over seeds (t)', seeds, 'Gain '), 'right'),
+      col(intervalHeader('for new patients (two-level)', patients, 'Gain '), 'right'),
     ],
     rows: rows.map((r) => [
       text(r.architecture),
@@ -199,8 +185,14 @@ export function exportScratchVsTransfer(
       ...armDisplay(r.pretrained),
       ...armDisplay(r.scratch),
       r.gain ? { kind: 'number', value: r.gain.estimate, signed: true } : missing,
-      r.gain ? { kind: 'interval', lower: r.gain.lower, upper: r.gain.upper } : missing,
+      intervalCell(r.gain),
+      intervalCell(r.newPatients),
     ]),
+    notes: [
+      GAIN_NOTE,
+      ...(anyRefused([...seeds, ...patients]) ? [TOO_FEW_SEEDS] : []),
+      ...positiveClassNote(options),
+    ],
   };
   return render(format, csv, display, options);
 }
@@ -233,6 +225,7 @@ export function exportPaperTable(
       'group_keys',
       'seeds',
       'trial_ids',
+      'positive_class',
     ],
     rows: table.rows.map((r): CsvCell[] => [
       r.architecture,
@@ -243,6 +236,7 @@ export function exportPaperTable(
       r.groupKeys.join(' '),
       r.runs.map((run) => run.seed).join(' '),
       trialIds(r.runs),
+      options.positiveClass ?? null,
     ]),
   };
   const display: DisplayTable = {
@@ -258,6 +252,7 @@ export function exportPaperTable(
       integer(r.n),
       ...r.cells.map((c) => (c ? meanStd(c.mean, c.std) : missing)),
     ]),
+    notes: positiveClassNote(options),
   };
   return render(format, csv, display, options);
 }

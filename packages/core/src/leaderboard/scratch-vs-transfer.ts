@@ -1,14 +1,19 @@
 // Scratch versus transfer per architecture (the paper's Table 1, from real runs): for each architecture
 // and each pretrained initialisation, the arm's mean over seeds against the scratch arm's, and the gain
-// with a two-sample bootstrap interval across seeds.
+// with its Student-t interval over seeds: paired by seed when both arms ran the same seeds (a shared seed
+// shares data order and augmentation), Welch's two-sample t otherwise; the interval says which, and below
+// three seeds it is refused ("n too small") with the estimate. The caller adds the two-level interval
+// for new patients (newPatients) where it has the runs' predictions.
 //
 // Each arm is either its best configuration or all its configurations pooled. Choosing the best
 // configuration on the metric being reported flatters every arm (winner's curse), so the selection
 // metric is separate: select on validation, report on test. The interval covers seed-to-seed noise
 // given the selection, not the selection itself.
-import type { BootstrapOptions } from '../stats/bootstrap.js';
-import { bootstrapMeanDifferenceCi } from '../stats/bootstrap-difference.js';
+import type { GainInterval, IntervalOptions } from '../stats/intervals.js';
+import { gainInterval } from '../stats/intervals.js';
 import { mean, sampleStd } from '../stats/summary.js';
+import type { NewPatientsGain } from './new-patients.js';
+import { orientGain } from './new-patients.js';
 import type { MetricGoal, RunValue } from './runs.js';
 import { bySeed, compareByGoal } from './runs.js';
 
@@ -28,7 +33,7 @@ export interface ArmConfiguration {
 /** `best-config`: each arm's configuration with the best mean selection value; `all-configs`: pooled. */
 export type ArmSelection = 'best-config' | 'all-configs';
 
-export interface ScratchVsTransferOptions extends BootstrapOptions {
+export interface ScratchVsTransferOptions extends IntervalOptions {
   /** Goal of the reported metric: the gain is positive when the pretrained arm is better. */
   goal: MetricGoal;
   /** Goal of the selection metric; default `goal`. */
@@ -50,24 +55,20 @@ export interface ArmSummary {
   runs: RunValue[];
 }
 
-export interface Gain {
-  /** Pretrained minus scratch mean for a maximised metric, scratch minus pretrained when minimised. */
-  estimate: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  resamples: number;
-  seed: number;
-}
-
 export interface ScratchVsTransferRow {
   architecture: string;
   /** Null when the architecture has no pretrained arm. */
   pretrained: ArmSummary | null;
   /** Null when the architecture has no scratch arm. */
   scratch: ArmSummary | null;
-  /** Null unless both arms have at least two runs. */
-  gain: Gain | null;
+  /**
+   * Pretrained minus scratch mean for a maximised metric, scratch minus pretrained when minimised
+   * (positive = pretrained better), with its t interval over seeds (`paired-t` or `welch-t`; refused
+   * below three seeds); null unless both arms exist.
+   */
+  gain: GainInterval | null;
+  /** The two-level interval of the gain for new patients, where the caller computed it. */
+  newPatients?: NewPatientsGain;
 }
 
 function summarise(initialisation: string, configurations: readonly ArmConfiguration[]): ArmSummary {
@@ -107,17 +108,9 @@ function gainOf(
   pretrained: ArmSummary,
   scratch: ArmSummary,
   goal: MetricGoal,
-  bootstrap: BootstrapOptions,
-): Gain | null {
-  if (pretrained.n < 2 || scratch.n < 2) return null;
-  const [better, worse] = goal === 'maximize' ? [pretrained, scratch] : [scratch, pretrained];
-  const interval = bootstrapMeanDifferenceCi(
-    better.runs.map((r) => r.value),
-    worse.runs.map((r) => r.value),
-    bootstrap,
-  );
-  const { estimate, lower, upper, confidence, resamples, seed } = interval;
-  return { estimate, lower, upper, confidence, resamples, seed };
+  options: IntervalOptions,
+): GainInterval {
+  return orientGain(gainInterval(pretrained.runs, scratch.runs, options), goal);
 }
 
 /** One row per (architecture, pretrained initialisation), architectures and initialisations sorted. */
@@ -130,7 +123,7 @@ export function scratchVsTransfer(
     selectionGoal = goal,
     selection = 'best-config',
     scratchInitialisation = 'scratch',
-    ...bootstrap
+    ...interval
   } = options;
   const byArchitecture = new Map<string, Map<string, ArmConfiguration[]>>();
   for (const c of configurations) {
@@ -149,7 +142,7 @@ export function scratchVsTransfer(
     if (pretrainedArms.length === 0) rows.push({ architecture, pretrained: null, scratch, gain: null });
     for (const initialisation of pretrainedArms) {
       const pretrained = selectArm(initialisation, arms.get(initialisation)!, selection, selectionGoal);
-      const gain = scratch ? gainOf(pretrained, scratch, goal, bootstrap) : null;
+      const gain = scratch ? gainOf(pretrained, scratch, goal, interval) : null;
       rows.push({ architecture, pretrained, scratch, gain });
     }
   }

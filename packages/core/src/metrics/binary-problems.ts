@@ -63,6 +63,25 @@ export function binaryProblems(data: Labelled): BinaryProblem[] {
   }
 }
 
+/**
+ * The one problem of a binary-class split with `positiveClass` (0 or 1) as the positives, scored by that
+ * class's probability: its own column when the model gives two, 1 - the class-1 score when it gives one.
+ * For class 1 it is binaryProblems' problem.
+ */
+export function positiveClassProblem(data: Labelled, positiveClass: number): BinaryProblem {
+  const { numSamples, numColumns: k, labels, scores } = data;
+  const score =
+    positiveClass === 1 || k === 2
+      ? (i: number) => scores[i * k + (positiveClass === 1 ? k - 1 : 0)] as number
+      : (i: number) => 1 - (scores[i * k] as number);
+  return extractProblem(
+    `positive class ${positiveClass}`,
+    numSamples,
+    (i) => labels[i] === positiveClass,
+    score,
+  );
+}
+
 /** Throws SingleClassError when the problem lacks positives or negatives (AUC and ROC are undefined). */
 export function requireBothClasses(operation: string, problem: BinaryProblem): void {
   const positives = problem.positiveScores.length;

@@ -1,5 +1,6 @@
 // Threshold/argmax metrics. Accuracy is MedMNIST's ACC; precision, recall (sensitivity), specificity and
-// F1 follow sklearn's definitions: `binary` reports the positive class 1 of a binary-class task, `macro`
+// F1 follow sklearn's definitions: `binary` reports the positive class of a binary-class task (label 1,
+// MedMNIST's convention, unless `positiveClass` says 0: sklearn's pos_label), `macro`
 // the unweighted mean over every class (or label) of the task, including classes absent from both yTrue
 // and the predictions. A ratio with a zero denominator counts 0, as sklearn's default zero_division.
 import { InvalidOptionError, UnsupportedTaskError } from '../errors.js';
@@ -16,6 +17,11 @@ export type Average = 'binary' | 'macro';
 export interface AveragedMetricOptions extends DecisionOptions {
   /** Default `binary` for binary-class, `macro` otherwise (`binary` is accepted only for binary-class). */
   readonly average?: Average;
+  /**
+   * With `binary`: the label counted as positive, 0 or 1 (default 1). The predictions are the same
+   * either way (the benchmark rule on the class-1 score); only which class's hits are counted changes.
+   */
+  readonly positiveClass?: number;
 }
 
 function ratio(numerator: number, denominator: number): number {
@@ -58,12 +64,25 @@ function averagedMetric(
     const counts = classCounts(operation, data, options);
     const average = options.average ?? (data.task === 'binary-class' ? 'binary' : 'macro');
     switch (average) {
-      case 'binary':
+      case 'binary': {
         if (data.task !== 'binary-class') {
           throw new InvalidOptionError(operation, 'average', average, `'macro' for task '${data.task}'`);
         }
-        return perClass(counts[1] as ClassCounts);
+        const { positiveClass = 1 } = options;
+        if (positiveClass !== 0 && positiveClass !== 1) {
+          throw new InvalidOptionError(operation, 'positiveClass', positiveClass, '0 or 1');
+        }
+        return perClass(counts[positiveClass] as ClassCounts);
+      }
       case 'macro':
+        if (options.positiveClass !== undefined) {
+          throw new InvalidOptionError(
+            operation,
+            'positiveClass',
+            options.positiveClass,
+            "no positive class with average 'macro', which averages every class",
+          );
+        }
         return counts.reduce((sum, c) => sum + perClass(c), 0) / counts.length;
       default: {
         const unknown: never = average;

@@ -24,4 +24,4 @@ export type {
 } from './temperature-scaling.js';
 export type { CalibrationOptions, ReliabilityBin } from './calibration.js';
 export { chooseOperatingPoint, ratesAtThreshold } from './operating-point.js';
-export type { OperatingPoint, OperatingPointRule } from './operating-point.js';
+export type { OperatingPoint, OperatingPointRule, PositiveClassOptions } from './operating-point.js';

@@ -4,8 +4,8 @@
 // on the test split. Thresholds follow the ROC convention: a score >= threshold is predicted positive.
 import { InvalidOptionError, UnsupportedTaskError } from '../errors.js';
 import type { BinaryProblem } from './binary-problems.js';
-import { binaryProblems, requireBothClasses } from './binary-problems.js';
-import type { Labelled, Labels, Scores } from './input.js';
+import { positiveClassProblem, requireBothClasses } from './binary-problems.js';
+import type { Labels, Scores } from './input.js';
 import { readLabelled } from './input.js';
 import { problemRoc } from './roc.js';
 import type { TaskType } from './task.js';
@@ -19,17 +19,35 @@ import { unknownTask } from './task.js';
 export type OperatingPointRule =
   { readonly rule: 'youden' } | { readonly rule: 'target-sensitivity'; readonly sensitivity: number };
 
+/** Which label is the positive class: 0 or 1 (default 1, MedMNIST's convention). */
+export interface PositiveClassOptions {
+  readonly positiveClass?: number;
+}
+
 export interface OperatingPoint {
-  /** Positive-class scores >= threshold are predicted positive; +Infinity predicts none positive. */
+  /**
+   * Positive-class scores (the positive class's probability) >= threshold are predicted positive;
+   * +Infinity predicts none positive.
+   */
   readonly threshold: number;
   readonly sensitivity: number;
   readonly specificity: number;
 }
 
-function readBinary(operation: string, yTrue: Labels, yScore: Scores, task: TaskType): Labelled {
+/** The positive class's problem of a binary-class split; other tasks and positive classes are refused. */
+function readBinary(
+  operation: string,
+  yTrue: Labels,
+  yScore: Scores,
+  task: TaskType,
+  { positiveClass = 1 }: PositiveClassOptions,
+): BinaryProblem {
   switch (task) {
     case 'binary-class':
-      return readLabelled(operation, yTrue, yScore, task);
+      if (positiveClass !== 0 && positiveClass !== 1) {
+        throw new InvalidOptionError(operation, 'positiveClass', positiveClass, '0 or 1');
+      }
+      return positiveClassProblem(readLabelled(operation, yTrue, yScore, task), positiveClass);
     case 'multi-class':
     case 'ordinal-regression':
     case 'multi-label, binary-class':
@@ -75,16 +93,18 @@ function chosenIndex(operation: string, tpr: number[], fpr: number[], rule: Oper
 
 /**
  * Chooses the threshold on (validation) predictions by the rule and returns it with the sensitivity and
- * specificity it reaches there. Binary-class only; throws SingleClassError without both classes.
+ * specificity it reaches there, both of the positive class. Binary-class only; throws SingleClassError
+ * without both classes.
  */
 export function chooseOperatingPoint(
   yTrue: Labels,
   yScore: Scores,
   task: TaskType,
   rule: OperatingPointRule,
+  options: PositiveClassOptions = {},
 ): OperatingPoint {
   const operation = 'chooseOperatingPoint';
-  const [problem] = binaryProblems(readBinary(operation, yTrue, yScore, task)) as [BinaryProblem];
+  const problem = readBinary(operation, yTrue, yScore, task, options);
   const roc = problemRoc(operation, problem);
   const k = chosenIndex(operation, roc.tpr, roc.fpr, rule);
   return {
@@ -103,10 +123,11 @@ export function ratesAtThreshold(
   yScore: Scores,
   task: TaskType,
   threshold: number,
+  options: PositiveClassOptions = {},
 ): OperatingPoint {
   const operation = 'ratesAtThreshold';
   if (Number.isNaN(threshold)) throw new InvalidOptionError(operation, 'threshold', threshold, 'a number');
-  const [problem] = binaryProblems(readBinary(operation, yTrue, yScore, task)) as [BinaryProblem];
+  const problem = readBinary(operation, yTrue, yScore, task, options);
   requireBothClasses(operation, problem);
   const truePositives = problem.positiveScores.filter((score) => score >= threshold).length;
   const trueNegatives = problem.negativeScores.filter((score) => score < threshold).length;

@@ -220,15 +220,18 @@ export const training: Filler = (s) => {
 
 export const selection: Filler = (s) => {
   const runs = s.facts.selection.entry.runs;
-  const ci = s.facts.selection.entry.ci;
+  const interval =
+    s.facts.selection.entry.overSeeds.outcome === 'interval'
+      ? ` (${Math.round(s.number('selection', 'entry.overSeeds.confidence') * 100)}% CI over seeds, Student t with ` +
+        `${s.number('selection', 'entry.overSeeds.df')} df: ${fixed(s.number('selection', 'entry.overSeeds.lower'))} to ` +
+        `${fixed(s.number('selection', 'entry.overSeeds.upper'))})`
+      : ` (no interval: ${s.text('selection', 'entry.overSeeds.reason')})`;
   return filled([
     text(
       `Chosen on validation only: of ${s.number('selection', 'candidates')} configurations, the one with the best mean ` +
         `${s.text('selection', 'metric')} (${s.text('selection', 'goal')}) over its ${s.number('selection', 'entry.n')} seed(s): ` +
         `${fixed(s.number('selection', 'entry.mean'))}` +
-        (ci === null
-          ? ''
-          : ` (bootstrap ${Math.round(s.number('selection', 'entry.ci.confidence') * 100)}% CI ${fixed(s.number('selection', 'entry.ci.lower'))} to ${fixed(s.number('selection', 'entry.ci.upper'))})`) +
+        interval +
         `. The test split was not used for any choice. The reported test metrics are those of trial ${s.text('trial', 'id')} of this configuration.`,
     ),
     table(

@@ -76,7 +76,7 @@ describe('coverage of the intervals against known truth', () => {
     expect(lines.some((line) => line.startsWith('Refused: n=2: n too small: 2 seeds'))).toBe(true);
   });
 
-  it("today's percentile bootstrap over seeds covers about half the time at two seeds, and too rarely after", () => {
+  it('the old percentile bootstrap over seeds covers about half the time at two seeds, and too rarely after', () => {
     // Two values resample to their own range: P(truth between two draws) = 1/2.
     expect(coverageAt('bootstrap', 2)).toBeGreaterThan(0.45);
     expect(coverageAt('bootstrap', 2)).toBeLessThan(0.55);

@@ -18,7 +18,6 @@
 // - ACC at threshold 0: image i is right when q_s/2 + (2y_i - 1)(z_i + e_si) > 0, so for new patients
 //   the mean over seeds is Phi((mu/2) / sqrt(w + 1)), whatever the class mix.
 // mu is chosen per arm so that its population AUC is the scenario's.
-import { LEADERBOARD_RESAMPLES } from '../leaderboard/rank.js';
 import { auc } from '../metrics/auc.js';
 import type { ScoreMatrix } from '../metrics/input.js';
 import { Rng } from '../random.js';
@@ -29,6 +28,9 @@ import { gainInterval, seedMeanInterval } from './intervals.js';
 import { normalCdf, normalQuantile } from './normal.js';
 import type { SeedScores } from './two-level.js';
 import { twoLevelGainInterval, twoLevelInterval } from './two-level.js';
+
+/** Resamples of the percentile bootstrap the leaderboard used before the t intervals (seaborn's n_boot). */
+const OLD_LEADERBOARD_RESAMPLES = 1_000;
 
 export interface CoverageScenario {
   /** Test images, shared by every seed. */
@@ -93,7 +95,7 @@ export interface CoverageSeries {
   readonly label: string;
   readonly target: CoverageTarget;
   /**
-   * True for the honest intervals, whose coverage must be near nominal; false for context rows (today's
+   * True for the honest intervals, whose coverage must be near nominal; false for context rows (the old
    * percentile bootstrap, an interval held against the wrong target).
    */
   readonly checked: boolean;
@@ -309,7 +311,7 @@ export function simulateCoverage(options: CoverageOptions): CoverageStudy {
     ),
     bootstrap: new Tally(
       'bootstrap',
-      `bootstrapMeanCi percentile (today's leaderboard), AUC`,
+      `bootstrapMeanCi percentile (the old leaderboard), AUC`,
       'test set',
       false,
     ),
@@ -321,7 +323,7 @@ export function simulateCoverage(options: CoverageOptions): CoverageStudy {
     ),
     bootstrapGain: new Tally(
       'bootstrapGain',
-      `bootstrapMeanDifferenceCi (today's scratch vs transfer), AUC`,
+      `bootstrapMeanDifferenceCi (the old scratch vs transfer), AUC`,
       'test set',
       false,
     ),
@@ -351,7 +353,11 @@ export function simulateCoverage(options: CoverageOptions): CoverageStudy {
       const seedMean = seedMeanInterval(values, { confidence });
       tallies.seedMean.add(n, seedMean, conditionalA);
       tallies.seedMeanPopulation.add(n, seedMean, truths.pretrained.auc);
-      const percentile = bootstrapMeanCi(values, { confidence, resamples: LEADERBOARD_RESAMPLES, seed: r });
+      const percentile = bootstrapMeanCi(values, {
+        confidence,
+        resamples: OLD_LEADERBOARD_RESAMPLES,
+        seed: r,
+      });
       tallies.bootstrap.add(n, percentile, conditionalA);
       tallies.bootstrapPopulation.add(n, percentile, truths.pretrained.auc);
       tallies.bootstrapGain.add(
@@ -359,7 +365,7 @@ export function simulateCoverage(options: CoverageOptions): CoverageStudy {
         bootstrapMeanDifferenceCi(
           values,
           aucB.slice(0, n).map((run) => run.value),
-          { confidence, resamples: LEADERBOARD_RESAMPLES, seed: r },
+          { confidence, resamples: OLD_LEADERBOARD_RESAMPLES, seed: r },
         ),
         conditionalGain,
       );
@@ -403,7 +409,7 @@ export function simulateCoverage(options: CoverageOptions): CoverageStudy {
     confidence,
     scenario,
     truths,
-    bootstrapResamples: LEADERBOARD_RESAMPLES,
+    bootstrapResamples: OLD_LEADERBOARD_RESAMPLES,
     series: Object.values(tallies).map((tally) => tally.series()),
   };
 }
@@ -476,7 +482,7 @@ export function coverageTable(study: CoverageStudy): string[] {
     format(header),
     ...checked.map((s) => format(row(s))),
     '',
-    `Context (not checked): today's percentile bootstrap over seeds (${study.bootstrapResamples} resamples), and the seed-only interval held against new patients:`,
+    `Context (not checked): the old percentile bootstrap over seeds (${study.bootstrapResamples} resamples), and the seed-only interval held against new patients:`,
     ...context.map((s) => format(row(s))),
     '',
     ...refusals.map((line) => `Refused: ${line}`),

@@ -146,6 +146,13 @@ export const evaluationSchema = z
     operatingPoint: z
       .union([z.literal('youden'), z.strictObject({ targetSensitivity: z.number().gt(0).lt(1) })])
       .default('youden'),
+    /**
+     * Binary-class datasets: the class precision, recall, specificity, F1 and the operating point are
+     * reported for: a class name, a label index, or `clinical` (the finding the dataset's metadata names,
+     * e.g. BreastMNIST's `malignant`). Absent: MedMNIST's convention, label 1. It has no default so that
+     * configs without it keep their hashes.
+     */
+    positiveClass: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
   })
   .default({ operatingPoint: 'youden' });
 
@@ -194,6 +201,18 @@ export const sweepSpecSchema = z
         seed: z.number().int().min(0).default(0),
         /** TPE: random configurations before the model starts proposing. */
         startupSamples: z.number().int().min(1).default(4),
+        /**
+         * What ASHA's rungs rank, and so what TPE learns from. `trial`: each trial on its own, so one lucky
+         * seed can outlive its pruned siblings (TPE observes a configuration's mean over seeds, a pruned
+         * seed counting as the worst). `seed-mean`: a configuration, all its seeds started together, by its
+         * mean over them; its seeds go on or are pruned together.
+         */
+        objective: z
+          .enum(['trial', 'seed-mean'], {
+            error:
+              "must be 'trial' (each trial on its own) or 'seed-mean' (a configuration's mean over its seeds)",
+          })
+          .default('trial'),
       })
       .superRefine((s, ctx) => {
         if (s.strategy !== 'grid' && s.samples === undefined) {
@@ -279,6 +298,7 @@ export const sweepSpecSchema = z
       });
     }
     checkClassicalModels(spec, ctx);
+    if (spec.search.objective === 'seed-mean') checkSeedMean(spec, ctx);
     if (spec.transfer.mode !== 'full' && !spec.arms.some((a) => a.startsWith('pretrained:'))) {
       ctx.addIssue({
         code: 'custom',
@@ -343,6 +363,35 @@ function checkClassicalModels(
       path: ['model', 'widthOverrides', name],
       message: `${name} has no width to scale; widthOverrides apply to the CNN architectures (${CNN_ARCHITECTURE_NAMES.join(', ')})`,
     });
+  }
+}
+
+/**
+ * seed-mean starts all seeds of a configuration together and compares configurations only once their seeds
+ * have reported: it needs more than one seed, and a slot and a place in the budget for each.
+ */
+function checkSeedMean(
+  spec: { seeds: readonly number[]; budget: { maxTrials: number; maxParallel: number } },
+  ctx: z.RefinementCtx,
+): void {
+  const seeds = spec.seeds.length;
+  if (seeds < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['search', 'objective'],
+      message:
+        'seed-mean averages each configuration over its seeds, but seeds lists one; list at least two seeds, or use objective trial (the same thing with one seed)',
+    });
+    return;
+  }
+  for (const key of ['maxParallel', 'maxTrials'] as const) {
+    if (spec.budget[key] < seeds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['budget', key],
+        message: `must be >= the number of seeds (${seeds}) with search.objective seed-mean, which ${key === 'maxParallel' ? 'starts' : 'runs'} all seeds of a configuration together`,
+      });
+    }
   }
 }
 

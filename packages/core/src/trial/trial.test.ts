@@ -65,6 +65,25 @@ describe('resolved trial config', () => {
     );
   });
 
+  it('carries evaluation.positiveClass only when the spec names one, so older configs keep their hashes', () => {
+    expect(resolvedTrialConfig({ plan: plan('scratch'), spec }).evaluation).toEqual({
+      operatingPoint: { targetSensitivity: 0.9 },
+    });
+    const clinical = parseSweepSpec({
+      ...(spec as unknown as SweepSpecInput),
+      evaluation: { operatingPoint: { targetSensitivity: 0.9 }, positiveClass: 'clinical' },
+    });
+    const config = resolvedTrialConfig({ plan: plan('scratch'), spec: clinical });
+    expect(config.evaluation).toEqual({
+      operatingPoint: { targetSensitivity: 0.9 },
+      positiveClass: 'clinical',
+    });
+    expect(parseResolvedTrialConfig(config, 'trial t').evaluation.positiveClass).toBe('clinical');
+    expect(trialConfigHash({ plan: plan('scratch'), spec: clinical })).not.toBe(
+      trialConfigHash({ plan: plan('scratch'), spec }),
+    );
+  });
+
   it('reads back exactly what it writes: the schema adds and drops nothing', () => {
     for (const arm of ['scratch', 'pretrained:imagenet']) {
       const stored = JSON.parse(JSON.stringify(resolvedTrialConfig({ plan: plan(arm), spec }))) as unknown;

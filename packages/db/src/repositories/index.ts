@@ -46,19 +46,26 @@ export {
 } from './audit.js';
 export {
   leaderboard,
+  scopeEvaluations,
   type LeaderboardPage,
   type LeaderboardQuery,
   type LeaderboardScope,
   type MetricRef,
+  type ScopeEvaluation,
 } from './leaderboard.js';
 export { scratchVsTransferTable, type ScratchVsTransferQuery } from './scratch-vs-transfer.js';
 export { PAPER_TABLE_METRICS, paperTable, type PaperTableQuery } from './paper-table.js';
 export {
   compareEntries,
+  compareEntryFamily,
   comparisonTargets,
+  familyTargets,
+  predictionsTargets,
   type CompareEntriesInput,
+  type CompareFamilyInput,
   type ComparisonTarget,
   type EntryComparison,
+  type EntryComparisonFamily,
 } from './compare-entries.js';
 export { runDetail, type Curve, type RunDetail } from './run-detail.js';
 export { sweepSpecHash } from './sweep-spec-hash.js';

@@ -1,11 +1,11 @@
 // Leaderboards, the scratch-vs-transfer table and paired comparisons, served from a real Postgres and
 // checked against values computed by hand on a small fixture.
 import {
-  bootstrapMeanCi,
-  bootstrapMeanDifferenceCi,
   compareRuns,
-  LEADERBOARD_RESAMPLES,
+  gainInterval,
+  holmAdjust,
   scratchVsTransfer,
+  seedMeanInterval,
   type ArmConfiguration,
   type FinalMetricValue,
 } from '@medsweep/core';
@@ -15,9 +15,14 @@ import { DifferentDatasetsError, MissingPredictionsError } from '../errors.js';
 import type { Trial } from '../generated/prisma/client.js';
 import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
-import { compareEntries, comparisonTargets } from './compare-entries.js';
+import {
+  compareEntries,
+  compareEntryFamily,
+  comparisonTargets,
+  predictionsTargets,
+} from './compare-entries.js';
 import { recordFinalResult } from './final-result.js';
-import { leaderboard } from './leaderboard.js';
+import { leaderboard, scopeEvaluations } from './leaderboard.js';
 import { scratchVsTransferTable } from './scratch-vs-transfer.js';
 import { completeTrial, createSweep, createTrial, type SweepContext } from './test-support/fixtures.js';
 
@@ -135,7 +140,11 @@ describe('leaderboard', () => {
     ]);
     expect(c!.mean).toBeCloseTo(0.9, 12);
     expect(c!.std).toBeCloseTo(0.02, 12);
-    expect(c!.ci).toEqual(bootstrapMeanCi([0.88, 0.9, 0.92], { resamples: LEADERBOARD_RESAMPLES, seed: 0 }));
+    // 0.9 +- t(0.975; 2) x 0.02 / sqrt(3) = 0.9 +- 0.049683.
+    expect(c!.overSeeds).toEqual(seedMeanInterval([0.88, 0.9, 0.92]));
+    expect(c!.overSeeds).toMatchObject({ outcome: 'interval', method: 'student-t', n: 3, df: 2 });
+    if (c!.overSeeds.outcome !== 'interval') throw new Error('expected an interval');
+    expect(c!.overSeeds.lower).toBeCloseTo(0.9 - 0.049683, 5);
     expect(c!.best).toEqual({ trialId: id('C3'), seed: 3, value: 0.92 });
     expect(c!.runs.map((r) => r.trialId)).toEqual([id('C1'), id('C2'), id('C3')]);
     expect(c!.label.config).toEqual({ lr: 0.001 });
@@ -146,7 +155,11 @@ describe('leaderboard', () => {
     // The failed run and the run without a test AUC are not counted.
     expect(a!.mean).toBeCloseTo(0.82, 12);
     expect(a!.runs.map((r) => r.seed)).toEqual([1, 2, 3]);
-    expect(d).toMatchObject({ n: 1, mean: 0.75, std: null, ci: null });
+    expect(d).toMatchObject({ n: 1, mean: 0.75, std: null, overSeeds: { outcome: 'refused', n: 1 } });
+    expect(b!.overSeeds).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/^n too small: 2 seeds/),
+    });
   });
 
   it('pages, filters by seeds, and follows the goal', async () => {
@@ -183,12 +196,11 @@ describe('leaderboard', () => {
 });
 
 describe('scratchVsTransferTable', () => {
-  it('selects each arm on validation AUC and reports test AUC with the gain and its interval', async () => {
+  it('selects each arm on validation AUC and reports test AUC with the gain and its t interval', async () => {
     const rows = await scratchVsTransferTable(db, {
       scope: { sweepId: s1.sweepId },
       metric: testAuc,
       selectBy: valAuc,
-      seed: 1,
     });
     expect(rows.map((r) => [r.architecture, r.pretrained?.groupKeys, r.scratch?.groupKeys])).toEqual([
       ['resnet50', [trials.get('C1')!.groupKey], [trials.get('A1')!.groupKey]],
@@ -198,12 +210,14 @@ describe('scratchVsTransferTable', () => {
     // Configuration B has the better test AUC but the worse validation AUC: A is selected.
     expect(resnet.scratch!.mean).toBeCloseTo(0.82, 12);
     expect(resnet.pretrained!.mean).toBeCloseTo(0.9, 12);
-    const expected = bootstrapMeanDifferenceCi([0.88, 0.9, 0.92], [0.8, 0.82, 0.84], { seed: 1 });
-    expect(resnet.gain).toMatchObject({
-      estimate: expected.estimate,
-      lower: expected.lower,
-      upper: expected.upper,
-    });
+    // Both arms ran seeds 1-3: paired by seed (each seed gained exactly 0.08).
+    expect(resnet.gain).toEqual(
+      gainInterval(
+        [0.88, 0.9, 0.92].map((value, i) => ({ seed: i + 1, value })),
+        [0.8, 0.82, 0.84].map((value, i) => ({ seed: i + 1, value })),
+      ),
+    );
+    expect(resnet.gain).toMatchObject({ outcome: 'interval', method: 'paired-t', n: 3 });
     expect(resnet.gain!.estimate).toBeCloseTo(0.08, 12);
     expect(rows[1]!.gain).toBeNull();
   });
@@ -217,6 +231,8 @@ describe('scratchVsTransferTable', () => {
     expect(resnet!.scratch!.n).toBe(5);
     expect(resnet!.scratch!.mean).toBeCloseTo((0.8 + 0.82 + 0.84 + 0.86 + 0.9) / 5, 12);
     expect(resnet!.gain!.estimate).toBeCloseTo(0.9 - 0.844, 12);
+    // Pooled seeds repeat (1, 2 in two configurations): two samples, Welch.
+    expect(resnet!.gain!.method).toBe('welch-t');
   });
 
   it('keeps the configuration core would select from all of them, ties and rounding included', async () => {
@@ -259,10 +275,38 @@ describe('scratchVsTransferTable', () => {
         metric: testAuc,
         selectBy: valAuc,
         goal,
-        seed: 3,
+        confidence: 0.9,
       });
-      expect(fromSql).toEqual(scratchVsTransfer(configurations, { goal, seed: 3 }));
+      expect(fromSql).toEqual(scratchVsTransfer(configurations, { goal, confidence: 0.9 }));
     }
+  });
+});
+
+describe('scopeEvaluations', () => {
+  it("names each dataset of a scope with its trials' positive-class choices", async () => {
+    const evaluations = await scopeEvaluations(db, { sweepId: s1.sweepId });
+    expect(evaluations).toEqual([
+      {
+        dataset: {
+          id: s1.datasetId,
+          name: expect.any(String),
+          task: 'binary-class',
+          manifestUri: expect.any(String),
+          contentHash: s1.manifestHash,
+        },
+        positiveClass: undefined,
+      },
+    ]);
+    const clinical = await createSweep(db, { dataset: 'breastmnist', sweep: 'clinical' });
+    const trial = await createTrial(db, clinical, {
+      key: 'clinical-1',
+      index: 0,
+      config: { lr: 0.001, evaluation: { operatingPoint: 'youden', positiveClass: 'clinical' } },
+      seed: 1,
+    });
+    await completeTrial(db, clinical, trial, metrics(0.8, 0.8));
+    const [one] = await scopeEvaluations(db, { sweepId: clinical.sweepId });
+    expect(one!.positiveClass).toBe('clinical');
   });
 });
 
@@ -298,6 +342,44 @@ describe('compareEntries', () => {
     );
     expect(result.comparison.auc.delong!.pValue).toBeGreaterThan(0);
     expect(result.comparison.accuracy.mcnemar.pValue).toBeLessThanOrEqual(1);
+    // One comparison is a family of one: its adjusted p-values are the raw ones.
+    expect(result.familySize).toBe(1);
+    expect(result.holm).toEqual({
+      mcnemar: result.comparison.accuracy.mcnemar.pValue,
+      delong: result.comparison.auc.delong!.pValue,
+      pairedBootstrap: result.comparison.auc.pairedBootstrap.pValue,
+    });
+  });
+
+  it('compares one run with several and Holm-adjusts each test over that family', async () => {
+    const scoresC = scoresB.map(([p]) => [1 - p!]);
+    const { a, family } = await compareEntryFamily(db, {
+      trialIdA: id('C3'),
+      predictionsA: { yTrue, yScore: scoresA },
+      others: [
+        { trialId: id('A3'), predictions: { yTrue, yScore: scoresB } },
+        { trialId: id('B2'), predictions: { yTrue, yScore: scoresC } },
+      ],
+      resamples: 300,
+    });
+    expect(a.trialId).toBe(id('C3'));
+    expect(family.size).toBe(2);
+    expect(family.members.map((m) => m.member.trialId)).toEqual([id('A3'), id('B2')]);
+    const raw = family.members.map((m) => m.comparison.accuracy.mcnemar.pValue);
+    expect(family.members.map((m) => m.holm.mcnemar)).toEqual(holmAdjust(raw));
+    expect(family.members.map((m) => m.holm.delong)).toEqual(
+      holmAdjust(family.members.map((m) => m.comparison.auc.delong!.pValue)),
+    );
+  });
+
+  it('names the predictions of many runs at once, leaving out runs without them', async () => {
+    const targets = await predictionsTargets(db, [id('C1'), id('A4'), id('C3')]);
+    expect([...targets.keys()].sort()).toEqual([id('C1'), id('C3')].sort());
+    expect(targets.get(id('C1'))).toMatchObject({
+      seed: 1,
+      task: 'binary-class',
+      testSetHash: s1.manifestHash,
+    });
   });
 
   it('refuses runs on different datasets, and runs without predictions', async () => {

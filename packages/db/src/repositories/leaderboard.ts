@@ -1,6 +1,6 @@
 // Leaderboards served from SQL: the database ranks completed trials' configurations (groupKey) by mean
 // and returns one page of them with their runs; core's rankConfigurations adds the statistics (mean, std,
-// bootstrap interval) for just that page. Indexes: trials (sweep_id | dataset_id, status, group_key, seed,
+// Student-t interval over seeds) for just that page. Indexes: trials (sweep_id | dataset_id, status, group_key, seed,
 // id); final_metrics by primary key within a sweep, by (dataset_id, name, split, trial_id, value) within
 // a dataset.
 import {
@@ -10,7 +10,7 @@ import {
   type LeaderboardEntry,
   type MetricGoal,
 } from '@medsweep/core';
-import type { BootstrapOptions } from '@medsweep/core';
+import type { IntervalOptions } from '@medsweep/core';
 import { InvalidRecordError } from '../errors.js';
 import type { FinalSplit } from '../generated/prisma/enums.js';
 import type { DbClient } from './db-client.js';
@@ -24,7 +24,7 @@ export interface MetricRef {
   name: string;
 }
 
-export interface LeaderboardQuery extends BootstrapOptions {
+export interface LeaderboardQuery extends IntervalOptions {
   scope: LeaderboardScope;
   metric: MetricRef;
   /** Default `maximize`. */
@@ -92,7 +92,7 @@ function requireCount(field: string, value: number, min: number, max: number): n
  * mean (then more runs, then group key), each entry with its runs so every number traces to its trials.
  */
 export async function leaderboard(db: DbClient, query: LeaderboardQuery): Promise<LeaderboardPage> {
-  const { scope, metric, goal = 'maximize', limit = 50, offset = 0, minRuns = 1, ...bootstrap } = query;
+  const { scope, metric, goal = 'maximize', limit = 50, offset = 0, minRuns = 1, ...interval } = query;
   requireCount('limit', limit, 1, 500);
   requireCount('offset', offset, 0, 2 ** 31 - 1);
   requireCount('minRuns', minRuns, 1, 2 ** 31 - 1);
@@ -136,7 +136,7 @@ export async function leaderboard(db: DbClient, query: LeaderboardQuery): Promis
       },
       runs: row.trial_ids.map((trialId, i) => ({ trialId, seed: row.seeds[i]!, value: row.vals[i]! })),
     })),
-    { ...bootstrap, goal, firstRank: offset + 1 },
+    { ...interval, goal, firstRank: offset + 1 },
   );
   const totalConfigurations =
     rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : await countConfigurations(db, query);
@@ -155,4 +155,45 @@ async function countConfigurations(db: DbClient, query: LeaderboardQuery): Promi
     query.minRuns ?? 1,
   );
   return Number(row!.total);
+}
+
+/** One dataset of a scope and one positive-class choice its completed trials were evaluated with. */
+export interface ScopeEvaluation {
+  dataset: { id: string; name: string; task: string; manifestUri: string; contentHash: string };
+  /** The trials' evaluation.positiveClass; undefined where they name none (MedMNIST's convention). */
+  positiveClass: string | number | undefined;
+}
+
+interface ScopeEvaluationRow {
+  dataset_id: string;
+  name: string;
+  task: string;
+  manifest_uri: string;
+  content_hash: string;
+  positive_class: string | number | null;
+}
+
+/**
+ * The distinct (dataset, evaluation.positiveClass) pairs of the completed trials in `scope`: what a
+ * table of the scope must say about which class its binary metrics count as positive. Usually one.
+ */
+export async function scopeEvaluations(db: DbClient, scope: LeaderboardScope): Promise<ScopeEvaluation[]> {
+  const rows = await db.$queryRawUnsafe<ScopeEvaluationRow[]>(
+    `SELECT DISTINCT d.id::text AS dataset_id, d.name, d.task, d.manifest_uri, d.content_hash,
+       t.config->'evaluation'->'positiveClass' AS positive_class
+     FROM trials t JOIN datasets d ON d.id = t.dataset_id
+     WHERE ${scopeSql(scope).trials} AND t.status = 'completed'
+     ORDER BY dataset_id, positive_class`,
+    scopeId(scope),
+  );
+  return rows.map((row) => ({
+    dataset: {
+      id: row.dataset_id,
+      name: row.name,
+      task: row.task,
+      manifestUri: row.manifest_uri,
+      contentHash: row.content_hash,
+    },
+    positiveClass: row.positive_class ?? undefined,
+  }));
 }

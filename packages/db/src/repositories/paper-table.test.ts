@@ -141,11 +141,12 @@ describe('paperTable', () => {
         '| vgg16 | pretrained:pneumonia | 2 | 0.870 ± 0.014 | 0.820 ± 0.028 | 0.860 ± 0.014 | 0.835 ± 0.021 | 0.920 ± 0.014 |\n',
     );
     const csv = exportPaperTable(table, 'csv').split('\r\n');
-    // Full precision, the empty precision cell, the selection rule and the runs behind the row.
+    // Full precision, the empty precision cell, the selection rule and the runs behind the row (and an
+    // empty positive class: none was passed).
     expect(csv[3]).toBe(
       'resnet50,scratch,2,0.8,0.014142135623730963,,,0.8200000000000001,0.014142135623730885,0.75,' +
         `0.014142135623730963,0.86,0.014142135623730963,val_auc,${trials.get('resnetScratch-1')!.groupKey},1 2,` +
-        `${id('resnetScratch-1')} ${id('resnetScratch-2')}`,
+        `${id('resnetScratch-1')} ${id('resnetScratch-2')},`,
     );
   });
 

@@ -6,7 +6,7 @@
 import {
   scratchVsTransfer,
   type ArmSelection,
-  type BootstrapOptions,
+  type IntervalOptions,
   type MetricGoal,
   type ScratchVsTransferRow,
 } from '@medsweep/core';
@@ -14,7 +14,7 @@ import type { DbClient } from './db-client.js';
 import type { LeaderboardScope, MetricRef } from './leaderboard.js';
 import { scopeId, scopeSql } from './leaderboard.js';
 
-export interface ScratchVsTransferQuery extends BootstrapOptions {
+export interface ScratchVsTransferQuery extends IntervalOptions {
   scope: LeaderboardScope;
   /** The metric reported, e.g. test AUC. */
   metric: MetricRef;

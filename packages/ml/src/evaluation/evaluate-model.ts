@@ -10,7 +10,7 @@ import type { ModelInputSpec } from '../data/preprocess.js';
 import type { SplitPredictions } from '../training/predict.js';
 import { predictSplit } from '../training/predict.js';
 import type { EvaluatedSplit, EvaluationReport } from './evaluate-predictions.js';
-import { evaluatePredictions, operatingPointRule } from './evaluate-predictions.js';
+import { evaluatePredictions, evaluationRules } from './evaluate-predictions.js';
 
 export interface PredictEvaluatedSplitsArgs {
   /** The namespace of the selected backend (selectBackend().tf). */
@@ -36,15 +36,15 @@ export async function predictEvaluatedSplits(
   };
 }
 
-/** The model's val and test predictions and their evaluation, at the operating point `evaluation` asks for. */
+/**
+ * The model's val and test predictions and their evaluation, at the operating point and for the positive
+ * class `evaluation` asks for.
+ */
 export async function evaluateModel(
   args: PredictEvaluatedSplitsArgs & { evaluation: SweepSpec['evaluation'] },
 ): Promise<{ predictions: Record<EvaluatedSplit, SplitPredictions>; report: EvaluationReport }> {
   const predictions = await predictEvaluatedSplits(args);
-  const report = evaluatePredictions(
-    predictions,
-    args.dataset.manifest.task,
-    operatingPointRule(args.evaluation),
-  );
+  const { manifest } = args.dataset;
+  const report = evaluatePredictions(predictions, manifest.task, evaluationRules(args.evaluation, manifest));
   return { predictions, report };
 }

@@ -1,6 +1,8 @@
 // A trial's final evaluation from its predictions, as the MedMNIST evaluator defines the benchmark
-// metrics (AUC from the positive-class score or one-vs-rest, ACC at 0.5 or argmax) plus the clinical
-// ones. The operating point is chosen on validation and then applied to test, never chosen on test.
+// metrics (AUC from the class-1 score or one-vs-rest, ACC at 0.5 or argmax) plus the clinical ones, which
+// for a binary task are those of its positive class (the spec's evaluation.positiveClass; MedMNIST's
+// label 1 by default). The operating point is chosen on validation and then applied to test, never
+// chosen on test.
 import type { FinalMetricValue, OperatingPointRule, RocCurve, TaskType } from '@medsweep/core';
 import {
   accuracy,
@@ -12,6 +14,7 @@ import {
   precision,
   ratesAtThreshold,
   recall,
+  resolvePositiveClass,
   rocCurves,
   specificity,
 } from '@medsweep/core';
@@ -25,8 +28,9 @@ export type EvaluatedSplit = FinalMetricValue['split'];
 export interface EvaluationReport {
   /**
    * Per split: auc, acc, loss, ece; precision/recall/specificity/f1 with `_macro` variants (binary tasks
-   * also the positive class's, unsuffixed); binary tasks add op_threshold, op_sensitivity and
-   * op_specificity at the operating point chosen on val. Sorted by (split, name); finite values only.
+   * also the positive class's, unsuffixed); binary tasks add op_threshold (on the positive class's
+   * probability), op_sensitivity and op_specificity at the operating point chosen on val. Sorted by
+   * (split, name); finite values only.
    */
   finalMetrics: FinalMetricValue[];
   /** ROC curves per split (sklearn's drop_intermediate; thresholds[0] is +Infinity). */
@@ -35,11 +39,40 @@ export interface EvaluationReport {
   confusion: Record<EvaluatedSplit, number[][]>;
 }
 
-/** The spec's operating-point setting as @medsweep/core's rule. */
-export function operatingPointRule(evaluation: SweepSpec['evaluation']): OperatingPointRule {
-  return evaluation.operatingPoint === 'youden'
-    ? { rule: 'youden' }
-    : { rule: 'target-sensitivity', sensitivity: evaluation.operatingPoint.targetSensitivity };
+/** How a trial's predictions are turned into its clinical metrics. */
+export interface EvaluationRules {
+  operatingPoint: OperatingPointRule;
+  /** Binary-class: the label counted as positive (0 or 1); absent for other tasks. */
+  positiveClass?: number;
+}
+
+/** What the rules are resolved against: the dataset's task and class names, and its name for messages. */
+export interface EvaluatedDataset {
+  name: string;
+  task: TaskType;
+  classNames: readonly string[];
+}
+
+/**
+ * The spec's evaluation settings as @medsweep/core's rules for `dataset`. Throws PositiveClassError when
+ * evaluation.positiveClass does not fit the dataset (a permanent error: the spec itself is wrong).
+ */
+export function evaluationRules(
+  evaluation: SweepSpec['evaluation'],
+  dataset: EvaluatedDataset,
+): EvaluationRules {
+  const positive = resolvePositiveClass(evaluation.positiveClass, {
+    task: dataset.task,
+    classNames: dataset.classNames,
+    source: `dataset ${dataset.name}`,
+  });
+  return {
+    operatingPoint:
+      evaluation.operatingPoint === 'youden'
+        ? { rule: 'youden' }
+        : { rule: 'target-sensitivity', sensitivity: evaluation.operatingPoint.targetSensitivity },
+    ...(positive === null ? {} : { positiveClass: positive.index }),
+  };
 }
 
 /**
@@ -49,8 +82,9 @@ export function operatingPointRule(evaluation: SweepSpec['evaluation']): Operati
 export function evaluatePredictions(
   predictions: Record<EvaluatedSplit, SplitPredictions>,
   task: TaskType,
-  rule: OperatingPointRule,
+  rules: EvaluationRules,
 ): EvaluationReport {
+  const { positiveClass } = rules;
   const metrics: FinalMetricValue[] = [];
   const add = (split: EvaluatedSplit, name: string, value: number) => metrics.push({ split, name, value });
   const splits = ['val', 'test'] as const;
@@ -64,17 +98,25 @@ export function evaluatePredictions(
     const averages = task === 'binary-class' ? (['binary', 'macro'] as const) : (['macro'] as const);
     for (const average of averages) {
       const suffix = average === 'macro' ? '_macro' : '';
-      add(split, `precision${suffix}`, precision(labels, scores, task, { average }));
-      add(split, `recall${suffix}`, recall(labels, scores, task, { average }));
-      add(split, `specificity${suffix}`, specificity(labels, scores, task, { average }));
-      add(split, `f1${suffix}`, f1(labels, scores, task, { average }));
+      const options = average === 'binary' ? { average, positiveClass } : { average };
+      add(split, `precision${suffix}`, precision(labels, scores, task, options));
+      add(split, `recall${suffix}`, recall(labels, scores, task, options));
+      add(split, `specificity${suffix}`, specificity(labels, scores, task, options));
+      add(split, `f1${suffix}`, f1(labels, scores, task, options));
     }
   }
 
   if (task === 'binary-class') {
     const val = predictions.val;
-    const chosen = chooseOperatingPoint(val.labels, val.scores, task, rule);
-    const test = ratesAtThreshold(predictions.test.labels, predictions.test.scores, task, chosen.threshold);
+    const positive = { positiveClass };
+    const chosen = chooseOperatingPoint(val.labels, val.scores, task, rules.operatingPoint, positive);
+    const test = ratesAtThreshold(
+      predictions.test.labels,
+      predictions.test.scores,
+      task,
+      chosen.threshold,
+      positive,
+    );
     for (const [split, point] of [
       ['val', chosen],
       ['test', test],

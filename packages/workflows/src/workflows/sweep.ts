@@ -15,12 +15,18 @@ import {
 import {
   ashaDecide,
   ashaRungs,
+  configurationKey,
   createPlanner,
+  decideHeldRungs,
+  holdRungReport,
+  nextConfiguration,
   nextTrial,
+  optimisesSeedMean,
   recordTrialValue,
   totalTrials,
+  tpeMinimisesPerTrial,
 } from '@medsweep/core/planning';
-import type { PlannerState, TrialPlan } from '@medsweep/core/planning';
+import type { HeldRung, PlannerState, TrialPlan } from '@medsweep/core/planning';
 import type {
   ControlActivities,
   SweepInput,
@@ -57,6 +63,12 @@ export const BATCHED_STARTS_PATCH = 'sweep-batched-child-starts';
  * end, and the sweep waited for each batch of starts to be confirmed before it went on receiving results.
  */
 export const RESULT_REPORTS_PATCH = 'sweep-children-report-by-result';
+/**
+ * TPE sweeps that minimise (ASHA mode min, e.g. val_loss) learnt from raw losses before this patch, so
+ * they looked for large losses; new ones learn from losses negated. Asked only by such sweeps, when their
+ * planner is created, so no other sweep pays for the marker.
+ */
+export const TPE_GOAL_PATCH = 'sweep-tpe-oriented-by-goal';
 const EVENTS_PER_RUN = 10_000;
 /**
  * A run that is handing over keeps its slots busy while its children that report by result finish; if one
@@ -69,8 +81,10 @@ export interface SweepState {
   planner: PlannerState;
   running: Record<string, TrialPlan>;
   counts: { completed: number; failed: number; cancelled: number; pruned: number };
-  /** ASHA: values recorded at each rung, in arrival order. */
+  /** ASHA: values recorded at each rung, in arrival order (seed-mean: configurations' means). */
   rungValues: number[][];
+  /** ASHA with seed-mean: rung reports waiting for the other seeds of their configuration. */
+  heldRungs?: HeldRung[];
   paused: boolean;
   generation: number;
 }
@@ -92,7 +106,7 @@ export interface SweepSummary {
 export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Promise<SweepSummary> {
   const { spec, sweepId } = input;
   const state: SweepState = carried ?? {
-    planner: createPlanner(spec),
+    planner: createPlanner(spec, { orientByGoal: tpeMinimisesPerTrial(spec) && patched(TPE_GOAL_PATCH) }),
     running: {},
     counts: { completed: 0, failed: 0, cancelled: 0, pruned: 0 },
     rungValues: [],
@@ -104,6 +118,8 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     spec.earlyStopping.kind === 'asha'
       ? ashaRungs(spec.earlyStopping.gracePeriod, spec.earlyStopping.reductionFactor, spec.budget.maxEpochs)
       : [];
+  // Only specs that ask for it take the seed-mean paths, so no history of another sweep changes.
+  const seedMean = optimisesSeedMean(spec);
   const finished: TrialFinished[] = [];
   const rungReports: RungReport[] = [];
   let cancelling = false;
@@ -153,6 +169,12 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
     }
     for (const r of rungReports.splice(0)) {
       if (spec.earlyStopping.kind !== 'asha') continue;
+      if (seedMean) {
+        const plan = state.running[r.trialKey];
+        const report = { trialKey: r.trialKey, workflowId: r.workflowId, value: r.value };
+        if (plan) holdRungReport((state.heldRungs ??= []), configurationKey(plan), r.rung, report);
+        continue;
+      }
       const { mode, reductionFactor } = spec.earlyStopping;
       const seen = (state.rungValues[r.rung] ??= []);
       const decision = ashaDecide(seen, r.value, mode, reductionFactor);
@@ -161,6 +183,23 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
         rung: r.rung,
         continue: decision.continue,
       });
+    }
+    // A configuration is decided once its last running seed reported the rung or ended. Not while
+    // cancelling: every trial is being cancelled, whatever a decision would say.
+    if (seedMean && spec.earlyStopping.kind === 'asha' && !cancelling) {
+      const { mode, reductionFactor } = spec.earlyStopping;
+      const running = new Map(Object.entries(state.running).map(([key, p]) => [key, configurationKey(p)]));
+      const held = (state.heldRungs ??= []);
+      for (const d of decideHeldRungs(held, state.rungValues, running, mode, reductionFactor)) {
+        await Promise.all(
+          d.reports.map((report) =>
+            getExternalWorkflowHandle(report.workflowId).signal(rungDecisionSignal, {
+              rung: d.rung,
+              continue: d.continue,
+            }),
+          ),
+        );
+      }
     }
   };
 
@@ -171,6 +210,18 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       info.historyLength > EVENTS_PER_RUN ||
       info.continueAsNewSuggested
     );
+  };
+  /**
+   * The trials to start next: one, or with seed-mean every seed of the next configuration, once there is a
+   * free slot for each (a seed waiting at a rung for a sibling without a slot would wait for ever).
+   */
+  const nextLaunches = (): TrialPlan[] | undefined => {
+    if (!seedMean) {
+      const plan = nextTrial(spec, state.planner);
+      return plan && [plan];
+    }
+    const free = spec.budget.maxParallel - Object.keys(state.running).length;
+    return free >= spec.seeds.length ? nextConfiguration(spec, state.planner) : undefined;
   };
   /** Only a run waiting on a child that trains for very long stops launching (see EVENTS_HARD_STOP). */
   const mayLaunch = () =>
@@ -257,14 +308,16 @@ export async function sweepWorkflow(input: SweepInput, carried?: SweepState): Pr
       }
       const starts: Promise<void>[] = [];
       while (mayLaunch()) {
-        const plan = nextTrial(spec, state.planner);
-        if (!plan) break;
-        // All free slots are filled in one workflow task, and the sweep goes on receiving results while
-        // the server starts them. Before the patches each batch (or, earlier, each start) was awaited.
-        if (resultReports) {
-          starting.push(launch(plan).catch((e: unknown) => void (startFailure ??= e)));
-        } else if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
-        else await launch(plan);
+        const plans = nextLaunches();
+        if (!plans) break;
+        for (const plan of plans) {
+          // All free slots are filled in one workflow task, and the sweep goes on receiving results while
+          // the server starts them. Before the patches each batch (or, earlier, each start) was awaited.
+          if (resultReports) {
+            starting.push(launch(plan).catch((e: unknown) => void (startFailure ??= e)));
+          } else if (patched(BATCHED_STARTS_PATCH)) starts.push(launch(plan));
+          else await launch(plan);
+        }
       }
       await Promise.all(starts);
       if (Object.keys(state.running).length === 0 && state.planner.launched >= total) break;

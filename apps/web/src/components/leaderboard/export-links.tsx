@@ -1,10 +1,12 @@
-// Downloads of the leaderboard, scratch-vs-transfer and paper (Table 1) tables in each format, served by the export route (a real file download).
+// Downloads of the leaderboard, scratch-vs-transfer, pairwise (Holm) and paper (Table 1) tables in each
+// format, served by the export route (a real file download).
 import type { MetricChoice } from '../../lib/metric-choice';
 import { metricParam } from '../../lib/metric-choice';
 
 const TABLES = [
   { table: 'leaderboard', label: 'Leaderboard' },
   { table: 'scratchVsTransfer', label: 'Scratch vs transfer' },
+  { table: 'pairwise', label: 'Pairwise tests' },
   { table: 'paper', label: 'Paper table' },
 ] as const;
 const FORMATS = [

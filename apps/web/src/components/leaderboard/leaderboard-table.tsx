@@ -1,8 +1,10 @@
-// Ranked configurations: mean and spread over seeds, the bootstrap interval of the mean, and every run,
-// each linked to its trial so any number traces back to what produced it.
+// Ranked configurations: mean and spread over seeds, the Student-t interval of the mean over seeds, the
+// two-level interval for new patients, and every run, each linked to its trial so any number traces
+// back to what produced it.
 import type { RouterOutputs } from '@medsweep/api';
 import Link from 'next/link';
 import { describeParams, formatMetric } from '../../lib/format';
+import { IntervalCell } from './interval-cell';
 
 type Entry = RouterOutputs['leaderboard']['get']['entries'][number];
 
@@ -39,8 +41,19 @@ export function LeaderboardTable({
           <th scope="col" className="num">
             Std
           </th>
-          <th scope="col" className="num">
-            95% CI
+          <th
+            scope="col"
+            className="num"
+            title="Student t over the seeds: the mean over seeds on these test images"
+          >
+            95% CI over seeds (t)
+          </th>
+          <th
+            scope="col"
+            className="num"
+            title="Seeds and test images resampled: what another sample of patients would show"
+          >
+            95% CI for new patients (two-level)
           </th>
           <th scope="col">Runs (seed: value)</th>
         </tr>
@@ -62,9 +75,8 @@ export function LeaderboardTable({
                 {formatMetric(e.mean)}
               </td>
               <td className="num">{formatMetric(e.std)}</td>
-              <td className="num" data-testid="leaderboard-ci">
-                {e.ci ? `[${formatMetric(e.ci.lower)}, ${formatMetric(e.ci.upper)}]` : '—'}
-              </td>
+              <IntervalCell interval={e.overSeeds} testId="leaderboard-ci" />
+              <IntervalCell interval={e.newPatients} testId="leaderboard-new-patients" />
               <td>
                 {e.runs.map((r, i) => (
                   <span key={r.trialId}>

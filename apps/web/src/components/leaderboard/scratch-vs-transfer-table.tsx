@@ -1,8 +1,10 @@
-// Per architecture: the pretrained arm against training from scratch, and the gain with its interval.
+// Per architecture: the pretrained arm against training from scratch, and the gain with its t interval
+// over seeds and its two-level interval for new patients, each paired by seed or Welch.
 import type { RouterOutputs } from '@medsweep/api';
 import { formatMetric } from '../../lib/format';
+import { IntervalCell } from './interval-cell';
 
-type Row = RouterOutputs['leaderboard']['scratchVsTransfer'][number];
+type Row = RouterOutputs['leaderboard']['scratchVsTransfer']['rows'][number];
 type Arm = NonNullable<Row['scratch']>;
 
 function ArmCell({ arm }: { arm: Arm | null }) {
@@ -38,7 +40,10 @@ export function ScratchVsTransferTable({ rows, metricLabel }: { rows: readonly R
             Gain
           </th>
           <th scope="col" className="num">
-            95% CI of gain
+            Gain 95% CI over seeds (t)
+          </th>
+          <th scope="col" className="num">
+            Gain 95% CI for new patients (two-level)
           </th>
         </tr>
       </thead>
@@ -50,9 +55,8 @@ export function ScratchVsTransferTable({ rows, metricLabel }: { rows: readonly R
             <ArmCell arm={r.pretrained} />
             <ArmCell arm={r.scratch} />
             <td className="num">{formatMetric(r.gain?.estimate)}</td>
-            <td className="num">
-              {r.gain ? `[${formatMetric(r.gain.lower)}, ${formatMetric(r.gain.upper)}]` : '—'}
-            </td>
+            <IntervalCell interval={r.gain} testId="arms-ci" />
+            <IntervalCell interval={r.newPatients} testId="arms-new-patients" />
           </tr>
         ))}
       </tbody>

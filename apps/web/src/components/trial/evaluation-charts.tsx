@@ -30,9 +30,15 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
     );
   }
   const data = evaluation.data.splits[split];
-  const { classNames } = evaluation.data;
+  const { classNames, positiveClass } = evaluation.data;
   return (
     <div data-testid="evaluation">
+      {positiveClass !== null && (
+        <p className="muted" data-testid="positive-class">
+          Precision, recall (sensitivity), specificity, F1 and the operating point are those of the positive
+          class: {positiveClass}.
+        </p>
+      )}
       <div className="toolbar" role="radiogroup" aria-label="Split">
         {(['test', 'val'] as const).map((s) => (
           <label key={s} style={{ flexDirection: 'row', alignItems: 'center' }}>

@@ -66,7 +66,10 @@ describe('classical baselines on real BreastMNIST (official splits, 28 px)', () 
           val: await predictSplit(tf, model, splits.val, input, 2, 256),
           test: await predictSplit(tf, model, splits.test, input, 2, 256),
         };
-        const report = evaluatePredictions(predictions, 'binary-class', { rule: 'youden' });
+        const report = evaluatePredictions(predictions, 'binary-class', {
+          operatingPoint: { rule: 'youden' },
+          positiveClass: 1,
+        });
         const metric = (split: 'val' | 'test', metricName: string) =>
           report.finalMetrics.find((m) => m.split === split && m.name === metricName)?.value;
         // The model holds the best validation epoch's weights: its val AUC is the selected one.

@@ -1,6 +1,7 @@
 // The leaderboard of one sweep, rendered on the server (it is read, not edited): configurations ranked
-// with bootstrap CIs, the scratch-vs-transfer table per architecture, pairwise significance of the top
-// entries (computed in the browser, as it reads predictions from the object store), and exports.
+// with t intervals over seeds and two-level intervals for new patients, the scratch-vs-transfer table per
+// architecture, pairwise significance of the top entries with Holm-adjusted p-values (loaded after the
+// page, as it reads the compared runs' predictions), exports, and which class is positive.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LeaderboardTable } from '../../../../../components/leaderboard/leaderboard-table';
@@ -9,16 +10,12 @@ import { MetricPicker } from '../../../../../components/leaderboard/metric-picke
 import { ExportLinks } from '../../../../../components/leaderboard/export-links';
 import { PairwiseSignificance } from '../../../../../components/leaderboard/pairwise-significance';
 import { ScratchVsTransferTable } from '../../../../../components/leaderboard/scratch-vs-transfer-table';
-import { describeParams } from '../../../../../lib/format';
 import { metricChoice } from '../../../../../lib/metric-choice';
 import type { PageWithId } from '../../../../../lib/page-props';
 import { serverCaller } from '../../../../../server/caller';
 import { loadPageData } from '../../../../../server/load-page-data';
 
 export const metadata: Metadata = { title: 'Leaderboard' };
-
-/** Entries whose best runs are compared pairwise with the leader. */
-const PAIRWISE_ENTRIES = 5;
 
 export default async function LeaderboardPage({ params, searchParams }: PageWithId) {
   const { id } = await params;
@@ -44,6 +41,11 @@ export default async function LeaderboardPage({ params, searchParams }: PageWith
       <h1>Leaderboard: {sweep.name}</h1>
       <MetricPicker metrics={metrics} choice={choice} />
       <ExportLinks sweepId={id} choice={choice} />
+      {board.positiveClass !== null && (
+        <p className="muted" data-testid="positive-class">
+          Positive class of precision, recall, specificity, F1 and operating points: {board.positiveClass}.
+        </p>
+      )}
       <h2 id="leaderboard-heading">
         Configurations by mean {label} ({board.totalConfigurations})
       </h2>
@@ -54,15 +56,9 @@ export default async function LeaderboardPage({ params, searchParams }: PageWith
         </p>
       )}
       <h2 id="arms-heading">Scratch vs transfer per architecture</h2>
-      <ScratchVsTransferTable rows={arms} metricLabel={label} />
+      <ScratchVsTransferTable rows={arms.rows} metricLabel={label} />
       <h2 id="pairwise-heading">Pairwise significance against the leader</h2>
-      <PairwiseSignificance
-        entries={board.entries.slice(0, PAIRWISE_ENTRIES).map((e) => ({
-          rank: e.rank,
-          trialId: e.best.trialId,
-          label: `${e.label.architecture} · ${e.label.initialisation} · ${describeParams((e.label.config as { params?: Record<string, unknown> }).params)}`,
-        }))}
-      />
+      <PairwiseSignificance sweepId={id} choice={choice} />
     </>
   );
 }

@@ -5,7 +5,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { metricChoice } from '../../../../../../lib/metric-choice';
 import { serverCaller } from '../../../../../../server/caller';
 
-const TABLES = ['leaderboard', 'scratchVsTransfer', 'paper'] as const;
+const TABLES = ['leaderboard', 'scratchVsTransfer', 'paper', 'pairwise'] as const;
 const FORMATS = ['csv', 'markdown', 'latex'] as const;
 
 const pick = <T extends string>(allowed: readonly T[], value: string | null, fallback: T): T =>
