@@ -318,6 +318,17 @@ describe('dashboard in a real browser', () => {
     trialPath = new URL(lead.url()).pathname;
   });
 
+  it('opens the dataset a trial trained on: hashes, report and the sweeps that used it', async () => {
+    await lead.getByTestId('trial-dataset-link').click();
+    await lead.waitForURL(/\/datasets\/[0-9a-f-]{36}$/);
+    await lead.getByTestId('dataset-detail').waitFor();
+    expect(await lead.getByTestId('dataset-manifest-hash').textContent()).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The synthetic dataset was registered without samples, so without a report.
+    await lead.getByTestId('dataset-no-report').waitFor();
+    expect(await lead.getByTestId('dataset-sweeps').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot(lead, '10b-dataset');
+  });
+
   it('lets an auditor verify the audit chain', async () => {
     const auditor = await signIn(world.users.auditor);
     await auditor.goto(`/audit?project=${world.project}`);

@@ -1,4 +1,5 @@
-// What cross-package tests drive without a subprocess: the verifier behind `medsweep verify`.
+// What cross-package tests drive without a subprocess: the verifier behind `medsweep verify`, and the
+// importer behind `medsweep data import`.
 export { SCORE_TOLERANCE, verifyTrial } from './verify/verify-trial.js';
 export type {
   LinkStatus,
@@ -7,3 +8,6 @@ export type {
   VerifyTrialDeps,
 } from './verify/verify-trial.js';
 export { renderVerification } from './commands/verify.js';
+export { importDataset } from './commands/data.js';
+export type { ImportedDatasetSummary } from './commands/data.js';
+export type { CliContext } from './context.js';

@@ -12,6 +12,33 @@ export class UnknownDatasetError extends Error {
   }
 }
 
+/**
+ * Thrown at submission when the spec's dataset is leaky (its splits share patients, studies or
+ * identical or near-identical images) and the spec does not say why a sweep may train on it anyway.
+ */
+export class LeakyDatasetError extends Error {
+  constructor(
+    readonly project: string,
+    readonly dataset: string,
+    /** The counts that made it leaky, as its import reported them. */
+    readonly counts: {
+      patientsInSeveralSplits: number;
+      studiesInSeveralSplits: number;
+      crossSplitExactDuplicates: number;
+      crossSplitNearDuplicates: number;
+    },
+  ) {
+    super(
+      `dataset: '${dataset}' in project '${project}' is leaky: ${counts.patientsInSeveralSplits} patient(s) and ` +
+        `${counts.studiesInSeveralSplits} study(ies) are in more than one split, and ` +
+        `${counts.crossSplitExactDuplicates} identical and ${counts.crossSplitNearDuplicates} near-duplicate ` +
+        'image pair(s) cross splits, so test results would be optimistic; fix the splits and import it again, ' +
+        `or say why this sweep may train on it: dataset: { name: ${dataset}, allowLeakage: "<reason>" }`,
+    );
+    this.name = 'LeakyDatasetError';
+  }
+}
+
 /** Thrown when a pretrained arm has no weights source for some architecture of the spec. */
 export class UnknownWeightsError extends Error {
   constructor(

@@ -149,6 +149,8 @@ const TABLE: Record<string, Entry> = {
     call: (api, w) => api.leaderboard.export({ scope: scope(w), table: 'leaderboard', format: 'csv' }),
   },
   'datasets.list': { allowed: READ, call: (api) => api.datasets.list({ project: 'alpha' }) },
+  'datasets.get': { allowed: READ, call: (api, w) => api.datasets.get({ datasetId: w.datasetId }) },
+  'datasets.previews': { allowed: READ, call: (api, w) => api.datasets.previews({ datasetId: w.datasetId }) },
   'weights.list': { allowed: READ, call: (api) => api.weights.list({ project: 'alpha' }) },
   'artifacts.link': {
     allowed: READ,

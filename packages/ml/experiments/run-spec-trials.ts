@@ -14,6 +14,7 @@ import { format, resolveConfig } from 'prettier';
 import { loadConfig, repoRoot } from '@medsweep/config';
 import {
   createPlanner,
+  datasetOfSpec,
   isClassicalModel,
   nextTrial,
   parseSweepSpecText,
@@ -67,17 +68,18 @@ async function runSpec(
 ): Promise<SpecRunReport> {
   const config = loadConfig();
   const root = repoRoot();
+  const datasetName = datasetOfSpec(spec).name;
   const dataset = await loadSharedMedmnist(
     config.dataDir,
     join(config.cacheDir, 'experiments', 'datasets'),
-    spec.dataset,
+    datasetName,
   );
   const started = performance.now();
   const report: SpecRunReport = {
     spec: relative(root, specPath),
     name: spec.name,
     dataset: {
-      name: spec.dataset,
+      name: datasetName,
       id: dataset.id,
       counts: Object.fromEntries(Object.entries(dataset.splits).map(([name, s]) => [name, s.count])),
     },
@@ -94,7 +96,7 @@ async function runSpec(
     trials: [],
     summary: [],
   };
-  console.log(`\n${spec.name} (${report.spec}): dataset ${spec.dataset} ${dataset.id}`);
+  console.log(`\n${spec.name} (${report.spec}): dataset ${datasetName} ${dataset.id}`);
 
   const planner = createPlanner(spec);
   for (let plan = nextTrial(spec, planner); plan; plan = nextTrial(spec, planner)) {

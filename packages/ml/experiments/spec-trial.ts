@@ -41,8 +41,8 @@ export interface SpecTrialResult {
   history: EpochRecord[];
   /** Every final metric the worker records, by split and name. */
   metrics: Record<FinalMetricValue['split'], Record<string, number>>;
-  /** Test confusion matrix [true][predicted] at the benchmark rule (0.5). */
-  testConfusion: number[][];
+  /** Test confusion matrix [true][predicted] at the benchmark rule (0.5); null for multi-label. */
+  testConfusion: number[][] | null;
   seconds: { train: number; evaluate: number };
 }
 
@@ -66,6 +66,7 @@ export async function runSpecTrial(args: SpecTrialArgs): Promise<SpecTrialResult
       train: dataset.splits.train,
       validation: dataset.splits.val,
       numClasses: dataset.manifest.numClasses,
+      task: dataset.manifest.task,
       input,
       ...settings,
       seed: plan.seed,
@@ -96,7 +97,7 @@ export async function runSpecTrial(args: SpecTrialArgs): Promise<SpecTrialResult
       bestEpoch: (result.best as { epoch: number }).epoch,
       history: result.history,
       metrics,
-      testConfusion: report.confusion.test,
+      testConfusion: report.confusion?.test ?? null,
       seconds: { train: (trained - started) / 1000, evaluate: (performance.now() - trained) / 1000 },
     };
   } finally {

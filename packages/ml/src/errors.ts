@@ -341,7 +341,8 @@ export class DatasetManifestError extends MlError {
 
 /**
  * Thrown when a batch of class indices is asked of a split that holds several label bytes per sample
- * (multi-label data): the trainer and evaluation take one class index per sample so far.
+ * (multi-label data), whose samples have no single class; a multi-label batch is asked with
+ * buildLabelBatch(..., { multiLabel: true }) (the trainer and evaluation do so for a multi-label task).
  */
 export class MultiLabelBatchError extends MlError {
   constructor(
@@ -350,8 +351,8 @@ export class MultiLabelBatchError extends MlError {
   ) {
     super(
       `the split holds ${labelBytes} label bytes for ${count} samples (${labelBytes / count} labels each, ` +
-        'a multi-label dataset); training and evaluation take one class index per sample, so multi-label ' +
-        'datasets can be imported and inspected but not trained yet',
+        'a multi-label dataset), so its samples have no class index; ask for a multi-label batch ' +
+        '(0/1 per label) instead, as training and evaluation of a multi-label task do',
     );
   }
 }
@@ -679,6 +680,16 @@ export class PngEncoderUnavailableError extends MlError {
       `writing a PNG needs tf.node.encodePng from the native tfjs-node backend, but the active backend is '${backend}'; ` +
         'fix: npm run setup, then npm run check:backend',
     );
+  }
+}
+
+/** Thrown by encodePng() when the pixels do not describe an image it can encode. */
+export class PngEncodeError extends MlError {
+  constructor(
+    readonly received: string,
+    readonly expected: string,
+  ) {
+    super(`cannot encode a PNG of ${received}; expected ${expected}`);
   }
 }
 

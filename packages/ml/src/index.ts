@@ -50,6 +50,7 @@ export {
   WeightsShapeMismatchError,
   TrainedWeightsInputMissingError,
   GradCamConfigError,
+  PngEncodeError,
   PngEncoderUnavailableError,
   UnsupportedHyperparameterError,
   CorruptionConfigError,

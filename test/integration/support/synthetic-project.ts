@@ -24,6 +24,10 @@ export async function createSyntheticProject(
     task: 'binary-class',
     licence: 'n/a',
     source,
+    // No samples, so nothing to check for leakage.
+    splitAssignmentHash: null,
+    report: null,
+    previews: [],
     actor: 'system:test',
   });
   return project.id;

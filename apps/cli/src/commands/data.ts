@@ -2,42 +2,52 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { sha256Hex } from '@medsweep/core';
-import { registerDataset, registerTrialWeightsSource, registerWeightsFileSource } from '@medsweep/db';
-import { importDatasetTo, importImageFolder, importMedmnistNpz, selectBackend } from '@medsweep/ml';
+import type { StoredDatasetReport } from '@medsweep/core';
+import {
+  leakageCounts,
+  registerDataset,
+  registerTrialWeightsSource,
+  registerWeightsFileSource,
+} from '@medsweep/db';
+import type { DatasetImportArgs } from '@medsweep/ml';
+import { importDatasetSource } from '@medsweep/ml';
 import { ObjectBlobStore } from '@medsweep/storage';
 import type { CliContext } from '../context.js';
 import { withContext } from '../context.js';
 import { registerDataInspectCommand } from './data-inspect.js';
+import type { DatasetSourceOptions } from './dataset-source.js';
+import { datasetSourceArgs, withDatasetSourceOptions } from './dataset-source.js';
 
-/** Image decoding needs the native backend (tf.node.decodeImage). */
-async function imageFolder(root: string, name: string, sink: Parameters<typeof importImageFolder>[1]) {
-  const { tf } = await selectBackend();
-  return importImageFolder({ tf, root, name }, sink);
+/** A dataset as `data import` registered it. */
+export interface ImportedDatasetSummary {
+  datasetId: string;
+  contentHash: string;
+  /** False when the project already had this manifest (nothing changed). */
+  created: boolean;
+  task: string;
+  splitAssignmentHash: string | null;
+  leaky: boolean;
+  /** One line per reason the dataset is leaky. */
+  leakageReasons: string[];
+  leakage: ReturnType<typeof leakageCounts>;
 }
 
-/** Imports a dataset into the bucket and registers it in the project; importing it again changes nothing. */
+/**
+ * Imports any source `data inspect` reads into the bucket (shards, manifest, sample PNGs) and registers
+ * it in the project with its duplicate and leakage report; importing it again changes nothing. A source
+ * that fails to read or check (its error names file, row and problem) registers nothing.
+ */
 export async function importDataset(
   ctx: CliContext,
-  args: {
-    path: string;
-    name: string;
-    project: string;
-    kind: 'medmnist' | 'image-folder';
-    classNames?: string[];
-  },
-): Promise<{ datasetId: string; contentHash: string; created: boolean }> {
+  args: { name: string; project: string; source: DatasetImportArgs },
+): Promise<ImportedDatasetSummary> {
   const store = ctx.objectStore;
   await store.ensureBucket();
-  // The importer knows the official MedMNIST files by name and infers the task of any other .npz.
-  const stored = await importDatasetTo(new ObjectBlobStore(store), (sink) =>
-    args.kind === 'medmnist'
-      ? importMedmnistNpz(
-          { path: args.path, name: args.name, ...(args.classNames ? { classNames: args.classNames } : {}) },
-          sink,
-        )
-      : imageFolder(args.path, args.name, sink),
-  );
+  const stored = await importDatasetSource({ ...args.source, name: args.name }, new ObjectBlobStore(store));
   const { manifest } = stored;
+  const splitAssignmentHash = manifest.splitAssignment?.sha256 ?? null;
+  // Without per-sample records (never, for the importers of today) there is nothing to check.
+  const report: StoredDatasetReport | null = splitAssignmentHash === null ? null : stored.report;
   const { dataset, created } = await registerDataset(ctx.db, {
     project: args.project,
     name: args.name,
@@ -52,10 +62,22 @@ export async function importDataset(
     numClasses: stored.numClasses,
     task: stored.task,
     licence: manifest.source.licence ?? 'unknown',
-    source: manifest.source.citation ?? args.path,
+    source: manifest.source.citation ?? args.source.path,
+    splitAssignmentHash,
+    report,
+    previews: stored.previews,
     actor: ctx.actor,
   });
-  return { datasetId: dataset.id, contentHash: dataset.contentHash, created };
+  return {
+    datasetId: dataset.id,
+    contentHash: dataset.contentHash,
+    created,
+    task: dataset.task,
+    splitAssignmentHash: dataset.splitAssignmentHash,
+    leaky: dataset.leaky,
+    leakageReasons: stored.report.leakage.reasons,
+    leakage: leakageCounts(stored.report),
+  };
 }
 
 /** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
@@ -93,28 +115,38 @@ export async function registerTrialWeights(
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('datasets');
   registerDataInspectCommand(data);
-  data
-    .command('import <path>')
-    .description(
-      'import a MedMNIST .npz or an image folder (root/<split>/<class>/*.png) into the bucket and register it',
-    )
-    .requiredOption('--name <name>', 'dataset name in the project, e.g. breastmnist')
-    .option('--project <slug>', 'project', 'default')
-    .option('--kind <kind>', 'medmnist | image-folder (default: by path)')
-    .option('--json', 'JSON output')
-    .action(async (path: string, opts: { name: string; project: string; kind?: string; json?: boolean }) => {
-      const kind = opts.kind ?? (path.endsWith('.npz') ? 'medmnist' : 'image-folder');
-      if (kind !== 'medmnist' && kind !== 'image-folder')
-        throw new RangeError(`--kind must be medmnist or image-folder, got ${kind}`);
+  withDatasetSourceOptions(
+    data
+      .command('import <path>')
+      .description(
+        'import a MedMNIST .npz, an image folder (root/<class>/ or root/<split>/<class>/) or a CSV/JSONL ' +
+          'manifest (PNG, JPEG, DICOM) into the bucket and register it with its duplicate and leakage report',
+      )
+      .requiredOption('--name <name>', 'dataset name in the project, e.g. breastmnist')
+      .option('--project <slug>', 'project', 'default')
+      .option('--json', 'print the registered dataset as JSON (the last line of output)'),
+    '20',
+  ).action(
+    async (path: string, opts: DatasetSourceOptions & { name: string; project: string; json?: boolean }) => {
+      const source = datasetSourceArgs(path, opts);
       await withContext(async (ctx) => {
-        const r = await importDataset(ctx, { path, name: opts.name, project: opts.project, kind });
-        if (opts.json) console.log(JSON.stringify(r));
-        else
+        const r = await importDataset(ctx, { name: opts.name, project: opts.project, source });
+        if (opts.json) {
+          console.log(JSON.stringify(r));
+          return;
+        }
+        console.log(
+          `dataset ${opts.name} (sha256:${r.contentHash}) ${r.created ? 'registered' : 'already registered'} as ${r.datasetId}`,
+        );
+        if (r.leaky) {
           console.log(
-            `dataset ${opts.name} (sha256:${r.contentHash}) ${r.created ? 'registered' : 'already registered'} as ${r.datasetId}`,
+            `LEAKY: ${r.leakageReasons.join('; ')}. A sweep on it must say why it may: ` +
+              `dataset: { name: ${opts.name}, allowLeakage: "<reason>" }`,
           );
+        }
       });
-    });
+    },
+  );
 
   const weights = program.command('weights').description('weights sources for pretrained arms');
   weights

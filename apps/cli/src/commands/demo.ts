@@ -6,6 +6,7 @@ import { loadConfig, repoRoot } from '@medsweep/config';
 import { parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
 import { completedTrials, ensureProject, findWeightsSources } from '@medsweep/db';
+import { selectBackend } from '@medsweep/ml';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
 import { sweepServices, withContext } from '../context.js';
@@ -93,10 +94,13 @@ export function registerDemoCommand(program: Command): void {
         step('importing MedMNIST from the shared data (content-addressed; a second import uploads nothing)');
         for (const name of ['breastmnist', 'pneumoniamnist']) {
           const r = await importDataset(ctx, {
-            path: sharedMedmnistPath(config.dataDir, name),
             name,
             project: main.project,
-            kind: 'medmnist',
+            // An .npz is read without TensorFlow: loadTf is never called for it.
+            source: {
+              path: sharedMedmnistPath(config.dataDir, name),
+              loadTf: async () => (await selectBackend()).tf,
+            },
           });
           console.log(`${name}: sha256:${r.contentHash} ${r.created ? 'registered' : 'already registered'}`);
         }

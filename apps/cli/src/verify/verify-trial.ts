@@ -13,6 +13,7 @@ import {
   LINEAGE_LINKS,
   parsePredictionsDocument,
   sha256Hex,
+  splitAssignmentHash,
 } from '@medsweep/core';
 import type { ReadPredictions } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
@@ -28,6 +29,7 @@ import {
   evaluatePredictions,
   evaluationRules,
   loadDataset,
+  loadSampleRecords,
   loadTrainedModel,
   manifestBlobName,
   predictEvaluatedSplits,
@@ -114,6 +116,9 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
     predictions,
   });
   const fromArtifacts: Partial<LineageRecord> = {
+    ...(reevaluation.splitAssignmentHash === undefined
+      ? {}
+      : { splitAssignmentHash: reevaluation.splitAssignmentHash }),
     specHash: canonicalHash(trial.sweep.spec),
     ...(weights?.sha256 ? { weightsOutHash: weights.sha256 } : {}),
     ...(predictions?.sha256 ? { predictionsHash: predictions.sha256 } : {}),
@@ -122,7 +127,9 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
   // Where each recomputed value comes from, phrased to be followed by the value.
   const source: Partial<Record<LineageLink, string>> = {
     datasetManifestHash: 'datasets.content_hash is',
+    splitAssignmentHash: "the dataset's samples tables hash to",
     specHash: "the sweep's stored spec hashes to",
+    leakageAcknowledgement: "the sweep's stored spec gives dataset.allowLeakage",
     configHash: "the trial's stored config hashes to",
     weightsInHash: 'weights_sources.sha256 is',
     weightsOutHash: weights?.sha256
@@ -148,7 +155,9 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
           ? `${source[link]} the recorded value`
           : link === 'weightsInHash' && expected === null
             ? 'scratch arm: no initial weights'
-            : 'not recomputable from stored data: recorded as is',
+            : link === 'splitAssignmentHash' && expected == null
+              ? 'not recorded: the record predates split assignment hashes (format 1), or the dataset has no per-sample records'
+              : 'not recomputable from stored data: recorded as is',
     });
   }
   links.push(...reevaluation.links(lineage.metricsHash, lineage.backend));
@@ -252,6 +261,11 @@ interface ReevaluationInput {
 
 interface Reevaluation {
   maxScoreDifference: number | null;
+  /**
+   * The split assignment hash of the stored dataset's samples tables; null for a dataset without them,
+   * undefined when the dataset could not be loaded.
+   */
+  splitAssignmentHash?: string | null;
   /** The `reevaluation` and `reevaluatedMetrics` rows, given the lineage's metricsHash and backend. */
   links(metricsHash: string, backend: string): VerifiedLink[];
 }
@@ -286,6 +300,7 @@ async function reevaluate(deps: VerifyTrialDeps, input: ReevaluationInput): Prom
     const metricsHash = finalMetricsHash(report.finalMetrics);
     return {
       maxScoreDifference: Number.isFinite(difference.max) ? difference.max : null,
+      splitAssignmentHash: recomputed.splitAssignmentHash,
       links: (recordedMetricsHash, backend) => [
         {
           link: 'reevaluation',
@@ -323,7 +338,8 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
   // Shards sit beside the manifest, as the importer writes them.
   const manifestKey = deps.store.keyOf(manifestUri);
   const prefix = manifestKey.slice(0, -`/${manifestBlobName(contentHash)}`.length);
-  const dataset = await loadDataset(new ObjectBlobStore(deps.store, prefix), contentHash);
+  const source = new ObjectBlobStore(deps.store, prefix);
+  const dataset = await loadDataset(source, contentHash);
   const scratch = await mkdtemp(join(tmpdir(), 'medsweep-verify-'));
   try {
     const weightsPath = join(scratch, 'weights.h5');
@@ -336,6 +352,7 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
       widthMultiplier: config.widthMultiplier,
       ...(config.dropout === undefined ? {} : { dropout: config.dropout }),
       numClasses,
+      task: dataset.manifest.task,
       imagenetWeights: input.imagenetWeights,
       weightsPath,
     });
@@ -347,7 +364,12 @@ async function predictStoredWeights(deps: VerifyTrialDeps, input: ReevaluationIn
         input: modelInput,
         batchSize: config.batchSize,
       });
-      return { predictions, manifest: dataset.manifest };
+      const records = await loadSampleRecords(source, dataset);
+      return {
+        predictions,
+        manifest: dataset.manifest,
+        splitAssignmentHash: records ? splitAssignmentHash(records) : null,
+      };
     } finally {
       model.dispose();
     }

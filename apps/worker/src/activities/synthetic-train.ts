@@ -3,7 +3,13 @@
 // deterministic pseudo-metric derived from (trialKey, epoch). No TensorFlow, no S3, no artifacts: its
 // evaluation's hashes are of its synthetic outputs. Never used for real results.
 import { Context } from '@temporalio/activity';
-import { canonicalHash, finalMetricsHash, primaryMetricOf, trialConfigHash } from '@medsweep/core';
+import {
+  canonicalHash,
+  datasetOfSpec,
+  finalMetricsHash,
+  primaryMetricOf,
+  trialConfigHash,
+} from '@medsweep/core';
 import type { FinalMetricValue } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import { ingestEpochMetrics } from '@medsweep/db';
@@ -120,6 +126,9 @@ async function syntheticEvaluation(
     artifacts: [],
     lineage: {
       datasetManifestHash: trial.dataset.manifestSha256,
+      // A synthetic dataset has no samples, so no split assignment.
+      splitAssignmentHash: null,
+      leakageAcknowledgement: datasetOfSpec(trial.spec).allowLeakage ?? null,
       configHash: trialConfigHash(trial),
       codeVersion: code.commit,
       codeDirty: code.dirty,

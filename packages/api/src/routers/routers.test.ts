@@ -2,6 +2,7 @@
 // in full with its verified lineage and evaluation plots, leaderboards and their exports, the paired
 // comparison, the audit log and its verifiers, and bootstrapping the first admin.
 import { configFromEnv } from '@medsweep/config';
+import { sha256Hex } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from '../auth/users.js';
 import type { World } from '../test-support/world.js';
@@ -36,6 +37,111 @@ describe('sweeps', () => {
     expect(
       (await api.sweeps.list({ project: 'alpha', cursor: page.nextCursor })).sweeps.map((s) => s.name),
     ).toEqual(['results']);
+  });
+});
+
+describe('datasets', () => {
+  /** A dataset of alpha whose import found one patient in two splits and one near-duplicate pair across them. */
+  async function leakyDataset(name: string) {
+    const report = {
+      task: 'binary-class',
+      numClasses: 2,
+      classNames: ['benign', 'malignant'],
+      image: { height: 28, width: 28, channels: 1 },
+      splits: {
+        train: { count: 3, perClass: [2, 1], patients: 2 },
+        val: { count: 1, perClass: [0, 1], patients: 1 },
+        test: { count: 2, perClass: [1, 1], patients: 2 },
+      },
+      duplicates: {
+        maxDistance: 4,
+        exact: { crossSplit: 0, withinSplit: 0, listed: [] },
+        near: { crossSplit: 1, withinSplit: 0, listed: [] },
+      },
+      leakage: {
+        patientsInSeveralSplits: 1,
+        studiesInSeveralSplits: 0,
+        samplesWithPatientId: 6,
+        crossSplitExactDuplicates: 0,
+        crossSplitNearDuplicates: 1,
+        leaky: true,
+        reasons: ['1 patient(s) in more than one split'],
+        patients: [
+          {
+            id: 'p1',
+            samples: { train: 1, val: 0, test: 1 },
+            examples: { train: ['a.png'], test: ['b.png'] },
+          },
+        ],
+        studies: [],
+      },
+      splitAssignmentSha256: 'a'.repeat(64),
+      splitAssignment: { method: 'given', sha256: 'a'.repeat(64) },
+    };
+    return w.db.dataset.create({
+      data: {
+        projectId: w.alpha.id,
+        name,
+        contentHash: sha256Hex(`manifest of ${name}`),
+        manifestUri: `s3://bucket/datasets/${name}.json`,
+        splits: { train: 3, val: 1, test: 2 },
+        numClasses: 2,
+        task: 'binary-class',
+        licence: 'test',
+        source: 'api tests',
+        splitAssignmentHash: 'a'.repeat(64),
+        leaky: true,
+        report,
+      },
+    });
+  }
+
+  it('refuses a sweep on a leaky dataset, naming the counts and the spec field, unless the spec says why', async () => {
+    await leakyDataset('leaky');
+    const { api } = await w.as('member', 'session');
+    const named = w.specText('on a leaky dataset').replace('dataset: breastmnist', 'dataset: leaky');
+    const refusal = await api.sweeps.create({ specText: named }).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((refusal as Error).message).toMatch(
+      /^dataset: 'leaky' in project 'alpha' is leaky: 1 patient\(s\)/,
+    );
+    expect((refusal as Error).message).toContain(
+      '0 identical and 1 near-duplicate image pair(s) cross splits',
+    );
+    expect((refusal as Error).message).toContain('dataset: { name: leaky, allowLeakage: "<reason>" }');
+    const check = await api.sweeps.validateSpec({ specText: named });
+    expect(check).toMatchObject({ ok: false, issues: [{ path: 'dataset', line: 3 }] });
+
+    const acknowledged = named.replace(
+      'dataset: leaky',
+      'dataset: { name: leaky, allowLeakage: "pilot: the shared patient is a phantom scan" }',
+    );
+    const { sweepId } = await api.sweeps.create({ specText: acknowledged });
+    const event = await w.db.auditEvent.findFirstOrThrow({
+      where: { subjectId: sweepId, action: 'sweep.submit' },
+    });
+    expect(event.payload).toMatchObject({
+      leakageAcknowledgement: {
+        reason: 'pilot: the shared patient is a phantom scan',
+        counts: { patientsInSeveralSplits: 1, crossSplitNearDuplicates: 1 },
+      },
+    });
+    expect((await api.sweeps.get({ sweepId })).dataset).toMatchObject({ name: 'leaky', leaky: true });
+  });
+
+  it('shows a dataset with its report, sample images and the sweeps that trained on it', async () => {
+    const { api } = await w.as('viewer', 'session');
+    const detail = await api.datasets.get({ datasetId: w.datasetId });
+    expect(detail).toMatchObject({
+      project: 'alpha',
+      dataset: { name: 'breastmnist', leaky: false },
+      report: null,
+    });
+    expect(detail.sweeps.map((s) => [s.name, s.trials])).toEqual([['results', 2]]);
+    const previews = await api.datasets.previews({ datasetId: w.datasetId });
+    expect(previews).toEqual([
+      { classIndex: 1, split: 'train', key: 'train/0', src: `data:image/png;base64,${btoa('png')}` },
+    ]);
   });
 });
 
@@ -79,7 +185,8 @@ describe('trials', () => {
     // Its config names no positive class: MedMNIST's convention, label 1.
     expect(evaluation?.positiveClass).toBe('malignant (label 1, MedMNIST convention)');
     const test = evaluation!.splits.test;
-    expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(40);
+    expect(test.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(40);
+    expect(test.aucPerLabel).toBeNull();
     expect(test.roc[0]!.fpr.at(-1)).toBe(1);
     expect(test.calibration.reduce((n, b) => n + b.count, 0)).toBe(40);
     expect(test.expectedCalibrationError).toBeGreaterThanOrEqual(0);

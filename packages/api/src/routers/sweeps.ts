@@ -1,8 +1,8 @@
 // Sweeps: validate a spec for the submit page, submit it, list and read sweeps with their progress, and
 // cancel, pause or resume them. Members control only the sweeps they submitted; leads and admins any.
-import { parseSweepSpecText, SweepSpecError, totalTrials } from '@medsweep/core';
+import { datasetOfSpec, parseSweepSpecText, SweepSpecError, totalTrials } from '@medsweep/core';
 import type { SpecProblem, SweepSpec } from '@medsweep/core';
-import { summariseSweeps, sweepSummaries } from '@medsweep/db';
+import { datasetOfSweep, summariseSweeps, sweepSummaries } from '@medsweep/db';
 import type { SweepSummary } from '@medsweep/db';
 import type { Sweep } from '@medsweep/db/types';
 import { SweepStatus } from '@medsweep/db/types';
@@ -12,6 +12,7 @@ import type { Principal, ProjectAccess } from '../auth/principal.js';
 import {
   NotSweepOwnerError,
   ProjectNotFoundError,
+  LeakyDatasetError,
   UnknownDatasetError,
   UnknownWeightsError,
 } from '../errors.js';
@@ -109,8 +110,13 @@ export const sweepsRouter = router({
     try {
       await resolveSweep(ctx.db, spec);
     } catch (e) {
-      if (!(e instanceof UnknownDatasetError || e instanceof UnknownWeightsError)) throw e;
-      const path = e instanceof UnknownDatasetError ? 'dataset' : 'arms';
+      if (!(
+        e instanceof UnknownDatasetError ||
+        e instanceof LeakyDatasetError ||
+        e instanceof UnknownWeightsError
+      ))
+        throw e;
+      const path = e instanceof UnknownWeightsError ? 'arms' : 'dataset';
       // The messages start with the field they are about (`dataset: ...`): the issue names it already.
       return {
         ok: false as const,
@@ -122,7 +128,7 @@ export const sweepsRouter = router({
       summary: {
         name: spec.name,
         project: spec.project,
-        dataset: spec.dataset,
+        dataset: datasetOfSpec(spec).name,
         architectures: spec.architectures,
         arms: spec.arms,
         seeds: spec.seeds,
@@ -160,12 +166,14 @@ export const sweepsRouter = router({
     };
   }),
 
-  /** One sweep with its spec and progress. */
+  /** One sweep with its spec, progress and dataset. */
   get: projectProcedure(sweepInput, 'project.read', projectOfSweep).query(async ({ ctx }) => {
     const [summary] = await summariseSweeps(ctx.db, [ctx.located.sweep]);
     return {
       ...view(summary!, ctx.access, ctx.principal),
       project: ctx.located.project.slug,
+      /** The dataset it trains on (its page), null when it is no longer registered. */
+      dataset: await datasetOfSweep(ctx.db, ctx.located.sweep),
       spec: ctx.located.sweep.spec,
       specHash: ctx.located.sweep.specHash,
       workflowId: ctx.located.sweep.workflowId,

@@ -2,6 +2,7 @@
 // turned into what the trial page plots: ROC curves, confusion matrices and reliability diagrams, all
 // computed by core's metrics from the same bytes the lineage record names.
 import {
+  aucPerProblem,
   confusionMatrix,
   describePositiveClass,
   expectedCalibrationError,
@@ -14,6 +15,7 @@ import {
 } from '@medsweep/core';
 import type {
   PositiveClassDataset,
+  ProblemAuc,
   ReadPredictions,
   ReliabilityBin,
   RocCurve,
@@ -43,8 +45,13 @@ export function testPredictions(predictions: ReadPredictions): RunPredictions {
 
 export interface SplitEvaluation {
   roc: RocCurve[];
-  /** [true class][predicted class], at the benchmark's decision rule (0.5 or argmax). */
-  confusion: number[][];
+  /**
+   * [true class][predicted class], at the benchmark's decision rule (0.5 or argmax); null for
+   * multi-label, whose samples have no single class (see aucPerLabel).
+   */
+  confusion: number[][] | null;
+  /** Multi-label: each label's AUC, in label order (their mean is the trial's AUC); else null. */
+  aucPerLabel: ProblemAuc[] | null;
   /** 15 equal-width bins. */
   calibration: ReliabilityBin[];
   expectedCalibrationError: number;
@@ -54,9 +61,11 @@ export function evaluateSplits(
   predictions: ReadPredictions,
   task: TaskType,
 ): Record<'val' | 'test', SplitEvaluation> {
+  const multiLabel = task === 'multi-label, binary-class';
   const evaluate = ({ labels, scores }: ReadPredictions['test']): SplitEvaluation => ({
     roc: rocCurves(labels, scores, task, { dropIntermediate: true }),
-    confusion: confusionMatrix(labels, scores, task),
+    confusion: multiLabel ? null : confusionMatrix(labels, scores, task),
+    aucPerLabel: multiLabel ? aucPerProblem(labels, scores, task) : null,
     calibration: reliabilityBins(labels, scores, task),
     expectedCalibrationError: expectedCalibrationError(labels, scores, task),
   });

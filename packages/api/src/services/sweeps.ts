@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { canonicalHash, primaryMetricOf, trialGroups } from '@medsweep/core';
-import type { JsonObject, SweepSpec } from '@medsweep/core';
+import { canonicalHash, datasetOfSpec, primaryMetricOf, trialGroups } from '@medsweep/core';
+import type { JsonObject, StoredDatasetReport, SweepSpec } from '@medsweep/core';
 import {
   appendAuditEvent,
   createSweep,
@@ -10,6 +10,7 @@ import {
   ensureProject,
   FINAL_SWEEP_STATUSES,
   findLatestDataset,
+  leakageCounts,
   findSweep,
   findWeightsSources,
 } from '@medsweep/db';
@@ -17,6 +18,7 @@ import type { Db } from '@medsweep/db';
 import { pauseSignal, progressQuery, resumeSignal, sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import type { DatasetRef, SweepInput, SweepProgress, sweepWorkflow, WeightsRef } from '@medsweep/workflows';
 import {
+  LeakyDatasetError,
   SweepFinishedError,
   SweepNotFoundError,
   UnknownDatasetError,
@@ -30,22 +32,32 @@ export interface SweepServiceDeps {
   taskQueue?: string;
 }
 
-/** Resolves the dataset and every pretrained weights source before anything is stored or started. */
-export async function resolveSweep(
-  db: Db,
-  spec: SweepSpec,
-): Promise<Omit<SweepInput, 'sweepId' | 'specHash'> & { projectId: string }> {
+/** A sweep's references resolved: what its workflow starts with, and what its submission records. */
+export type ResolvedSweep = Omit<SweepInput, 'sweepId' | 'specHash'> & {
+  projectId: string;
+  /** Present when the spec allows training on a leaky dataset: the reason and what it acknowledges. */
+  leakageAcknowledgement?: { reason: string; datasetId: string; counts: ReturnType<typeof leakageCounts> };
+};
+
+/**
+ * Resolves the dataset and every pretrained weights source before anything is stored or started, and
+ * refuses a leaky dataset (LeakyDatasetError) unless the spec gives dataset.allowLeakage.
+ */
+export async function resolveSweep(db: Db, spec: SweepSpec): Promise<ResolvedSweep> {
   // The spec's project is created on first use: a new project needs no ceremony on a local stack.
   const project = await ensureProject(db, spec.project);
-  const byHash = spec.dataset.startsWith('sha256:') ? spec.dataset.slice('sha256:'.length) : undefined;
-  const dataset = await findLatestDataset(
-    db,
-    project.id,
-    byHash ? { contentHash: byHash } : { name: spec.dataset },
-  );
+  const { name, allowLeakage } = datasetOfSpec(spec);
+  const byHash = name.startsWith('sha256:') ? name.slice('sha256:'.length) : undefined;
+  const dataset = await findLatestDataset(db, project.id, byHash ? { contentHash: byHash } : { name });
   if (!dataset) {
-    throw new UnknownDatasetError(spec.project, spec.dataset, await datasetNames(db, project.id));
+    throw new UnknownDatasetError(spec.project, name, await datasetNames(db, project.id));
   }
+  // A leaky dataset is always stored with its report (the report is what marks it leaky).
+  const counts =
+    dataset.leaky && dataset.report !== null
+      ? leakageCounts(dataset.report as unknown as StoredDatasetReport)
+      : undefined;
+  if (counts && allowLeakage === undefined) throw new LeakyDatasetError(spec.project, name, counts);
   const datasetRef: DatasetRef = {
     id: dataset.id,
     manifestUri: dataset.manifestUri,
@@ -74,7 +86,15 @@ export async function resolveSweep(
     weights[arm] = byArch;
   }
   if (missing.length > 0) throw new UnknownWeightsError(spec.project, missing);
-  return { projectId: project.id, spec, dataset: datasetRef, weights };
+  return {
+    projectId: project.id,
+    spec,
+    dataset: datasetRef,
+    weights,
+    ...(counts && allowLeakage !== undefined
+      ? { leakageAcknowledgement: { reason: allowLeakage, datasetId: dataset.id, counts } }
+      : {}),
+  };
 }
 
 export interface SubmittedSweep {
@@ -94,7 +114,7 @@ export async function submitSweep(
   /** The submitting user, who may later cancel, pause and resume it as a member; null for the system. */
   createdById: string | null = null,
 ): Promise<SubmittedSweep> {
-  const { projectId, ...resolved } = await resolveSweep(deps.db, spec);
+  const { projectId, leakageAcknowledgement, ...resolved } = await resolveSweep(deps.db, spec);
   const sweepId = randomUUID();
   const workflowId = sweepWorkflowId(sweepId);
   const primaryMetric = primaryMetricOf(spec);
@@ -111,6 +131,7 @@ export async function submitSweep(
     primaryMetricGoal: goal,
     workflowId,
     createdById,
+    ...(leakageAcknowledgement ? { leakageAcknowledgement } : {}),
     actor,
   });
   try {

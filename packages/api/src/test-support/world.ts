@@ -179,6 +179,13 @@ export async function createWorld(): Promise<World> {
     manifest,
     'application/json',
   );
+  // A sample image as the importer stores one (the API passes its bytes on without decoding them).
+  const preview = await store.put(
+    `api-tests/${run}/preview.png`,
+    new TextEncoder().encode('png'),
+    'image/png',
+  );
+  keys.push(preview.key);
   const dataset = await db.dataset.create({
     data: {
       projectId: alpha.id,
@@ -190,6 +197,7 @@ export async function createWorld(): Promise<World> {
       task: 'binary-class',
       licence: 'CC BY 4.0',
       source: 'api tests',
+      previews: [{ classIndex: 1, split: 'train', key: 'train/0', uri: preview.uri, sha256: preview.sha256 }],
     },
   });
   const weights = await db.weightsSource.create({

@@ -43,6 +43,16 @@ export interface DatasetReport {
   splitAssignmentSha256: string;
 }
 
+/**
+ * A dataset's report as import stores it with the dataset row and the dataset page reads it: the report
+ * on its samples plus the image shape and how its samples were assigned to splits.
+ */
+export interface StoredDatasetReport extends DatasetReport {
+  image: { height: number; width: number; channels: 1 | 3 };
+  /** Absent for a dataset without per-sample records. */
+  splitAssignment?: { method: 'official' | 'given' | 'generated'; sha256: string } | undefined;
+}
+
 export interface DatasetReportInput {
   task: TaskType;
   numClasses: number;

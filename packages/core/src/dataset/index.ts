@@ -46,4 +46,10 @@ export type {
   DuplicateStructure,
 } from './duplicates.js';
 export { datasetReport } from './dataset-report.js';
-export type { DatasetLeakage, DatasetReport, DatasetReportInput, SplitSummary } from './dataset-report.js';
+export type {
+  DatasetLeakage,
+  DatasetReport,
+  DatasetReportInput,
+  SplitSummary,
+  StoredDatasetReport,
+} from './dataset-report.js';

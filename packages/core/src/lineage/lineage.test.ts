@@ -127,7 +127,8 @@ describe('hashes', () => {
 });
 
 const h = (c: string) => c.repeat(64);
-const lineage: LineageRecord = {
+/** A record as written before the split assignment and leakage acknowledgement were links (format 1). */
+const formatOne: LineageRecord = {
   datasetManifestHash: h('a'),
   specHash: h('b'),
   configHash: h('c'),
@@ -141,6 +142,7 @@ const lineage: LineageRecord = {
   predictionsHash: h('1'),
   metricsHash: h('2'),
 };
+const lineage: LineageRecord = { ...formatOne, splitAssignmentHash: h('3'), leakageAcknowledgement: null };
 
 describe('lineage records', () => {
   it('seals a record with a hash over every link, and any changed link changes it', () => {
@@ -149,7 +151,9 @@ describe('lineage records', () => {
     expect(sealed.recordHash).toBe(recordHash(lineage));
     const altered: Partial<Record<keyof LineageRecord, unknown>> = {
       datasetManifestHash: h('9'),
+      splitAssignmentHash: h('9'),
       specHash: h('9'),
+      leakageAcknowledgement: 'the duplicates are re-crops of one frame',
       configHash: h('9'),
       codeVersion: 'f'.repeat(40),
       codeDirty: true,
@@ -173,9 +177,50 @@ describe('lineage records', () => {
     ['codeVersion', 'v1.2.3-dirty', 'a full git commit hash'],
     ['backendVersions', {}, 'an object of component → version strings'],
     ['backend', '', 'a backend name'],
+    ['splitAssignmentHash', 'generated', 'or null for a dataset without per-sample records'],
+    ['leakageAcknowledgement', ' ', 'the non-empty reason of dataset.allowLeakage, or null'],
   ] as const)('refuses %s = %o', (field, value, expected) => {
     expect(() => sealLineage({ ...lineage, [field]: value })).toThrow(InvalidLineageError);
     expect(() => sealLineage({ ...lineage, [field]: value })).toThrow(expected);
+  });
+});
+
+describe('lineage record formats', () => {
+  it('hashes a record without the format 2 links exactly as format 1 records were hashed', () => {
+    const formatOneHash = canonicalHash({ format: 'medsweep-lineage/1', ...formatOne });
+    expect(recordHash(formatOne)).toBe(formatOneHash);
+    expect(recordHash({ ...formatOne, splitAssignmentHash: null, leakageAcknowledgement: null })).toBe(
+      formatOneHash,
+    );
+    expect(sealLineage(formatOne)).toMatchObject({ splitAssignmentHash: null, leakageAcknowledgement: null });
+  });
+
+  it('hashes a record with a split assignment or a leakage acknowledgement over every link (format 2)', () => {
+    const acknowledged = { ...lineage, leakageAcknowledgement: 'pilot: duplicates are re-crops' };
+    expect(recordHash(lineage)).toBe(canonicalHash({ format: 'medsweep-lineage/2', ...lineage }));
+    expect(recordHash(acknowledged)).toBe(canonicalHash({ format: 'medsweep-lineage/2', ...acknowledged }));
+    expect(recordHash({ ...formatOne, leakageAcknowledgement: 'why' })).not.toBe(recordHash(formatOne));
+  });
+
+  it('verifies a format 1 record, its split assignment unchecked, and catches a split hash removed later', () => {
+    const old = sealLineage(formatOne);
+    const result = verifyLineage(old, { ...lineage });
+    expect(result).toMatchObject({ ok: true, unchecked: ['splitAssignmentHash'] });
+    const stripped = { ...sealLineage(lineage), splitAssignmentHash: null };
+    expect(verifyLineage(stripped, {})).toMatchObject({ ok: false, link: 'recordHash' });
+  });
+
+  it('breaks on a split assignment or a leakage acknowledgement that differs from the data and spec', () => {
+    const stored = sealLineage(lineage);
+    expect(verifyLineage(stored, { splitAssignmentHash: h('4') })).toMatchObject({
+      ok: false,
+      link: 'splitAssignmentHash',
+    });
+    expect(verifyLineage(stored, { leakageAcknowledgement: 'added later' })).toMatchObject({
+      ok: false,
+      link: 'leakageAcknowledgement',
+      stored: null,
+    });
   });
 });
 

@@ -5,12 +5,15 @@ import { InvalidLineageError } from '../errors.js';
 import { canonicalHash, SHA256_HEX } from './hash.js';
 
 /**
- * The links of a lineage record, in the order a verifier reports them: inputs (data, spec, config), then
- * the code and environment that ran, then the outputs (weights, predictions, metrics).
+ * The links of a lineage record, in the order a verifier reports them: inputs (data and its split
+ * assignment, spec and its leakage acknowledgement, config), then the code and environment that ran,
+ * then the outputs (weights, predictions, metrics).
  */
 export const LINEAGE_LINKS = [
   'datasetManifestHash',
+  'splitAssignmentHash',
   'specHash',
+  'leakageAcknowledgement',
   'configHash',
   'codeVersion',
   'codeDirty',
@@ -29,8 +32,19 @@ export type LineageLink = (typeof LINEAGE_LINKS)[number];
 export interface LineageRecord {
   /** sha256 of the dataset's canonical manifest (which hashes every image and label). */
   datasetManifestHash: string;
+  /**
+   * sha256 of the dataset's split assignment (the canonical sample key -> split pairs, core's
+   * splitAssignmentHash; the manifest's splitAssignment.sha256). Null or absent in records written
+   * before it was part of lineage (format 1) and for datasets stored without per-sample records.
+   */
+  splitAssignmentHash?: string | null;
   /** sha256 of the canonical sweep spec. */
   specHash: string;
+  /**
+   * The reason the spec gave to train on a leaky dataset (`dataset: { name, allowLeakage }`); null or
+   * absent when it gave none (format 1 records never have one).
+   */
+  leakageAcknowledgement?: string | null;
   /** sha256 of the canonical resolved config (configHash()). */
   configHash: string;
   /** Full git commit the worker ran (`git rev-parse HEAD`: 40 hex digits, or 64 in a SHA-256 repository). */
@@ -57,6 +71,13 @@ export interface LineageRecord {
 export interface SealedLineage extends LineageRecord {
   recordHash: string;
 }
+
+/**
+ * Links added after the first record format. A record in which all of them are null is a format 1
+ * record and hashes exactly as records did before they existed, so records stored then still verify;
+ * any of them set makes it a format 2 record, hashed over every link.
+ */
+export const FORMAT_2_LINKS = ['splitAssignmentHash', 'leakageAcknowledgement'] as const;
 
 const HASH_FIELDS = [
   'datasetManifestHash',
@@ -85,6 +106,27 @@ export function validateLineage(record: LineageRecord): LineageRecord {
   if (typeof codeVersion !== 'string' || !GIT_COMMIT.test(codeVersion)) {
     throw new InvalidLineageError('codeVersion', codeVersion, 'a full git commit hash (40 or 64 hex digits)');
   }
+  const { splitAssignmentHash, leakageAcknowledgement } = record;
+  if (
+    splitAssignmentHash != null &&
+    (typeof splitAssignmentHash !== 'string' || !SHA256_HEX.test(splitAssignmentHash))
+  ) {
+    throw new InvalidLineageError(
+      'splitAssignmentHash',
+      splitAssignmentHash,
+      `${SHA256_TEXT}, or null for a dataset without per-sample records`,
+    );
+  }
+  if (
+    leakageAcknowledgement != null &&
+    (typeof leakageAcknowledgement !== 'string' || leakageAcknowledgement.trim() === '')
+  ) {
+    throw new InvalidLineageError(
+      'leakageAcknowledgement',
+      leakageAcknowledgement,
+      'the non-empty reason of dataset.allowLeakage, or null',
+    );
+  }
   if (typeof codeDirty !== 'boolean') throw new InvalidLineageError('codeDirty', codeDirty, 'true or false');
   if (typeof backend !== 'string' || backend === '') {
     throw new InvalidLineageError('backend', backend, 'a backend name, e.g. tensorflow');
@@ -105,14 +147,27 @@ export function validateLineage(record: LineageRecord): LineageRecord {
   return record;
 }
 
-/** Exactly the links of a record (a stored row may carry more, e.g. its trial id and timestamps). */
+/**
+ * Exactly the links of a record (a stored row may carry more, e.g. its trial id and timestamps), the
+ * format 2 links null where the record lacks them.
+ */
 export function lineageLinks(record: LineageRecord): LineageRecord {
-  return Object.fromEntries(LINEAGE_LINKS.map((link) => [link, record[link]])) as unknown as LineageRecord;
+  return Object.fromEntries(
+    LINEAGE_LINKS.map((link) => [link, record[link] ?? null]),
+  ) as unknown as LineageRecord;
 }
 
-/** sha256 over the canonical form of all links, tagged with the record's format version. */
+/**
+ * sha256 over the canonical form of all links, tagged with the record's format version: format 1 (the
+ * links without FORMAT_2_LINKS) when those are all null, format 2 (every link) otherwise.
+ */
 export function recordHash(record: LineageRecord): string {
-  return canonicalHash({ format: 'medsweep-lineage/1', ...lineageLinks(record) });
+  const links: Record<string, unknown> = { ...lineageLinks(record) };
+  if (FORMAT_2_LINKS.every((link) => links[link] === null)) {
+    for (const link of FORMAT_2_LINKS) delete links[link];
+    return canonicalHash({ format: 'medsweep-lineage/1', ...links });
+  }
+  return canonicalHash({ format: 'medsweep-lineage/2', ...links });
 }
 
 /** Validates a record and adds its record hash. */

@@ -30,3 +30,22 @@ export function labelledAuc(operation: string, data: Labelled): number {
 export function auc(yTrue: Labels, yScore: Scores, task: TaskType): number {
   return labelledAuc('auc', readLabelled('auc', yTrue, yScore, task));
 }
+
+/** The AUC of each binary problem of a task, as `auc` averages them (e.g. one per label for multi-label). */
+export interface ProblemAuc {
+  /** Which binary problem: `positive class 1`, `class 2 vs rest`, `label 4`. */
+  problem: string;
+  auc: number;
+}
+
+/**
+ * The AUC of each binary problem in column order (one per class for multi-class, one per label for
+ * multi-label: the trial page's per-label table); their mean is `auc`. Throws SingleClassError as `auc`.
+ */
+export function aucPerProblem(yTrue: Labels, yScore: Scores, task: TaskType): ProblemAuc[] {
+  const data = readLabelled('aucPerProblem', yTrue, yScore, task);
+  return binaryProblems(data).map((problem) => ({
+    problem: problem.name,
+    auc: problemAuc('aucPerProblem', problem),
+  }));
+}

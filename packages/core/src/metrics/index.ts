@@ -1,7 +1,8 @@
 export { TASK_TYPES } from './task.js';
 export type { TaskType } from './task.js';
 export type { Labels, ScoreMatrix, Scores } from './input.js';
-export { auc } from './auc.js';
+export { auc, aucPerProblem } from './auc.js';
+export type { ProblemAuc } from './auc.js';
 export { rocCurves } from './roc.js';
 export type { RocCurve, RocOptions } from './roc.js';
 export type { DecisionOptions } from './decisions.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   auc,
+  aucPerProblem,
   chooseOperatingPoint,
   confusionMatrix,
   EmptyInputError,
@@ -294,5 +295,22 @@ describe('scale', () => {
     expect(actual).toBe(expected);
     // Generous bound (it takes ~0.1-0.2 s): catches an accidental O(n^2), not scheduler noise.
     expect(elapsed).toBeLessThan(3000);
+  });
+});
+
+describe('aucPerProblem', () => {
+  it('gives each label its AUC, in column order, and their mean is the task AUC', () => {
+    // 4 samples x 2 labels: label 0 ranked perfectly, label 1 with one swapped pair (AUC 0.75).
+    const labels = [1, 0, 0, 1, 1, 1, 0, 0];
+    const scores = { values: [0.9, 0.2, 0.5, 0.6, 0.7, 0.3, 0.1, 0.4], numColumns: 2 };
+    const perLabel = aucPerProblem(labels, scores, 'multi-label, binary-class');
+    expect(perLabel).toEqual([
+      { problem: 'label 0', auc: 1 },
+      { problem: 'label 1', auc: 0.75 },
+    ]);
+    expect(auc(labels, scores, 'multi-label, binary-class')).toBeCloseTo(0.875, 12);
+    expect(aucPerProblem([0, 1], { values: [0.2, 0.7], numColumns: 1 }, 'binary-class')).toEqual([
+      { problem: 'positive class 1', auc: 1 },
+    ]);
   });
 });

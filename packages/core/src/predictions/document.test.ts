@@ -42,4 +42,27 @@ describe('predictions document', () => {
       /splits\.val.*count × numColumns/,
     );
   });
+
+  it('stores multi-label labels as one 0/1 value per label, row-major, and checks their length', () => {
+    // 2 samples x 3 labels.
+    const multi = {
+      labels: Uint8Array.from([1, 0, 1, 0, 0, 1]),
+      scores: { values: Float32Array.from([0.9, 0.1, 0.8, 0.2, 0.3, 0.7]), numColumns: 3 },
+    };
+    const document = predictionsDocument({ val: multi, test: multi }, 'multi-label, binary-class', [
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(document.splits.test).toMatchObject({ count: 2, numColumns: 3 });
+    const read = parsePredictionsDocument(encode(document), 's3://b/p.json');
+    expect(read.test.labels).toEqual(multi.labels);
+    const oneLabelEach = {
+      ...document,
+      splits: { ...document.splits, val: { ...document.splits.val, labels: [1, 0] } },
+    };
+    expect(() => parsePredictionsDocument(encode(oneLabelEach), 's3://b/p.json')).toThrow(
+      /splits\.val\.labels.*count × numColumns/,
+    );
+  });
 });

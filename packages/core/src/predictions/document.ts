@@ -23,9 +23,12 @@ export interface SplitScores {
 export interface StoredSplitPredictions {
   count: number;
   numColumns: number;
+  /** One class index per sample; for multi-label, numColumns 0/1 values per sample, row-major. */
   labels: number[];
   scores: number[];
 }
+
+const MULTI_LABEL = 'multi-label, binary-class';
 
 export interface PredictionsDocument {
   format: typeof PREDICTIONS_FORMAT;
@@ -47,7 +50,7 @@ export function predictionsDocument(
   classNames: readonly string[],
 ): PredictionsDocument {
   const split = (p: SplitScores): StoredSplitPredictions => ({
-    count: p.labels.length,
+    count: p.scores.values.length / p.scores.numColumns,
     numColumns: p.scores.numColumns,
     labels: Array.from(p.labels),
     scores: Array.from(p.scores.values),
@@ -67,17 +70,32 @@ const splitSchema = z
     labels: z.array(z.number().int().min(0).max(255)),
     scores: z.array(z.number()),
   })
-  .refine((s) => s.labels.length === s.count, { message: 'labels.length differs from count' })
   .refine((s) => s.scores.length === s.count * s.numColumns, {
     message: 'scores.length differs from count × numColumns',
   });
 
-const documentSchema = z.object({
-  format: z.literal(PREDICTIONS_FORMAT),
-  task: z.string(),
-  classNames: z.array(z.string()),
-  splits: z.object({ val: splitSchema, test: splitSchema }),
-});
+const documentSchema = z
+  .object({
+    format: z.literal(PREDICTIONS_FORMAT),
+    task: z.string(),
+    classNames: z.array(z.string()),
+    splits: z.object({ val: splitSchema, test: splitSchema }),
+  })
+  .superRefine((d, ctx) => {
+    const multiLabel = d.task === MULTI_LABEL;
+    for (const name of ['val', 'test'] as const) {
+      const s = d.splits[name];
+      if (s.labels.length !== (multiLabel ? s.count * s.numColumns : s.count)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['splits', name, 'labels'],
+          message: multiLabel
+            ? 'labels.length differs from count × numColumns (multi-label: one 0/1 value per label)'
+            : 'labels.length differs from count',
+        });
+      }
+    }
+  });
 
 /** Reads a stored predictions document; throws PredictionsDocumentError naming what does not fit. */
 export function parsePredictionsDocument(bytes: Uint8Array, source: string): ReadPredictions {

@@ -2,6 +2,7 @@ export {
   ARCHITECTURE_NAMES,
   CLASSICAL_MODEL_NAMES,
   CNN_ARCHITECTURE_NAMES,
+  datasetOfSpec,
   HYPERPARAMETERS,
   isClassicalModel,
   modelFor,
@@ -14,6 +15,7 @@ export type {
   HyperparameterName,
   ParamSpec,
   PrimaryMetric,
+  SpecDataset,
   SweepSpec,
   SweepSpecInput,
 } from './spec.js';

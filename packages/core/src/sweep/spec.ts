@@ -156,6 +156,20 @@ export const evaluationSchema = z
   })
   .default({ operatingPoint: 'youden' });
 
+const datasetNameSchema = z
+  .string()
+  .regex(/^([a-z0-9][a-z0-9._-]*|sha256:[0-9a-f]{64})$/, 'must be a dataset name or sha256:<manifest hash>');
+
+/** The object form of a spec's dataset: its name, and the reason to train on it although it leaks. */
+const datasetReferenceSchema = z.strictObject({
+  name: datasetNameSchema,
+  /**
+   * Why the sweep may train on a dataset whose splits share patients, studies or images (e.g. "the
+   * duplicates are re-crops of one frame, accepted for a pilot"). Recorded in lineage and the audit log.
+   */
+  allowLeakage: z.string().trim().min(1, 'must give a reason').max(500).optional(),
+});
+
 export const sweepSpecSchema = z
   .strictObject({
     name: z.string().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
@@ -164,13 +178,13 @@ export const sweepSpecSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a project slug (lowercase letters, digits, dashes)')
       .default('default'),
     description: z.string().max(2000).optional(),
-    /** A registered dataset name (e.g. `breastmnist`) or its manifest hash `sha256:<64 hex>`. */
-    dataset: z
-      .string()
-      .regex(
-        /^([a-z0-9][a-z0-9._-]*|sha256:[0-9a-f]{64})$/,
-        'must be a dataset name or sha256:<manifest hash>',
-      ),
+    /**
+     * A registered dataset name (e.g. `breastmnist`) or its manifest hash `sha256:<64 hex>`; or
+     * `{ name, allowLeakage: "why" }` to train on a dataset import found leaky (see datasetOfSpec).
+     */
+    dataset: z.union([datasetNameSchema, datasetReferenceSchema], {
+      error: 'must be a dataset name, sha256:<manifest hash>, or { name, allowLeakage }',
+    }),
     architectures: z
       .array(z.enum(ARCHITECTURE_NAMES, { error: `must be one of ${ARCHITECTURE_NAMES.join(', ')}` }))
       .min(1, 'must list at least one architecture')
@@ -476,4 +490,20 @@ export function modelFor(
       ? 1
       : (spec.model.widthOverrides[architecture] ?? spec.model.widthMultiplier),
   };
+}
+
+/** A spec's dataset in one form, whichever the spec was written in. */
+export interface SpecDataset {
+  /** A registered dataset name, or `sha256:<manifest hash>`. */
+  name: string;
+  /** The reason given to train although the dataset is leaky; undefined when none was given. */
+  allowLeakage?: string;
+}
+
+/**
+ * The spec's dataset reference. The spec keeps the form it was written in (a name, or { name,
+ * allowLeakage }), so specs written before the object form existed hash exactly as they did.
+ */
+export function datasetOfSpec(spec: Pick<SweepSpec, 'dataset'>): SpecDataset {
+  return typeof spec.dataset === 'string' ? { name: spec.dataset } : spec.dataset;
 }

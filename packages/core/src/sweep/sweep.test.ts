@@ -7,6 +7,7 @@ import { createPlanner, nextTrial, recordTrialValue, totalTrials } from './plan.
 import type { TrialPlan } from './plan.js';
 import { gridSize } from './space.js';
 import type { SweepSpecInput } from './spec.js';
+import { datasetOfSpec } from './spec.js';
 import { proposeTpe } from './tpe.js';
 
 const base: SweepSpecInput = {
@@ -39,6 +40,22 @@ describe('sweep spec validation', () => {
     expect(spec.model).toEqual({ inputSize: 64, widthMultiplier: 1, widthOverrides: {} });
     expect(spec.earlyStopping).toEqual({ kind: 'none' });
     expect(spec.resources).toEqual({ queue: 'train', gpus: 0 });
+  });
+
+  it('takes the dataset as a name or as { name, allowLeakage }, keeping the form it was written in', () => {
+    const named = parseSweepSpec(base);
+    expect(named.dataset).toBe(base.dataset);
+    expect(datasetOfSpec(named)).toEqual({ name: base.dataset });
+    const acknowledged = parseSweepSpec({
+      ...base,
+      dataset: { name: 'chest', allowLeakage: '  pilot study; duplicates are re-crops  ' },
+    });
+    expect(acknowledged.dataset).toEqual({
+      name: 'chest',
+      allowLeakage: 'pilot study; duplicates are re-crops',
+    });
+    expect(datasetOfSpec(acknowledged)).toEqual(acknowledged.dataset);
+    expect(datasetOfSpec(parseSweepSpec({ ...base, dataset: { name: 'chest' } }))).toEqual({ name: 'chest' });
   });
 
   it('routes by resources: a named queue wins, else a GPU sends the trial to train-gpu', () => {
@@ -91,6 +108,12 @@ describe('sweep spec validation', () => {
     expect(problemsOf({ ...base, dataset: 'Breast MNIST!' })).toEqual([
       'dataset: must be a dataset name or sha256:<manifest hash>',
     ]);
+    expect(problemsOf({ ...base, dataset: { name: 'chest', allowLeakage: ' ' } })).toEqual([
+      'dataset.allowLeakage: must give a reason',
+    ]);
+    expect(problemsOf({ ...base, dataset: { name: 'chest', allowleakage: 'why' } })[0]).toMatch(
+      /^dataset: .*allowleakage/,
+    );
     expect(problemsOf({ ...base, arms: ['scratch', 'imagenet'] })[0]).toMatch(
       /^arms\[1\]: must be 'scratch' or 'pretrained:<weights ref>\[,<fallback ref>\.\.\.\]'/,
     );

@@ -147,6 +147,10 @@ interface LockedTrial {
   project_id: string;
   spec_hash: string;
   manifest_hash: string;
+  /** The dataset's split assignment hash; null for a dataset without per-sample records. */
+  split_assignment_hash: string | null;
+  /** The sweep spec's dataset.allowLeakage; null when it has none. */
+  allow_leakage: string | null;
   /** sha256 of the trial's initial weights source, when it has one. */
   weights_in_hash: string | null;
   has_weights_source: boolean;
@@ -159,7 +163,8 @@ interface LockedTrial {
 async function lockTrial(tx: DbClient, trialId: string): Promise<LockedTrial> {
   const [trial] = await tx.$queryRawUnsafe<LockedTrial[]>(
     `SELECT t.id::text, t.status::text, t.result_hash, t.config_hash, t.dataset_id::text, s.project_id::text, s.spec_hash,
-       d.content_hash AS manifest_hash, w.sha256 AS weights_in_hash,
+       d.content_hash AS manifest_hash, d.split_assignment_hash,
+       s.spec->'dataset'->>'allowLeakage' AS allow_leakage, w.sha256 AS weights_in_hash,
        t.weights_source_id IS NOT NULL AS has_weights_source
      FROM trials t
      JOIN sweeps s ON s.id = t.sweep_id
@@ -181,7 +186,11 @@ function checkLineage(trial: LockedTrial, input: FinalResultInput, lineage: Seal
     }
   };
   mismatch('datasetManifestHash', trial.manifest_hash, 'datasets.content_hash');
+  if (trial.split_assignment_hash !== null) {
+    mismatch('splitAssignmentHash', trial.split_assignment_hash, 'datasets.split_assignment_hash');
+  }
   mismatch('specHash', trial.spec_hash, 'sweeps.spec_hash');
+  mismatch('leakageAcknowledgement', trial.allow_leakage, "the sweep spec's dataset.allowLeakage");
   mismatch('configHash', trial.config_hash, 'trials.config_hash');
   if (trial.has_weights_source) mismatch('weightsInHash', trial.weights_in_hash, 'weights_sources.sha256');
   mismatch('metricsHash', finalMetricsHash(input.finalMetrics), 'the final metrics recorded with it');

@@ -149,14 +149,20 @@ export {
 } from './sweeps.js';
 export {
   datasetNames,
+  datasetOfSweep,
   findDataset,
   findDatasetWithProject,
   findLatestDataset,
+  leakageCounts,
   listDatasets,
   registerDataset,
+  sweepsOfDataset,
+  type DatasetLink,
+  type DatasetPreview,
   type ListedDataset,
   type RegisterDatasetInput,
   type RegisteredDataset,
+  type SweepOfDataset,
 } from './datasets.js';
 export {
   findWeightsSources,

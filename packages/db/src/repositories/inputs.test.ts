@@ -5,7 +5,8 @@ import { createPrismaClient, type Db } from '../client.js';
 import { TrialNotFoundError, TrialWeightsUnavailableError, WeightsSourceConflictError } from '../errors.js';
 import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
-import { datasetNames, findLatestDataset, registerDataset } from './datasets.js';
+import type { StoredDatasetReport } from '@medsweep/core';
+import { datasetNames, findLatestDataset, registerDataset, sweepsOfDataset } from './datasets.js';
 import { completeTrial, createSweep, createTrial } from './test-support/fixtures.js';
 import {
   findWeightsSources,
@@ -41,6 +42,9 @@ describe('registerDataset', () => {
     task: 'binary-class',
     licence: 'CC BY 4.0',
     source: 'test',
+    splitAssignmentHash: null,
+    report: null,
+    previews: [],
     actor: 'cli:test',
   });
 
@@ -57,6 +61,76 @@ describe('registerDataset', () => {
     expect(await findLatestDataset(db, project.id, { name: 'breastmnist' })).toEqual(second.dataset);
     expect(await findLatestDataset(db, project.id, { contentHash: '1'.repeat(64) })).toEqual(first.dataset);
     expect(await datasetNames(db, project.id)).toEqual(['breastmnist']);
+  });
+});
+
+describe('registerDataset with its report', () => {
+  const report = (patients: number, near: number): StoredDatasetReport => ({
+    task: 'binary-class',
+    numClasses: 2,
+    classNames: ['benign', 'malignant'],
+    image: { height: 28, width: 28, channels: 1 },
+    splits: {
+      train: { count: 8, perClass: [4, 4], patients: 4 },
+      val: { count: 2, perClass: [1, 1], patients: 1 },
+      test: { count: 2, perClass: [1, 1], patients: 1 },
+    },
+    duplicates: {
+      maxDistance: 4,
+      exact: { crossSplit: 0, withinSplit: 1, listed: [] },
+      near: { crossSplit: near, withinSplit: 2, listed: [] },
+    } as unknown as StoredDatasetReport['duplicates'],
+    leakage: {
+      patientsInSeveralSplits: patients,
+      studiesInSeveralSplits: 0,
+      samplesWithPatientId: 12,
+      crossSplitExactDuplicates: 0,
+      crossSplitNearDuplicates: near,
+      leaky: patients + near > 0,
+      reasons: patients > 0 ? [`${patients} patient(s) in more than one split`] : [],
+      patients: [],
+      studies: [],
+    },
+    splitAssignmentSha256: 'f'.repeat(64),
+    splitAssignment: { method: 'given', sha256: 'f'.repeat(64) },
+  });
+  const registration = (contentHash: string, stored: StoredDatasetReport) => ({
+    project: 'reports',
+    name: `chest-${contentHash.slice(0, 1)}`,
+    contentHash,
+    manifestUri: `s3://medsweep/datasets/${contentHash}.json`,
+    splits: { train: { count: 8 } },
+    numClasses: 2,
+    task: 'binary-class',
+    licence: 'CC BY 4.0',
+    source: 'test',
+    splitAssignmentHash: 'f'.repeat(64),
+    report: stored,
+    previews: [
+      {
+        classIndex: 0,
+        split: 'train',
+        key: 'a.png',
+        uri: 's3://medsweep/datasets/x.png',
+        sha256: 'e'.repeat(64),
+      },
+    ],
+    actor: 'cli:test',
+  });
+
+  it('marks the dataset leaky from its report and audits the counts with the registration', async () => {
+    const { dataset } = await registerDataset(db, registration('3'.repeat(64), report(1, 2)));
+    expect(dataset).toMatchObject({ leaky: true, splitAssignmentHash: 'f'.repeat(64) });
+    expect(dataset.previews).toEqual([expect.objectContaining({ classIndex: 0, key: 'a.png' })]);
+    const event = await db.auditEvent.findFirstOrThrow({ where: { subjectId: dataset.id } });
+    expect(event.payload).toMatchObject({
+      leaky: true,
+      splitAssignmentHash: 'f'.repeat(64),
+      leakage: { patientsInSeveralSplits: 1, crossSplitNearDuplicates: 2, withinSplitNearDuplicates: 2 },
+    });
+    const clean = await registerDataset(db, registration('4'.repeat(64), report(0, 0)));
+    expect(clean.dataset.leaky).toBe(false);
+    expect(await sweepsOfDataset(db, dataset.id)).toEqual([]);
   });
 });
 

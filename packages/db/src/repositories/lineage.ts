@@ -1,16 +1,18 @@
 // Verifying a stored lineage record: every link the database can recompute on its own (the dataset's
-// manifest hash, the sweep's spec hash, the hash of the stored config, the weights source, the stored
+// manifest and split assignment hashes, the sweep's spec hash and its leakage acknowledgement, the hash of the stored config, the weights source, the stored
 // final metrics, the recorded artifacts' hashes) is compared with the record, together with whatever the
 // caller recomputed from the artifacts' bytes (weights, predictions, re-evaluated metrics), which wins
 // where both exist. Core's verifyLineage names the first link that breaks.
 import {
   configHash,
+  datasetOfSpec,
   finalMetricsHash,
   verifyLineage,
   type JsonObject,
   type LineageRecord,
   type LineageVerification,
 } from '@medsweep/core';
+import type { SweepSpec } from '@medsweep/core';
 import { LineageNotRecordedError, TrialNotFoundError } from '../errors.js';
 import type { DbClient } from './db-client.js';
 
@@ -34,8 +36,8 @@ export async function verifyTrialLineage(
     where: { id: trialId },
     include: {
       lineage: true,
-      sweep: { select: { specHash: true } },
-      dataset: { select: { contentHash: true } },
+      sweep: { select: { specHash: true, spec: true } },
+      dataset: { select: { contentHash: true, splitAssignmentHash: true } },
       weightsSource: { select: { sha256: true } },
       finalMetrics: { select: { split: true, name: true, value: true } },
       artifacts: { select: { kind: true, sha256: true } },
@@ -45,9 +47,13 @@ export async function verifyTrialLineage(
   const { lineage } = trial;
   if (lineage === null) throw new LineageNotRecordedError(trialId, trial.status);
   const stored = { ...lineage, backendVersions: lineage.backendVersions as Record<string, string> };
+  const spec = trial.sweep.spec as unknown as Pick<SweepSpec, 'dataset'>;
   const fromStore: Partial<LineageRecord> = {
     datasetManifestHash: trial.dataset.contentHash,
+    // Datasets registered before split hashes were stored have none to compare with.
+    splitAssignmentHash: trial.dataset.splitAssignmentHash ?? undefined,
     specHash: trial.sweep.specHash,
+    leakageAcknowledgement: datasetOfSpec(spec).allowLeakage ?? null,
     configHash: configHash(trial.config as JsonObject),
     weightsInHash: trial.weightsSource?.sha256,
     weightsOutHash: artifactHash(trial.artifacts, 'weights', lineage.weightsOutHash),

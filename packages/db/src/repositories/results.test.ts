@@ -359,6 +359,15 @@ describe('recordFinalResult', () => {
       recordFinalResult(db, { ...base, lineage: { ...lineage, configHash: sha256Hex('other config') } }),
     ).rejects.toMatchObject({ link: 'configHash', source: 'trials.config_hash' });
     await expect(
+      recordFinalResult(db, {
+        ...base,
+        lineage: { ...lineage, splitAssignmentHash: sha256Hex('other split') },
+      }),
+    ).rejects.toMatchObject({ link: 'splitAssignmentHash', source: 'datasets.split_assignment_hash' });
+    await expect(
+      recordFinalResult(db, { ...base, lineage: { ...lineage, leakageAcknowledgement: 'not in the spec' } }),
+    ).rejects.toMatchObject({ link: 'leakageAcknowledgement', expected: null });
+    await expect(
       recordFinalResult(db, { ...base, lineage: { ...lineage, metricsHash: sha256Hex('other metrics') } }),
     ).rejects.toThrow(LineageMismatchError);
     await expect(

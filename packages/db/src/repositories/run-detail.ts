@@ -83,7 +83,8 @@ SELECT
        'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'error', a.error)
      ORDER BY a.attempt), '[]') FROM trial_attempts a WHERE a.trial_id = t.id) AS attempts,
   (SELECT json_build_object(
-       'datasetManifestHash', l.dataset_manifest_hash, 'specHash', l.spec_hash,
+       'datasetManifestHash', l.dataset_manifest_hash, 'splitAssignmentHash', l.split_assignment_hash,
+       'specHash', l.spec_hash, 'leakageAcknowledgement', l.leakage_acknowledgement,
        'configHash', l.config_hash, 'codeVersion', l.code_version, 'codeDirty', l.code_dirty,
        'lockHash', l.lock_hash, 'backend', l.backend, 'backendVersions', l.backend_versions,
        'weightsInHash', l.weights_in_hash, 'weightsOutHash', l.weights_out_hash,

@@ -1,6 +1,7 @@
 // Sweeps: created with their audit event in one transaction (no sweep exists that the log does not show),
 // moved through their statuses by the sweep workflow without ever reopening a finished one, and looked
 // up for the API and the CLI.
+import type { JsonObject } from '@medsweep/core';
 import type { Project, Sweep } from '../generated/prisma/client.js';
 import type { MetricGoal, SweepStatus } from '../generated/prisma/enums.js';
 import { appendAuditEvent } from './audit.js';
@@ -28,13 +29,18 @@ export interface CreateSweepInput {
   workflowId: string;
   /** The submitting user; null for the system. */
   createdById: string | null;
+  /**
+   * Set when the sweep trains on a leaky dataset, as its spec's dataset.allowLeakage allows: recorded in
+   * the `sweep.submit` event with the dataset and the counts that made it leaky.
+   */
+  leakageAcknowledgement?: { reason: string; datasetId: string; counts: JsonObject };
   /** Who submits it, for the audit log. */
   actor: string;
 }
 
 /** Stores a queued sweep and its `sweep.submit` audit event, in one transaction. */
 export function createSweep(db: DbClient, input: CreateSweepInput): Promise<Sweep> {
-  const { actor, ...data } = input;
+  const { actor, leakageAcknowledgement, ...data } = input;
   return inTransaction(db, async (tx) => {
     const sweep = await tx.sweep.create({ data: { ...data, status: 'queued' } });
     await appendAuditEvent(tx, {
@@ -43,7 +49,11 @@ export function createSweep(db: DbClient, input: CreateSweepInput): Promise<Swee
       action: 'sweep.submit',
       subjectType: 'sweep',
       subjectId: data.id,
-      payload: { name: data.name, specHash: data.specHash },
+      payload: {
+        name: data.name,
+        specHash: data.specHash,
+        ...(leakageAcknowledgement ? { leakageAcknowledgement } : {}),
+      },
     });
     return sweep;
   });

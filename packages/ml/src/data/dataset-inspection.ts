@@ -1,13 +1,15 @@
 // Any dataset source on disk (a MedMNIST .npz, an image folder, a CSV / JSON Lines manifest) read into
 // a draft, and the report on it that `medsweep data inspect` prints: no stack, nothing stored.
 import { stat } from 'node:fs/promises';
-import type { DatasetReport } from '@medsweep/core';
+import type { StoredDatasetReport } from '@medsweep/core';
 import { datasetReport } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import type { DatasetManifest } from './dataset-manifest.js';
 import type { DatasetDraft } from './dataset-store.js';
 import { draftSampleRows, draftTask, sampleRecordsOf } from './dataset-store.js';
 import type { DicomWindow } from './dicom.js';
+import type { SplitName } from './image-split.js';
+import type { SampleRow } from './sample-table.js';
 import { readImageFolderDraft } from './image-folder.js';
 import { IMAGE_MANIFEST_FILE, readImageManifestDraft } from './image-manifest.js';
 import { readMedmnistDraft } from './medmnist.js';
@@ -69,21 +71,24 @@ export async function readDatasetDraft(args: DatasetSourceArgs): Promise<Dataset
 }
 
 /** What `data inspect` reports: the dataset checks of @medsweep/core plus what the draft itself says. */
-export interface DatasetInspection extends DatasetReport {
+export interface DatasetInspection extends StoredDatasetReport {
   name: string;
   source: DatasetSourceKind;
   image: { height: number; width: number; channels: 1 | 3 };
   splitAssignment: DatasetManifest['splitAssignment'] | undefined;
 }
 
-/** The report on a draft's samples (counts, duplicates, leakage), as it would be stored. */
+/**
+ * The report on a draft's samples (counts, duplicates, leakage), as it would be stored. `rows` are the
+ * draft's sample rows when the caller has them already (draftSampleRows).
+ */
 export function inspectDraft(
   draft: DatasetDraft,
   options: { maxDistance?: number; maxListed?: number } = {},
+  rows: Record<SplitName, SampleRow[]> | undefined = draftSampleRows(draft),
 ): DatasetInspection {
   const task = draftTask(draft);
   const numClasses = draft.classNames.length;
-  const rows = draftSampleRows(draft);
   const samples = rows ? sampleRecordsOf(rows, draft.splits, task, numClasses) : [];
   const report = datasetReport({ task, numClasses, classNames: draft.classNames, samples, ...options });
   const { height, width, channels } = draft.splits.train;

@@ -104,17 +104,18 @@ export function sampleRecordsOf(
  * Stores a draft as shards plus a manifest and returns the dataset id (the manifest's sha256).
  * Deterministic: the same draft always yields the same bytes and id. Everything is checked before
  * the first blob is written, so a draft that fails (EmptySplitError for a split without samples, an
- * invalid manifest) stores nothing.
+ * invalid manifest) stores nothing. `rows` are the draft's sample rows when the caller has them
+ * already (draftSampleRows: hashing every image twice is not free).
  */
 export async function writeDataset(
   draft: DatasetDraft,
   sink: BlobSink,
+  rows: Record<SplitName, SampleRow[]> | undefined = draftSampleRows(draft),
 ): Promise<{ id: string; manifest: DatasetManifest }> {
   requireNonEmptySplits(draft.splits, draft.origin);
   const { height, width, channels } = draft.splits.train;
   const numClasses = draft.classNames.length;
   const task = draftTask(draft);
-  const rows = draftSampleRows(draft);
 
   const blobs = new Map<string, Uint8Array>();
   const shard = (bytes: Uint8Array) => {

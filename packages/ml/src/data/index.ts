@@ -54,4 +54,7 @@ export { deriveSeed, rngFor, shuffledIndices } from './seed-streams.js';
 export type { SeedStream } from './seed-streams.js';
 export { ensureNativeTransformKernel } from './native-transform-kernel.js';
 export { datasetSourceKind, inspectDraft, readDatasetDraft } from './dataset-inspection.js';
+export { importDatasetSource, PREVIEWS_PER_CLASS } from './dataset-import.js';
+export type { DatasetImportArgs, DatasetPreviewImage, ImportedDataset } from './dataset-import.js';
+export { encodePng } from './png.js';
 export type { DatasetInspection, DatasetSourceArgs, DatasetSourceKind } from './dataset-inspection.js';

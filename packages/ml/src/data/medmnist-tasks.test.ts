@@ -117,7 +117,8 @@ describe('importMedmnistNpz for every task type', () => {
     expect(manifest.splits.train.labelHistogram).toEqual(new Array(14).fill(4));
     expect(dataset.splits.train.labels.length).toBe(28 * 14);
     expect(records?.find((r) => r.key === 'train/1')?.labels).toEqual([1, 4]);
-    // Not trainable yet: a batch of class indices is refused instead of reading label bytes as classes.
+    // A batch of class indices is refused instead of reading label bytes as classes (multi-label
+    // batches are asked for as such: multi-label.test.ts).
     const { tf } = await selectBackend();
     expect(() => buildLabelBatch(tf, dataset.splits.train, [0, 1])).toThrow(MultiLabelBatchError);
 

@@ -112,7 +112,34 @@ export function buildImageBatch(
 }
 
 /** One int32 class index per sample of `indices`. */
-export function buildLabelBatch(tf: Tf, split: ImageSplit, indices: ArrayLike<number>): tfjs.Tensor1D {
+export function buildLabelBatch(tf: Tf, split: ImageSplit, indices: ArrayLike<number>): tfjs.Tensor1D;
+/** For a multi-label split: [n, L] float32 0/1 indicators of the samples `indices`. */
+export function buildLabelBatch(
+  tf: Tf,
+  split: ImageSplit,
+  indices: ArrayLike<number>,
+  options: { multiLabel: boolean },
+): tfjs.Tensor1D | tfjs.Tensor2D;
+/**
+ * The labels of the samples `indices`: an int32 class index each, or with `multiLabel` the [n, L]
+ * float32 0/1 indicators of a split that stores L label bytes per sample. A class-index batch of a
+ * multi-label split throws MultiLabelBatchError.
+ */
+export function buildLabelBatch(
+  tf: Tf,
+  split: ImageSplit,
+  indices: ArrayLike<number>,
+  options: { multiLabel: boolean } = { multiLabel: false },
+): tfjs.Tensor1D | tfjs.Tensor2D {
+  if (options.multiLabel) {
+    const numLabels = split.labels.length / split.count;
+    const rows = new Float32Array(indices.length * numLabels);
+    for (let i = 0; i < indices.length; i++) {
+      const start = (indices[i] as number) * numLabels;
+      rows.set(split.labels.subarray(start, start + numLabels), i * numLabels);
+    }
+    return tf.tensor2d(rows, [indices.length, numLabels]);
+  }
   if (split.labels.length !== split.count) throw new MultiLabelBatchError(split.count, split.labels.length);
   return tf.tensor1d(
     Int32Array.from(indices, (i) => split.labels[i] as number),

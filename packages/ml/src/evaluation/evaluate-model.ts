@@ -29,10 +29,10 @@ export async function predictEvaluatedSplits(
   args: PredictEvaluatedSplitsArgs,
 ): Promise<Record<EvaluatedSplit, SplitPredictions>> {
   const { tf, model, dataset, input, batchSize } = args;
-  const { numClasses } = dataset.manifest;
+  const { numClasses, task } = dataset.manifest;
   return {
-    val: await predictSplit(tf, model, dataset.splits.val, input, numClasses, batchSize),
-    test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, batchSize),
+    val: await predictSplit(tf, model, dataset.splits.val, input, numClasses, batchSize, task),
+    test: await predictSplit(tf, model, dataset.splits.test, input, numClasses, batchSize, task),
   };
 }
 

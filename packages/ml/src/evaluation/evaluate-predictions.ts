@@ -35,8 +35,12 @@ export interface EvaluationReport {
   finalMetrics: FinalMetricValue[];
   /** ROC curves per split (sklearn's drop_intermediate; thresholds[0] is +Infinity). */
   roc: Record<EvaluatedSplit, RocCurve[]>;
-  /** Confusion matrix [true][predicted] per split at the benchmark decision rule (0.5 or argmax). */
-  confusion: Record<EvaluatedSplit, number[][]>;
+  /**
+   * Confusion matrix [true][predicted] per split at the benchmark decision rule (0.5 or argmax); null
+   * for multi-label, whose samples have no single true or predicted class (its per-label picture is
+   * the AUC of each label, from the ROC curves).
+   */
+  confusion: Record<EvaluatedSplit, number[][]> | null;
 }
 
 /** How a trial's predictions are turned into its clinical metrics. */
@@ -136,10 +140,13 @@ export function evaluatePredictions(
       val: rocCurves(predictions.val.labels, predictions.val.scores, task, { dropIntermediate: true }),
       test: rocCurves(predictions.test.labels, predictions.test.scores, task, { dropIntermediate: true }),
     },
-    confusion: {
-      val: confusionMatrix(predictions.val.labels, predictions.val.scores, task),
-      test: confusionMatrix(predictions.test.labels, predictions.test.scores, task),
-    },
+    confusion:
+      task === 'multi-label, binary-class'
+        ? null
+        : {
+            val: confusionMatrix(predictions.val.labels, predictions.val.scores, task),
+            test: confusionMatrix(predictions.test.labels, predictions.test.scores, task),
+          },
   };
 }
 

@@ -2,6 +2,7 @@
 // The train activity builds it to train; `medsweep verify` builds it again to load the stored output
 // weights into and re-evaluate them.
 import type * as tfjs from '@tensorflow/tfjs';
+import type { TaskType } from '@medsweep/core';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { TrainedWeightsInputMissingError } from '../errors.js';
 import { getModelType } from '../models/registry.js';
@@ -18,6 +19,8 @@ export interface TrialClassifierArgs {
   /** The trial's dropout parameter, when it sets one; else the architecture's own (classical models: none). */
   dropout?: number;
   numClasses: number;
+  /** The dataset's task: multi-label gets one sigmoid per label, every other task (default) a softmax. */
+  task?: TaskType;
   /** How images are fed; its channels are the model's input channels. */
   input: ModelInputSpec;
   /** Built to receive imported ImageNet weights (only EfficientNet differs; see ArchitectureArgs). */
@@ -30,6 +33,7 @@ export function buildTrialClassifier(args: TrialClassifierArgs): tfjs.LayersMode
     inputSize: args.inputSize,
     channels: args.input.channels,
     numClasses: args.numClasses,
+    classifierActivation: args.task === 'multi-label, binary-class' ? 'sigmoid' : 'softmax',
     includeTop: true,
     widthMultiplier: args.widthMultiplier,
     ...(args.dropout === undefined ? {} : { dropout: args.dropout }),

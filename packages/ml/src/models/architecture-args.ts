@@ -1,14 +1,22 @@
 import type { ArchitectureArgProblem } from '../errors.js';
 import { InvalidArchitectureArgsError } from '../errors.js';
 
+/** The activation of a classification head. */
+export type ClassifierActivation = 'softmax' | 'sigmoid';
+
 /** What every architecture builder takes. */
 export interface ArchitectureArgs {
   /** Height and width of the square input images in pixels; at least 32, Keras' minimum for these models. */
   inputSize: number;
   /** Input channels: 1 for greyscale, 3 for RGB. */
   channels: 1 | 3;
-  /** Classes of the softmax head (at least 2); unused without the head. */
+  /** Classes (labels, for multi-label) of the head (at least 2); unused without the head. */
   numClasses: number;
+  /**
+   * The head's activation, Keras' classifier_activation: 'softmax' (default) over the classes of a
+   * single-label task, 'sigmoid' per label for a multi-label one (independent 0/1 labels).
+   */
+  classifierActivation?: ClassifierActivation;
   /**
    * Add the architecture's Keras classification head (include_top) with numClasses outputs; without
    * it the model outputs the base's last feature map, as Keras' include_top=false with pooling=None.
@@ -49,6 +57,7 @@ export function resolveArchitectureArgs(
     inputSize: args.inputSize,
     channels: args.channels,
     numClasses: args.numClasses,
+    classifierActivation: args.classifierActivation ?? 'softmax',
     includeTop: args.includeTop,
     widthMultiplier: args.widthMultiplier ?? 1,
     dropout: args.dropout ?? defaults.dropout,
@@ -69,6 +78,11 @@ export function resolveArchitectureArgs(
     'numClasses',
     Number.isInteger(resolved.numClasses) && resolved.numClasses >= 2,
     'a whole number >= 2',
+  );
+  check(
+    'classifierActivation',
+    resolved.classifierActivation === 'softmax' || resolved.classifierActivation === 'sigmoid',
+    "'softmax' or 'sigmoid'",
   );
   check('includeTop', typeof resolved.includeTop === 'boolean', 'true or false');
   check(

@@ -73,7 +73,7 @@ export function densenet(args: ArchitectureArgs, variant: DenseNetVariant): tf.L
 
   if (a.includeTop) {
     x = apply(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-    x = predictions(topDropout(x, a.dropout), a.numClasses);
+    x = predictions(topDropout(x, a.dropout), a.numClasses, a.classifierActivation);
   }
   return tf.model({ inputs: input, outputs: x, name: a.name });
 }

@@ -138,7 +138,7 @@ export function efficientnet(args: ArchitectureArgs, variant: EfficientNetVarian
 
   if (a.includeTop) {
     x = apply(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-    x = predictions(topDropout(x, a.dropout), a.numClasses, denseInitializer());
+    x = predictions(topDropout(x, a.dropout), a.numClasses, a.classifierActivation, denseInitializer());
   }
   return tf.model({ inputs: input, outputs: x, name: a.name });
 }

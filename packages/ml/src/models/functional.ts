@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { ClassifierActivation } from './architecture-args.js';
 import { FreezableBatchNormalization } from './layers/freezable-batch-normalization.js';
 
 /** A tensor of the functional graph being built. */
@@ -20,12 +21,14 @@ export function batchNorm(x: Node, name: string, epsilon = KERAS_BN_EPSILON): No
   return apply(new FreezableBatchNormalization({ axis: -1, epsilon, name }), x);
 }
 
-/** The softmax classifier every Keras application ends with. */
-export function predictions(x: Node, numClasses: number, kernelInitializer?: Initializer): Node {
-  return apply(
-    tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer, name: 'predictions' }),
-    x,
-  );
+/** The classifier every Keras application ends with: softmax, or sigmoid per label for multi-label. */
+export function predictions(
+  x: Node,
+  numClasses: number,
+  activation: ClassifierActivation,
+  kernelInitializer?: Initializer,
+): Node {
+  return apply(tf.layers.dense({ units: numClasses, activation, kernelInitializer, name: 'predictions' }), x);
 }
 
 /** Keras' `top_dropout` before the classifier, when the rate is above zero. */

@@ -73,7 +73,7 @@ export function squeezenet11(args: ArchitectureArgs): tf.LayersModel {
     );
     x = apply(tf.layers.activation({ activation: 'relu', name: 'relu_conv10' }), x);
     x = apply(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-    x = apply(tf.layers.activation({ activation: 'softmax', name: 'loss' }), x);
+    x = apply(tf.layers.activation({ activation: a.classifierActivation, name: 'loss' }), x);
   }
   return tf.model({ inputs: input, outputs: x, name: a.name });
 }

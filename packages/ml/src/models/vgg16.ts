@@ -35,7 +35,7 @@ export function vgg16(args: ArchitectureArgs): tf.LayersModel {
     x = apply(tf.layers.flatten({ name: 'flatten' }), x);
     x = apply(tf.layers.dense({ units, activation: 'relu', name: 'fc1' }), x);
     x = apply(tf.layers.dense({ units, activation: 'relu', name: 'fc2' }), x);
-    x = predictions(topDropout(x, a.dropout), a.numClasses);
+    x = predictions(topDropout(x, a.dropout), a.numClasses, a.classifierActivation);
   }
   return tf.model({ inputs: input, outputs: x, name: a.name });
 }

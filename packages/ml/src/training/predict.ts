@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { SplitScores } from '@medsweep/core';
+import type { SplitScores, TaskType } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import { batchesOf, sequentialOrder } from '../data/batch-plan.js';
 import type { ImageSplit } from '../data/image-split.js';
@@ -9,11 +9,14 @@ import { crossEntropyPerSample } from './loss.js';
 
 /** A model's outputs for every sample of a split, in split order (core's SplitScores), and its loss. */
 export interface SplitPredictions extends SplitScores {
-  /** Mean unweighted cross-entropy. */
+  /** Mean unweighted cross-entropy (binary cross-entropy, averaged over labels, for multi-label). */
   loss: number;
 }
 
-/** Runs the model in inference mode (dropout off, batch-norm moving statistics) over a whole split. */
+/**
+ * Runs the model in inference mode (dropout off, batch-norm moving statistics) over a whole split.
+ * `task` says how its labels are read (default: one class index per sample, a single-label task).
+ */
 export async function predictSplit(
   tf: Tf,
   model: tfjs.LayersModel,
@@ -21,7 +24,9 @@ export async function predictSplit(
   input: ModelInputSpec,
   numClasses: number,
   batchSize: number,
+  task?: TaskType,
 ): Promise<SplitPredictions> {
+  const multiLabel = task === 'multi-label, binary-class';
   const outputShape = model.outputs[0]?.shape ?? [];
   const numColumns = outputShape[outputShape.length - 1] ?? 1;
   const values = new Float32Array(split.count * numColumns);
@@ -30,7 +35,7 @@ export async function predictSplit(
   for (const indices of batchesOf(sequentialOrder(split.count), batchSize)) {
     const [probabilities, batchLoss] = tf.tidy(() => {
       const x = buildImageBatch(tf, split, indices, input);
-      const y = buildLabelBatch(tf, split, indices);
+      const y = buildLabelBatch(tf, split, indices, { multiLabel });
       const p = model.apply(x, { training: false }) as tfjs.Tensor;
       return [p, tf.sum(crossEntropyPerSample(tf, p, y, numClasses))];
     });

@@ -1,6 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type * as tfjs from '@tensorflow/tfjs';
 import { auc, canonicalJson, sha256Hex } from '@medsweep/core';
+import type { TaskType } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import type { AugmentationArgs } from '../data/augmentation.js';
 import { batchesOf, epochOrder } from '../data/batch-plan.js';
@@ -10,8 +11,8 @@ import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch, buildLabelBatch, validateInputSpec } from '../data/preprocess.js';
 import { CheckpointMismatchError, TrainConfigError, TrainingDivergedError } from '../errors.js';
 import type { CheckpointStore, EpochRecord, TrainingCheckpoint } from './checkpoint.js';
-import type { TrainingLoss } from './loss.js';
-import { balancedClassWeights, weightedLoss } from './loss.js';
+import type { LabelWeights, TrainingLoss, WeightBatch } from './loss.js';
+import { balancedClassWeights, balancedLabelWeights, weightedLoss } from './loss.js';
 import type { LrSchedule } from './lr-schedule.js';
 import { learningRateAt, validateSchedule } from './lr-schedule.js';
 import { assertSeedable, leafLayers, seedDropoutLayers } from './model-randomness.js';
@@ -51,6 +52,12 @@ export interface TrainArgs {
   /** Scored after every epoch, for best-epoch selection and early stopping. */
   validation?: ImageSplit;
   numClasses: number;
+  /**
+   * The dataset's task (default binary-class for two classes, multi-class for more). Multi-label
+   * splits hold numClasses 0/1 labels per sample: the model's numClasses sigmoid outputs are trained
+   * with binary cross-entropy per label.
+   */
+  task?: TaskType;
   input: ModelInputSpec;
   /** Applied to training batches only, drawn per (seed, epoch, sample). */
   augmentation?: AugmentationArgs;
@@ -66,7 +73,11 @@ export interface TrainArgs {
   optimizer: OptimizerArgs;
   /** Default constant. */
   schedule?: LrSchedule;
-  /** Loss weight per class (index = class), or 'balanced' (n / (k * n_c)); default all 1. */
+  /**
+   * Loss weight per class (index = class), or 'balanced' (n / (k * n_c)); default all 1. For
+   * multi-label, only 'balanced': per label, n / (2 n_neg) for its negatives and n / (2 n_pos) for its
+   * positives (balancedLabelWeights).
+   */
   classWeights?: readonly number[] | 'balanced';
   /**
    * What each step minimises (default cross-entropy of the model's output), plus the penalties of
@@ -139,7 +150,9 @@ interface Run {
   optimizer: tfjs.Optimizer;
   settings: Record<string, unknown>;
   metric: ValidationMetric;
-  classWeights: readonly number[] | undefined;
+  /** Per class (single-label), per label and class (multi-label), or none. */
+  classWeights: readonly number[] | LabelWeights | undefined;
+  multiLabel: boolean;
   /** The model whose output the loss scores: the model itself, or a view of it ending at the margin layer. */
   lossModel: tfjs.LayersModel;
   /** Leaf layers, for per-step dropout seeds. */
@@ -159,6 +172,8 @@ interface Run {
  */
 export async function train(args: TrainArgs): Promise<TrainResult> {
   const { tf, model, numClasses } = args;
+  const task = taskOfRun(args);
+  const multiLabel = task === 'multi-label, binary-class';
   validate(args);
   assertSeedable(model);
   registerNativeReluGradient(tf);
@@ -175,12 +190,15 @@ export async function train(args: TrainArgs): Promise<TrainResult> {
         settings,
         metric: args.validationMetric ?? {
           name: 'auc',
-          compute: (yTrue, yScore) => auc(yTrue, yScore, taskOf(numClasses)),
+          compute: (yTrue, yScore) => auc(yTrue, yScore, task),
         },
         classWeights:
-          args.classWeights === 'balanced'
-            ? balancedClassWeights(args.train.labels, numClasses)
-            : args.classWeights,
+          args.classWeights !== 'balanced'
+            ? args.classWeights
+            : multiLabel
+              ? balancedLabelWeights(args.train.labels, numClasses)
+              : balancedClassWeights(args.train.labels, numClasses),
+        multiLabel,
         lossModel: lossModelOf(args),
         layers: leafLayers(model),
         state,
@@ -244,6 +262,7 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
       args.input,
       args.numClasses,
       batchSize,
+      taskOfRun(args),
     );
     record.validationLoss = predictions.loss;
     record.validationMetric = run.metric.compute(predictions.labels, predictions.scores);
@@ -270,17 +289,15 @@ async function runEpoch(run: Run, epoch: number): Promise<void> {
 
 /** One optimizer step on the samples `indices`; returns the batch loss (regularizer penalties included). */
 function trainStep(
-  { args, optimizer, classWeights, lossModel, steps, kernels }: Run,
+  { args, optimizer, classWeights, multiLabel, lossModel, steps, kernels }: Run,
   indices: Int32Array,
   epoch: number,
 ): number {
   const { tf, model, train } = args;
   const augmentation = args.augmentation ? { args: args.augmentation, seed: args.seed, epoch } : undefined;
   const x = buildImageBatch(tf, train, indices, args.input, augmentation);
-  const y = buildLabelBatch(tf, train, indices);
-  const weights = classWeights
-    ? tf.tensor1d(Float32Array.from(indices, (i) => classWeights[train.labels[i] as number] as number))
-    : undefined;
+  const y = buildLabelBatch(tf, train, indices, { multiLabel });
+  const weights = classWeights && weightBatch(tf, train, indices, classWeights);
   const variables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
   // Everything the step depends on besides the variables: a compiled step is fed these.
   const inputs = [x, y, ...(weights ? [weights] : []), learningRateTensor(optimizer), ...kernels.stepSeeds()];
@@ -311,6 +328,32 @@ function trainStep(
     tf.dispose([x, y, ...(weights ? [weights] : [])]);
   }
 }
+
+/** The loss weights of the samples `indices`: their class's weight, or per label its class's weight. */
+function weightBatch(
+  tf: Tf,
+  train: ImageSplit,
+  indices: Int32Array,
+  classWeights: readonly number[] | LabelWeights,
+): WeightBatch {
+  if (Array.isArray(classWeights)) {
+    const perClass = classWeights as readonly number[];
+    return tf.tensor1d(Float32Array.from(indices, (i) => perClass[train.labels[i] as number] as number));
+  }
+  const { negative, positive } = classWeights as LabelWeights;
+  const numLabels = negative.length;
+  const weights = new Float32Array(indices.length * numLabels);
+  for (let i = 0; i < indices.length; i++) {
+    const row = (indices[i] as number) * numLabels;
+    for (let l = 0; l < numLabels; l++) {
+      weights[i * numLabels + l] = (train.labels[row + l] === 1 ? positive[l] : negative[l]) as number;
+    }
+  }
+  return tf.tensor2d(weights, [indices.length, numLabels]);
+}
+
+/** The run's task: as given, else the single-label task of its class count. */
+const taskOfRun = (args: TrainArgs): TaskType => args.task ?? taskOf(args.numClasses);
 
 /**
  * The model the loss scores: for squared-hinge, a view of `model` from its input to the margin layer
@@ -404,6 +447,8 @@ function runSettings(args: TrainArgs): Record<string, unknown> {
       epochs: args.epochs,
       batchSize: args.batchSize,
       numClasses: args.numClasses,
+      // Only multi-label runs name their task: checkpoints of single-label runs keep their settings.
+      task: args.task === 'multi-label, binary-class' ? args.task : undefined,
       input: args.input,
       augmentation: args.augmentation,
       optimizer: args.optimizer,
@@ -441,12 +486,23 @@ function validate(args: TrainArgs): void {
   validateOptimizer(args.optimizer);
   if (args.schedule) validateSchedule(args.schedule, args.optimizer.learningRate);
   validateInputSpec(args.input, args.augmentation);
+  const multiLabel = taskOfRun(args) === 'multi-label, binary-class';
   for (const [name, split] of [
     ['train', args.train],
     ['validation', args.validation],
   ] as const) {
     if (!split) continue;
     if (split.count === 0) throw new TrainConfigError(`${name}.count`, 0, 'at least one sample');
+    if (multiLabel) {
+      if (split.labels.length !== split.count * args.numClasses || split.labels.some((l) => l > 1)) {
+        throw new TrainConfigError(
+          `${name}.labels`,
+          `${split.labels.length} values for ${split.count} samples`,
+          `${args.numClasses} 0/1 values per sample (multi-label, ${args.numClasses} labels)`,
+        );
+      }
+      continue;
+    }
     const highest = split.labels.reduce((a, b) => Math.max(a, b), 0);
     if (highest >= args.numClasses) {
       throw new TrainConfigError(
@@ -455,6 +511,13 @@ function validate(args: TrainArgs): void {
         `more than the highest ${name} label, ${highest}`,
       );
     }
+  }
+  if (Array.isArray(args.classWeights) && multiLabel) {
+    throw new TrainConfigError(
+      'classWeights',
+      args.classWeights,
+      "'balanced' or none for a multi-label task (its weights are per label and class)",
+    );
   }
   if (Array.isArray(args.classWeights)) {
     const weights = args.classWeights as readonly number[];
@@ -489,7 +552,7 @@ function validate(args: TrainArgs): void {
     );
   }
   const outputs = args.model.outputs[0]?.shape.at(-1);
-  if (outputs !== args.numClasses && !(outputs === 1 && args.numClasses === 2)) {
+  if (outputs !== args.numClasses && !(outputs === 1 && args.numClasses === 2 && !multiLabel)) {
     throw new TrainConfigError('numClasses', args.numClasses, `the model's ${outputs} output column(s)`);
   }
   if (args.loss?.kind === 'squared-hinge') {

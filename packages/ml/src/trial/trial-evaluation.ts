@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { finalMetricsHash, trialConfigHash } from '@medsweep/core';
+import { datasetOfSpec, finalMetricsHash, trialConfigHash } from '@medsweep/core';
 import type { FinalMetricValue, LineageRecord } from '@medsweep/core';
 import type { PrimaryMetric } from '@medsweep/core/sweep';
 import type { BackendInfo } from '../backend.js';
@@ -119,6 +119,8 @@ export async function evaluateTrial(
       artifacts: stored.artifacts,
       lineage: {
         datasetManifestHash: dataset.id,
+        splitAssignmentHash: dataset.manifest.splitAssignment?.sha256 ?? null,
+        leakageAcknowledgement: datasetOfSpec(trial.spec).allowLeakage ?? null,
         configHash: trialConfigHash(trial),
         codeVersion: provenance.code.commit,
         codeDirty: provenance.code.dirty,

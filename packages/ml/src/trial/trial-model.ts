@@ -78,6 +78,7 @@ export async function buildTrialModel({
     widthMultiplier,
     ...(typeof plan.params['dropout'] === 'number' ? { dropout: plan.params['dropout'] } : {}),
     numClasses: dataset.manifest.numClasses,
+    task: dataset.manifest.task,
     input,
     imagenetWeights: imagenet,
   });

@@ -95,18 +95,23 @@ export async function storeTrialOutputs(sink: ArtifactSink, outputs: TrialOutput
         splits: { val: outputs.report.roc.val.map(rocPoints), test: outputs.report.roc.test.map(rocPoints) },
       }),
     },
-    {
-      kind: 'confusion',
-      name: 'confusion.json',
-      contentType: 'application/json',
-      bytes: json({
-        format: 'medsweep.confusion/1',
-        rule: outputs.task === 'binary-class' ? 'positive-class score > 0.5' : 'argmax',
-        classNames: outputs.classNames,
-        // matrix[true class][predicted class]
-        splits: outputs.report.confusion,
-      }),
-    },
+    // Multi-label samples have no single class: no confusion matrix (their labels' AUCs are in roc.json).
+    ...(outputs.report.confusion === null
+      ? []
+      : [
+          {
+            kind: 'confusion' as const,
+            name: 'confusion.json',
+            contentType: 'application/json',
+            bytes: json({
+              format: 'medsweep.confusion/1',
+              rule: outputs.task === 'binary-class' ? 'positive-class score > 0.5' : 'argmax',
+              classNames: outputs.classNames,
+              // matrix[true class][predicted class]
+              splits: outputs.report.confusion,
+            }),
+          },
+        ]),
     ...outputs.gradCams.map((g) => ({
       kind: 'gradcam' as const,
       name: `gradcam/${g.name}`,

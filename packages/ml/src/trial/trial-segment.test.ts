@@ -142,6 +142,8 @@ describe('runTrialSegment', () => {
     expect([0, 1]).toContain(whole.bestEpoch);
     expect(whole.lineage).toEqual({
       datasetManifestHash: dataset.id,
+      splitAssignmentHash: dataset.manifest.splitAssignment!.sha256,
+      leakageAcknowledgement: null,
       configHash: trialConfigHash(trial),
       codeVersion: provenance.code.commit,
       codeDirty: false,

@@ -103,6 +103,7 @@ export async function runTrialSegment(args: TrialSegmentArgs): Promise<TrialSegm
       train: dataset.splits.train,
       validation: dataset.splits.val,
       numClasses: dataset.manifest.numClasses,
+      task: dataset.manifest.task,
       input,
       ...settings,
       ...(loss ? { loss } : {}),

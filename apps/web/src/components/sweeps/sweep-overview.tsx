@@ -66,6 +66,17 @@ export function SweepOverview({ sweepId, role }: { sweepId: string; role: string
         <dd>
           {formatTime(s.startedAt)} / {formatTime(s.finishedAt)}
         </dd>
+        <dt>Dataset</dt>
+        <dd>
+          {s.dataset === null ? (
+            'no longer registered'
+          ) : (
+            <Link href={`/datasets/${s.dataset.id}`} data-testid="sweep-dataset-link">
+              {s.dataset.name}
+            </Link>
+          )}
+          {s.dataset?.leaky && ' (leaky: trained on with the reason its spec gives)'}
+        </dd>
         <dt>Spec hash</dt>
         <dd className="mono" title={s.specHash}>
           {shortHash(s.specHash)}

@@ -1,7 +1,7 @@
 'use client';
-// ROC curves, confusion matrices and reliability diagrams of the test (and validation) split, computed by
-// the API from the trial's stored predictions. Trials without predictions (still running, synthetic)
-// say so instead.
+// ROC curves, confusion matrices (multi-label: each label's AUC instead, as its samples have no single
+// class) and reliability diagrams of the test (and validation) split, computed by the API from the
+// trial's stored predictions. Trials without predictions (still running, synthetic) say so instead.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api-error';
@@ -58,12 +58,17 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
           diagonal
           testId="roc-chart"
         />
-        <ConfusionMatrix
-          title={`Confusion matrix (${split})`}
-          classNames={data.confusion.map((_, i) => classNames[i] ?? `class ${i}`)}
-          matrix={data.confusion}
-          testId="confusion-matrix"
-        />
+        {data.confusion !== null && (
+          <ConfusionMatrix
+            title={`Confusion matrix (${split})`}
+            classNames={data.confusion.map((_, i) => classNames[i] ?? `class ${i}`)}
+            matrix={data.confusion}
+            testId="confusion-matrix"
+          />
+        )}
+        {data.aucPerLabel !== null && (
+          <LabelAucTable split={split} classNames={classNames} aucPerLabel={data.aucPerLabel} />
+        )}
         <LineChart
           title={`Calibration (${split}), ECE ${formatMetric(data.expectedCalibrationError)}`}
           xLabel="mean predicted probability"
@@ -83,5 +88,45 @@ export function EvaluationCharts({ trialId }: { trialId: string }) {
         />
       </div>
     </div>
+  );
+}
+
+/** A multi-label trial's AUC per label; their mean is its AUC (MedMNIST's multi-label AUC). */
+function LabelAucTable({
+  split,
+  classNames,
+  aucPerLabel,
+}: {
+  split: 'test' | 'val';
+  classNames: readonly string[];
+  aucPerLabel: readonly { problem: string; auc: number }[];
+}) {
+  const mean = aucPerLabel.reduce((sum, l) => sum + l.auc, 0) / aucPerLabel.length;
+  return (
+    <figure className="chart" data-testid="label-auc-table">
+      <figcaption>AUC per label ({split})</figcaption>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">label</th>
+            <th scope="col">AUC</th>
+          </tr>
+        </thead>
+        <tbody>
+          {aucPerLabel.map((l, i) => (
+            <tr key={l.problem}>
+              <td>{classNames[i] ?? l.problem}</td>
+              <td className="num">{formatMetric(l.auc)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">mean</th>
+            <td className="num">{formatMetric(mean)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </figure>
   );
 }

@@ -26,6 +26,7 @@ function VerificationResult({ result, testId }: { result: Verification; testId: 
 
 const HASHES = [
   ['Dataset manifest', 'datasetManifestHash'],
+  ['Split assignment', 'splitAssignmentHash'],
   ['Spec', 'specHash'],
   ['Config', 'configHash'],
   ['Lock file', 'lockHash'],
@@ -56,6 +57,12 @@ export function LineagePanel({ detail, canVerify }: { detail: Detail; canVerify:
         <dd>
           {lineage.backend} <span className="mono">{JSON.stringify(lineage.backendVersions)}</span>
         </dd>
+        {lineage.leakageAcknowledgement !== null && (
+          <>
+            <dt>Leakage allowed</dt>
+            <dd data-testid="lineage-leakage-acknowledgement">{lineage.leakageAcknowledgement}</dd>
+          </>
+        )}
         {HASHES.map(([label, key]) => (
           <div key={key} style={{ display: 'contents' }}>
             <dt>{label}</dt>

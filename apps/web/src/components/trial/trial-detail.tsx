@@ -63,7 +63,11 @@ export function TrialDetail({ trialId, canVerify }: { trialId: string; canVerify
             </dd>
             <dt>Dataset</dt>
             <dd>
-              {dataset.name} ({dataset.task}, {dataset.numClasses} classes){' '}
+              <Link href={`/datasets/${dataset.id}`} data-testid="trial-dataset-link">
+                {dataset.name}
+              </Link>{' '}
+              ({dataset.task}, {dataset.numClasses}{' '}
+              {dataset.task === 'multi-label, binary-class' ? 'labels' : 'classes'}){' '}
               <span className="mono" title={dataset.contentHash}>
                 {shortHash(dataset.contentHash)}
               </span>

@@ -20,6 +20,8 @@ export interface SweepContext {
   sweepId: string;
   specHash: string;
   manifestHash: string;
+  /** The dataset's split assignment hash, which every trial's lineage records. */
+  splitAssignmentHash: string;
 }
 
 /** A project (created once per slug), a dataset in it (once per name) and a new sweep on that dataset. */
@@ -33,6 +35,7 @@ export async function createSweep(
     update: {},
   });
   const manifestHash = sha256Hex(`manifest of ${dataset}`);
+  const splitAssignmentHash = sha256Hex(`split assignment of ${dataset}`);
   const { id: datasetId } = await db.dataset.upsert({
     where: { projectId_contentHash: { projectId, contentHash: manifestHash } },
     create: {
@@ -45,6 +48,7 @@ export async function createSweep(
       task,
       licence: 'CC BY 4.0',
       source: 'test',
+      splitAssignmentHash,
     },
     update: {},
   });
@@ -61,7 +65,7 @@ export async function createSweep(
       workflowId: `sweep-${sweep}-${sha256Hex(String(Math.random())).slice(0, 8)}`,
     },
   });
-  return { projectId, datasetId, sweepId, specHash, manifestHash };
+  return { projectId, datasetId, sweepId, specHash, manifestHash, splitAssignmentHash };
 }
 
 export interface TrialSpec {
@@ -101,7 +105,9 @@ export function lineageOf(
   const bytes = artifactBytes(trial.id);
   return {
     datasetManifestHash: ctx.manifestHash,
+    splitAssignmentHash: ctx.splitAssignmentHash,
     specHash: ctx.specHash,
+    leakageAcknowledgement: null,
     configHash: trial.configHash,
     codeVersion: '0123456789abcdef0123456789abcdef01234567',
     codeDirty: false,

@@ -22,6 +22,8 @@ export interface ResolvedClassicalArgs {
   inputSize: number;
   channels: 1 | 3;
   numClasses: number;
+  /** 'sigmoid': one independent output per label (multi-label); 'softmax': single-label classes. */
+  classifierActivation: 'softmax' | 'sigmoid';
   l2: number;
   name: string;
 }
@@ -41,6 +43,7 @@ export function resolveClassicalArgs(
     inputSize: args.inputSize,
     channels: args.channels,
     numClasses: args.numClasses,
+    classifierActivation: args.classifierActivation ?? 'softmax',
     l2: args.l2 ?? DEFAULT_L2,
     name: args.name ?? defaults.name,
   };
@@ -85,5 +88,10 @@ export function resolveClassicalArgs(
   return resolved;
 }
 
-/** Output columns of a classifier: one score for a binary task (class 1's), else one per class. */
-export const outputColumns = (numClasses: number): number => (numClasses === 2 ? 1 : numClasses);
+/**
+ * Output columns of a classifier: one score for a binary task (class 1's), else one per class; one per
+ * label for multi-label (sigmoid) outputs, whatever their number.
+ */
+export const outputColumns = (
+  a: Pick<ResolvedClassicalArgs, 'numClasses' | 'classifierActivation'>,
+): number => (a.numClasses === 2 && a.classifierActivation === 'softmax' ? 1 : a.numClasses);

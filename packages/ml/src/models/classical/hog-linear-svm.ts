@@ -37,7 +37,7 @@ export function hogLinearSvm(args: HogLinearSvmArgs): tf.LayersModel {
   const features = apply(new HogFeatures({ ...hog, name: 'hog' }), input);
   const margins = apply(
     tf.layers.dense({
-      units: outputColumns(a.numClasses),
+      units: outputColumns(a),
       kernelInitializer: 'zeros',
       kernelRegularizer: tf.regularizers.l2({ l2: a.l2 }),
       name: SVM_MARGIN_LAYER,

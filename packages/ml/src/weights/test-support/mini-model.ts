@@ -35,5 +35,5 @@ export function buildMiniModel(channels: 1 | 3 = 3): tf.LayersModel {
   x = mbConvBlock(x, { ...mbconv, filtersIn: 8, filtersOut: 8, strides: 1 }, 0.1, 'block2b');
   const features = fireModule(x, 4, 8, 'fire2');
   const pooled = apply(tf.layers.globalAveragePooling2d({ name: 'avg_pool' }), features);
-  return tf.model({ inputs: input, outputs: [features, predictions(pooled, 3)], name: 'mini' });
+  return tf.model({ inputs: input, outputs: [features, predictions(pooled, 3, 'softmax')], name: 'mini' });
 }
