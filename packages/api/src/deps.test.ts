@@ -56,6 +56,8 @@ describe('apiDepsFromConfig', () => {
         secure: false,
       });
       expect(deps.auditAnchors.bucket).toBe(config.auditAnchors.bucket);
+      // Each database's chain is anchored apart: throwaway databases share the stack's bucket.
+      expect(deps.auditAnchors.prefix).toBe(`audit-anchors/${new URL(url).pathname.slice(1)}/`);
       expect(deps.objectStore.bucket).toBe(loadConfig().s3.bucket);
       const temporal = await deps.temporal();
       expect(temporal.options.namespace).toBe(config.temporal.namespace);

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
-import { AuditAnchorStore } from './audit-anchors.js';
+import { AUDIT_ANCHOR_PREFIX, auditAnchorPrefix, AuditAnchorStore } from './audit-anchors.js';
 import { AnchorBucketNotLockedError } from './errors.js';
 import { ObjectStore } from './object-store.js';
 
@@ -23,7 +23,7 @@ const settings = {
   mode: 'governance' as const,
   retentionDays: 1,
 };
-const anchors = new AuditAnchorStore(s3, settings);
+const anchors = new AuditAnchorStore(s3, settings, auditAnchorPrefix('medsweep'));
 const admin = new ObjectStore({ ...s3, bucket: settings.bucket }).client;
 const hash = (c: string) => c.repeat(64);
 
@@ -55,7 +55,11 @@ describe('AuditAnchorStore on MinIO', () => {
     expect(await anchors.ensureBucket()).toBe('exists');
     await admin.send(new CreateBucketCommand({ Bucket: `unlocked-${run}` }));
     await expect(
-      new AuditAnchorStore(s3, { ...settings, bucket: `unlocked-${run}` }).ensureBucket(),
+      new AuditAnchorStore(
+        s3,
+        { ...settings, bucket: `unlocked-${run}` },
+        AUDIT_ANCHOR_PREFIX,
+      ).ensureBucket(),
     ).rejects.toThrow(AnchorBucketNotLockedError);
   });
 
@@ -67,7 +71,7 @@ describe('AuditAnchorStore on MinIO', () => {
       seq: 12,
       hash: hash('b'),
       anchoredAt: at.toISOString(),
-      key: `audit-anchors/00000000000000000012-${at.getTime()}.json`,
+      key: `audit-anchors/medsweep/00000000000000000012-${at.getTime()}.json`,
     });
     const listing = await anchors.list();
     expect(listing.tampered).toEqual([]);

@@ -24,6 +24,15 @@ export type AnchorSettings = MedsweepConfig['auditAnchors'];
 /** Where anchors live in their bucket. */
 export const AUDIT_ANCHOR_PREFIX = 'audit-anchors/';
 
+/**
+ * Where the anchors of one database's chain live: under its name, so the chains of several databases
+ * sharing a bucket (a stack's throwaway test databases, deployments sharing one) are never compared
+ * with each other's anchors.
+ */
+export function auditAnchorPrefix(database: string): string {
+  return `${AUDIT_ANCHOR_PREFIX}${database}/`;
+}
+
 export interface StoredAnchor extends AuditAnchor {
   /** When it was written (ISO 8601). */
   anchoredAt: string;
@@ -49,7 +58,8 @@ export class AuditAnchorStore {
   constructor(
     s3: S3Settings,
     readonly settings: AnchorSettings,
-    readonly prefix: string = AUDIT_ANCHOR_PREFIX,
+    /** The chain's own folder in the bucket (auditAnchorPrefix); ends with `/`. */
+    readonly prefix: string,
   ) {
     this.store = new ObjectStore({ ...s3, bucket: settings.bucket });
   }

@@ -12,5 +12,5 @@ export {
   S3AccessDeniedError,
   S3UnreachableError,
 } from './errors.js';
-export { AUDIT_ANCHOR_PREFIX, AuditAnchorStore } from './audit-anchors.js';
+export { AUDIT_ANCHOR_PREFIX, auditAnchorPrefix, AuditAnchorStore } from './audit-anchors.js';
 export type { AnchorListing, AnchorSettings, StoredAnchor } from './audit-anchors.js';
