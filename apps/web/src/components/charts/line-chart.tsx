@@ -1,5 +1,6 @@
 // A line chart for learning curves, ROC and calibration: several series on shared linear axes, an
 // optional y = x reference, and a legend. Plain SVG, no hooks, so server and client components can use it.
+import { ChartFigure } from './chart-figure';
 import type { Scale } from './scale';
 import { extent, linearScale, linePath } from './scale';
 
@@ -95,48 +96,32 @@ export function LineChart({
   const y = linearScale(yDomain ?? extent(series.flatMap((s) => s.y)), [height - MARGIN.bottom, MARGIN.top]);
   const [lo, hi] = [Math.max(x.domain[0], y.domain[0]), Math.min(x.domain[1], y.domain[1])];
   return (
-    <figure className="chart" data-testid={testId}>
-      <figcaption>{title}</figcaption>
-      <svg
-        className="chart"
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-        role="img"
-        aria-label={`${title}: ${yLabel} against ${xLabel} for ${series.map((s) => s.label).join(', ')}`}
-      >
-        <Axes x={x} y={y} width={width} height={height} xLabel={xLabel} yLabel={yLabel} />
-        {diagonal && lo < hi && <line className="reference" x1={x(lo)} y1={y(lo)} x2={x(hi)} y2={y(hi)} />}
-        {series.map((s, i) => (
-          <g key={s.label} className={`series-${i % 8}`}>
-            <path
-              className={`series series-${i % 8}${s.dashed ? ' dashed' : ''}`}
-              d={linePath(s.x, s.y, x, y)}
-            >
-              <title>{s.label}</title>
-            </path>
-            {s.markers &&
-              s.x.map((xv, j) => {
-                const yv = s.y[j] as number;
-                return Number.isFinite(xv) && Number.isFinite(yv) ? (
-                  <circle key={j} className={`series-${i % 8}`} cx={x(xv)} cy={y(yv)} r={3}>
-                    <title>{`${s.label}: (${x.format(xv)}, ${y.format(yv)})`}</title>
-                  </circle>
-                ) : null;
-              })}
-          </g>
-        ))}
-      </svg>
-      {series.length > 0 && (
-        <ul className="legend">
-          {series.map((s, i) => (
-            <li key={s.label}>
-              <span className={`swatch series-${i % 8}`} aria-hidden="true" />
-              {s.label}
-            </li>
-          ))}
-        </ul>
-      )}
-    </figure>
+    <ChartFigure
+      title={title}
+      testId={testId}
+      width={width}
+      height={height}
+      ariaLabel={`${title}: ${yLabel} against ${xLabel} for ${series.map((s) => s.label).join(', ')}`}
+      legend={series.map((s) => s.label)}
+    >
+      <Axes x={x} y={y} width={width} height={height} xLabel={xLabel} yLabel={yLabel} />
+      {diagonal && lo < hi && <line className="reference" x1={x(lo)} y1={y(lo)} x2={x(hi)} y2={y(hi)} />}
+      {series.map((s, i) => (
+        <g key={s.label} className={`series-${i % 8}`}>
+          <path className={`series series-${i % 8}${s.dashed ? ' dashed' : ''}`} d={linePath(s.x, s.y, x, y)}>
+            <title>{s.label}</title>
+          </path>
+          {s.markers &&
+            s.x.map((xv, j) => {
+              const yv = s.y[j] as number;
+              return Number.isFinite(xv) && Number.isFinite(yv) ? (
+                <circle key={j} className={`series-${i % 8}`} cx={x(xv)} cy={y(yv)} r={3}>
+                  <title>{`${s.label}: (${x.format(xv)}, ${y.format(yv)})`}</title>
+                </circle>
+              ) : null;
+            })}
+        </g>
+      ))}
+    </ChartFigure>
   );
 }
