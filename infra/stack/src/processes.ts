@@ -11,6 +11,11 @@ export interface ManagedProcess {
   env?: Record<string, string>;
   /** Postgres shuts down fast on SIGINT but waits for clients on SIGTERM. */
   stopSignal?: NodeJS.Signals;
+  /**
+   * For a service of several processes: true once the next one may start (the first Temporal cluster
+   * service to start writes the cluster's metadata, which the others would otherwise race to write).
+   */
+  ready?: () => Promise<true | string>;
 }
 
 export const pidFile = (dir: string) => join(dir, 'pid');

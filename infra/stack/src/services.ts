@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  appendFileSync,
   chownSync,
   existsSync,
   mkdirSync,
@@ -15,8 +16,20 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MedsweepConfig, StackService } from '@medsweep/config';
 import { MissingBinaryError } from './errors.js';
-import { hostPortOf } from './net.js';
+import { hostPortOf, isListening } from './net.js';
 import type { ManagedProcess } from './processes.js';
+import { runningPid } from './processes.js';
+import {
+  clusterBinaries,
+  clusterHttpPort,
+  clusterPorts,
+  ensureClusterSchemas,
+  frontendServing,
+  provisionClusterNamespace,
+  TEMPORAL_CLUSTER_ROLES,
+  writeClusterConfig,
+} from './temporal-cluster.js';
+import type { TemporalClusterRole } from './temporal-cluster.js';
 
 const run = promisify(execFile);
 
@@ -31,8 +44,12 @@ export interface ServiceSpec {
   ports: { name: string; port: number }[];
   /** Started by `stack up` (else only health-checked as an external service). */
   managed: boolean;
-  /** Prepares data dirs and returns the process to spawn. */
-  prepare(): Promise<ManagedProcess>;
+  /** The folder of each process it runs (its pid and log): one for most services, four for Temporal's cluster. */
+  dirs: string[];
+  /** Services that must be healthy before this one starts (the Temporal cluster keeps its state in Postgres). */
+  dependsOn: StackService[];
+  /** Prepares data dirs and returns the processes to spawn, one per entry of `dirs`. */
+  prepare(): Promise<ManagedProcess[]>;
   /** Resolves true when the service answers correctly, else a reason. */
   health(): Promise<true | string>;
   /** One-time set-up after it is healthy (bucket, namespace, migrations). */
@@ -102,6 +119,11 @@ function asPostgresUser(command: string, args: string[]): { command: string; arg
 }
 
 export function temporalService(config: MedsweepConfig): ServiceSpec {
+  return config.temporal.server === 'cluster' ? temporalClusterService(config) : temporalDevService(config);
+}
+
+/** `temporal server start-dev`: one process, SQLite, the Web UI. */
+function temporalDevService(config: MedsweepConfig): ServiceSpec {
   const dir = serviceDir(config, 'temporal');
   const bin = join(config.cacheDir, 'venv', 'bin', 'temporal');
   const { host, port, namespace, uiPort } = config.temporal;
@@ -115,57 +137,61 @@ export function temporalService(config: MedsweepConfig): ServiceSpec {
       { name: 'ui', port: uiPort },
     ],
     managed: config.stackServices.includes('temporal'),
+    dirs: [dir],
+    dependsOn: [],
     async prepare() {
       mkdirSync(dir, { recursive: true });
-      return {
-        dir,
-        command: requireBinary('temporal', bin),
-        args: [
-          'server',
-          'start-dev',
-          '--ip',
-          host,
-          '--port',
-          String(port),
-          '--ui-port',
-          String(uiPort),
-          // Pinned beside the gRPC port so two stacks on one machine never collide on defaults.
-          '--http-port',
-          String(port + 10),
-          '--metrics-port',
-          String(port + 11),
-          '--db-filename',
-          join(dir, 'temporal.db'),
-          // Write-ahead log with normal sync: every commit still survives a crash or kill of the server
-          // process (the restart fault test does that); only an OS crash could lose the last commits. The
-          // default rollback journal with full sync costs several fsyncs per workflow task.
-          '--sqlite-pragma',
-          'journal_mode=wal',
-          '--sqlite-pragma',
-          'synchronous=normal',
-          // One node serves every task queue, so one partition per queue: with the default four, a task
-          // written to a partition whose pollers are elsewhere waits to be forwarded.
-          '--dynamic-config-value',
-          'matching.numTaskqueueReadPartitions=1',
-          '--dynamic-config-value',
-          'matching.numTaskqueueWritePartitions=1',
-          // Tasks (a trial's workflow tasks, its activities, child starts) reach matching through the
-          // history transfer queue, which is read at most 20 times a second by default: about 45 ms of
-          // waiting before each of a trial's workflow tasks. Reads happen when tasks are written.
-          '--dynamic-config-value',
-          'history.transferProcessorMaxPollRPS=1000',
-          // start-dev turns this on so that search attributes added at run time are seen at once; it makes
-          // every workflow start, upsert and visibility write re-read the cluster metadata from SQLite
-          // (a dozen reads per trial). Ours are all registered before the first workflow starts.
-          '--dynamic-config-value',
-          'system.forceSearchAttributesCacheRefreshOnRead=false',
-          '--namespace',
-          namespace,
-          '--ui-disable-news-fetch',
-          '--log-level',
-          'warn',
-        ],
-      };
+      return [
+        {
+          dir,
+          command: requireBinary('temporal', bin),
+          args: [
+            'server',
+            'start-dev',
+            '--ip',
+            host,
+            '--port',
+            String(port),
+            '--ui-port',
+            String(uiPort),
+            // Pinned beside the gRPC port so two stacks on one machine never collide on defaults.
+            '--http-port',
+            String(port + 10),
+            '--metrics-port',
+            String(port + 11),
+            '--db-filename',
+            join(dir, 'temporal.db'),
+            // Write-ahead log with normal sync: every commit still survives a crash or kill of the server
+            // process (the restart fault test does that); only an OS crash could lose the last commits. The
+            // default rollback journal with full sync costs several fsyncs per workflow task.
+            '--sqlite-pragma',
+            'journal_mode=wal',
+            '--sqlite-pragma',
+            'synchronous=normal',
+            // One node serves every task queue, so one partition per queue: with the default four, a task
+            // written to a partition whose pollers are elsewhere waits to be forwarded.
+            '--dynamic-config-value',
+            'matching.numTaskqueueReadPartitions=1',
+            '--dynamic-config-value',
+            'matching.numTaskqueueWritePartitions=1',
+            // Tasks (a trial's workflow tasks, its activities, child starts) reach matching through the
+            // history transfer queue, which is read at most 20 times a second by default: about 45 ms of
+            // waiting before each of a trial's workflow tasks. Reads happen when tasks are written.
+            '--dynamic-config-value',
+            'history.transferProcessorMaxPollRPS=1000',
+            // start-dev turns this on so that search attributes added at run time are seen at once; it makes
+            // every workflow start, upsert and visibility write re-read the cluster metadata from SQLite
+            // (a dozen reads per trial). Ours are all registered before the first workflow starts.
+            '--dynamic-config-value',
+            'system.forceSearchAttributesCacheRefreshOnRead=false',
+            '--namespace',
+            namespace,
+            '--ui-disable-news-fetch',
+            '--log-level',
+            'warn',
+          ],
+        },
+      ];
     },
     async health() {
       const bin_ = existsSync(bin) ? bin : 'temporal';
@@ -198,6 +224,65 @@ export function temporalService(config: MedsweepConfig): ServiceSpec {
   };
 }
 
+/**
+ * The Temporal server on the stack's Postgres, one process per service (temporal-cluster.ts). No Web UI:
+ * that is a server of its own (temporalio/ui-server), which this stack does not run.
+ */
+function temporalClusterService(config: MedsweepConfig): ServiceSpec {
+  const root = serviceDir(config, 'temporal');
+  const binaries = clusterBinaries(config);
+  const cliBin = join(config.cacheDir, 'venv', 'bin', 'temporal');
+  const { host, port } = config.temporal;
+  const ports = clusterPorts(port);
+  const roleDir = (role: TemporalClusterRole) => join(root, role);
+  return {
+    name: 'temporal',
+    label: 'Temporal cluster',
+    setting: 'TEMPORAL_ADDRESS',
+    host,
+    ports: [
+      ...TEMPORAL_CLUSTER_ROLES.flatMap((role) => [
+        { name: `${role} grpc`, port: ports[role].grpc },
+        { name: `${role} membership`, port: ports[role].membership },
+      ]),
+      { name: 'frontend http', port: clusterHttpPort(port) },
+    ],
+    managed: config.stackServices.includes('temporal'),
+    dirs: TEMPORAL_CLUSTER_ROLES.map(roleDir),
+    dependsOn: ['postgres'],
+    async prepare() {
+      const server = requireBinary('temporal-server', binaries.server);
+      await ensureClusterSchemas(config, requireBinary('temporal-sql-tool', binaries.sqlTool));
+      mkdirSync(root, { recursive: true });
+      const file = writeClusterConfig(config, root);
+      // History first, alone: the first service to start writes the cluster's metadata (the others
+      // racing it fail on a version conflict); it serves gRPC only once that is done.
+      const order: TemporalClusterRole[] = ['history', 'frontend', 'matching', 'worker'];
+      return order.map((role) => ({
+        dir: roleDir(role),
+        command: server,
+        args: ['--config-file', file, '--allow-no-auth', 'start', '--service', role],
+        ...(role === 'history'
+          ? {
+              ready: async () =>
+                (await isListening(host, ports.history.grpc)) ||
+                `history not serving on ${host}:${ports.history.grpc}`,
+            }
+          : {}),
+      }));
+    },
+    async health() {
+      const serving = await frontendServing(config, requireBinary('temporal', cliBin));
+      if (serving !== true || !this.managed) return serving;
+      const down = TEMPORAL_CLUSTER_ROLES.filter((role) => runningPid(roleDir(role)) === undefined);
+      return down.length === 0 ? true : `${down.join(', ')} not running`;
+    },
+    async provision() {
+      await provisionClusterNamespace(config, requireBinary('temporal', cliBin));
+    },
+  };
+}
+
 export function minioService(config: MedsweepConfig): ServiceSpec {
   const dir = serviceDir(config, 'minio');
   const { host, port } = hostPortOf(config.s3.endpoint);
@@ -211,27 +296,31 @@ export function minioService(config: MedsweepConfig): ServiceSpec {
       { name: 'console', port: config.s3.consolePort },
     ],
     managed: config.stackServices.includes('minio'),
+    dirs: [dir],
+    dependsOn: [],
     async prepare() {
       mkdirSync(join(dir, 'data'), { recursive: true });
-      return {
-        dir,
-        command: requireBinary('minio', join(config.cacheDir, 'bin', 'minio')),
-        args: [
-          'server',
-          join(dir, 'data'),
-          '--address',
-          `${host}:${port}`,
-          '--console-address',
-          `${host}:${config.s3.consolePort}`,
-          '--quiet',
-        ],
-        env: {
-          MINIO_ROOT_USER: config.s3.accessKeyId,
-          MINIO_ROOT_PASSWORD: config.s3.secretAccessKey,
-          MINIO_BROWSER_REDIRECT: 'off',
-          MINIO_UPDATE: 'off',
+      return [
+        {
+          dir,
+          command: requireBinary('minio', join(config.cacheDir, 'bin', 'minio')),
+          args: [
+            'server',
+            join(dir, 'data'),
+            '--address',
+            `${host}:${port}`,
+            '--console-address',
+            `${host}:${config.s3.consolePort}`,
+            '--quiet',
+          ],
+          env: {
+            MINIO_ROOT_USER: config.s3.accessKeyId,
+            MINIO_ROOT_PASSWORD: config.s3.secretAccessKey,
+            MINIO_BROWSER_REDIRECT: 'off',
+            MINIO_UPDATE: 'off',
+          },
         },
-      };
+      ];
     },
     async health() {
       const res = await fetch(`${config.s3.endpoint}/minio/health/live`).catch((e: unknown) => e as Error);
@@ -253,6 +342,8 @@ export function postgresService(config: MedsweepConfig): ServiceSpec {
     host,
     ports: [{ name: 'sql', port }],
     managed: config.stackServices.includes('postgres'),
+    dirs: [dir],
+    dependsOn: [],
     async prepare() {
       const bin = postgresBinDir();
       mkdirSync(dir, { recursive: true });
@@ -276,6 +367,12 @@ export function postgresService(config: MedsweepConfig): ServiceSpec {
           '--locale=C',
         ]);
         await run(initdb.command, initdb.args, { timeout: 60_000 });
+        // initdb lets TCP clients in from the loopback addresses only; a stack bound to another address
+        // (the chaos suite's bridge) serves the hosts of that address's network, with a password.
+        appendFileSync(
+          join(dataDir, 'pg_hba.conf'),
+          '\n# medsweep stack: clients on the networks of listen_addresses\nhost all all samenet scram-sha-256\n',
+        );
       }
       const server = asPostgresUser(join(bin, 'postgres'), [
         '-D',
@@ -292,7 +389,7 @@ export function postgresService(config: MedsweepConfig): ServiceSpec {
         '-c',
         'shared_buffers=256MB',
       ]);
-      return { dir, command: server.command, args: server.args, stopSignal: 'SIGINT' };
+      return [{ dir, command: server.command, args: server.args, stopSignal: 'SIGINT' }];
     },
     async health() {
       const { default: pg } = await import('pg');

@@ -24,6 +24,7 @@ describe('configFromEnv', () => {
       host: '127.0.0.1',
       port: 7233,
       namespace: 'medsweep',
+      server: 'dev',
     });
     expect(c.s3).toMatchObject({
       endpoint: 'http://127.0.0.1:9000',
@@ -90,6 +91,13 @@ describe('configFromEnv', () => {
     expect(c.cudaVisibleDevices).toBe('1');
     expect(() => configFromEnv({ MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS: '0' })).toThrow(
       'MEDSWEEP_WORKER_SHUTDOWN_GRACE_SECONDS="0": must be between 1 and 3600',
+    );
+  });
+
+  it('runs Temporal as the dev server unless MEDSWEEP_TEMPORAL asks for the cluster', () => {
+    expect(configFromEnv({ MEDSWEEP_TEMPORAL: 'cluster' }).temporal.server).toBe('cluster');
+    expect(() => configFromEnv({ MEDSWEEP_TEMPORAL: 'k8s' })).toThrow(
+      'MEDSWEEP_TEMPORAL="k8s": must be one of dev, cluster',
     );
   });
 

@@ -3,6 +3,14 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './paths.js';
 
+/**
+ * How the local stack runs Temporal: `dev` is `temporal server start-dev` (one process, SQLite); `cluster`
+ * is the Temporal server on the stack's Postgres, its frontend, history, matching and worker services each
+ * a process of its own.
+ */
+export const TEMPORAL_SERVER_MODES = ['dev', 'cluster'] as const;
+export type TemporalServerMode = (typeof TEMPORAL_SERVER_MODES)[number];
+
 /** Services the local stack can run itself; any other one is expected to be reachable already. */
 export const STACK_SERVICES = ['temporal', 'minio', 'postgres'] as const;
 export type StackService = (typeof STACK_SERVICES)[number];
@@ -81,6 +89,9 @@ const envSchema = z.object({
     .regex(/^[a-z][a-z0-9-]{1,62}$/, 'must be 2-63 lowercase letters, digits or dashes')
     .default('medsweep'),
   TEMPORAL_UI_PORT: port.default(8233),
+  MEDSWEEP_TEMPORAL: z
+    .enum(TEMPORAL_SERVER_MODES, { error: `must be one of ${TEMPORAL_SERVER_MODES.join(', ')}` })
+    .default('dev'),
   S3_ENDPOINT: httpUrl.default('http://127.0.0.1:9000'),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().min(3, 'must be at least 3 characters').optional(),
@@ -236,7 +247,15 @@ export interface MedsweepConfig {
   stackDir: string;
   /** Services `stack up` starts itself; the others must already be reachable at their addresses. */
   stackServices: readonly StackService[];
-  temporal: { address: string; host: string; port: number; namespace: string; uiPort: number };
+  temporal: {
+    address: string;
+    host: string;
+    port: number;
+    namespace: string;
+    uiPort: number;
+    /** What the local stack runs when it manages Temporal (MEDSWEEP_TEMPORAL). */
+    server: TemporalServerMode;
+  };
   s3: {
     endpoint: string;
     region: string;
@@ -347,6 +366,7 @@ export function configFromEnv(env: Record<string, string | undefined>): Medsweep
       port: Number(portText),
       namespace: e.TEMPORAL_NAMESPACE,
       uiPort: e.TEMPORAL_UI_PORT,
+      server: e.MEDSWEEP_TEMPORAL,
     },
     s3: {
       endpoint: e.S3_ENDPOINT,

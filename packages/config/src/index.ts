@@ -8,6 +8,7 @@ export {
   QUIET_TENSORFLOW_LOG_LEVEL,
   quietNativeTensorflow,
   STACK_SERVICES,
+  TEMPORAL_SERVER_MODES,
 } from './config.js';
-export type { MedsweepConfig, StackService } from './config.js';
+export type { MedsweepConfig, StackService, TemporalServerMode } from './config.js';
 export { repoRoot } from './paths.js';

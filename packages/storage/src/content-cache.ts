@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '@medsweep/core';
+import { CacheDiskFullError } from './errors.js';
 
 /** A cached file: where it is, its verified bytes, and whether it had to be downloaded. */
 export interface CachedFile {
@@ -32,20 +33,30 @@ export class ContentCache {
 
     let pending = this.downloads.get(path);
     if (!pending) {
-      pending = fetchInto(path, download).finally(() => this.downloads.delete(path));
+      pending = fetchInto(this.root, relativePath, download).finally(() => this.downloads.delete(path));
       this.downloads.set(path, pending);
     }
     return pending;
   }
 }
 
-async function fetchInto(path: string, download: () => Promise<Uint8Array>): Promise<CachedFile> {
+async function fetchInto(
+  root: string,
+  relativePath: string,
+  download: () => Promise<Uint8Array>,
+): Promise<CachedFile> {
+  const path = join(root, relativePath);
   const bytes = await download();
-  await mkdir(dirname(path), { recursive: true });
   const partial = `${path}.${randomUUID()}.partial`;
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(partial, bytes);
     await rename(partial, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      throw new CacheDiskFullError(root, relativePath, bytes.byteLength, { cause: error });
+    throw error;
   } finally {
     await rm(partial, { force: true });
   }

@@ -126,3 +126,22 @@ export class AnchorBucketNotLockedError extends StorageError {
     );
   }
 }
+
+/**
+ * Thrown by ContentCache when this worker's disk has no room for a file it downloaded (ENOSPC, or EDQUOT
+ * over a quota). Retryable: the disk is this worker's, and the trial can run on another worker with room
+ * (or here, once space is freed).
+ */
+export class CacheDiskFullError extends StorageError {
+  constructor(
+    readonly root: string,
+    readonly relativePath: string,
+    readonly sizeBytes: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `worker cache ${root} is full: no space left to store ${relativePath} (${sizeBytes} bytes); free space there or point MEDSWEEP_CACHE at a larger disk (the trial is retried, on another worker if this one stays full)`,
+      options,
+    );
+  }
+}

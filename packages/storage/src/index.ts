@@ -5,6 +5,7 @@ export { ContentCache } from './content-cache.js';
 export type { CachedFile } from './content-cache.js';
 export {
   AnchorBucketNotLockedError,
+  CacheDiskFullError,
   ForeignObjectUriError,
   LinkLifetimeError,
   ObjectIntegrityError,

@@ -1,10 +1,10 @@
 // A private stack (its own Temporal, MinIO and Postgres on other ports, in a temp folder) for tests that
 // stop servers or kill workers: they must never disturb the shared stack other suites and workers use.
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { configFromEnv } from '@medsweep/config';
-import type { MedsweepConfig } from '@medsweep/config';
+import type { MedsweepConfig, TemporalServerMode } from '@medsweep/config';
 import { stackDown, stackUp } from '@medsweep/stack';
 
 export interface PrivateStackPorts {
@@ -13,6 +13,15 @@ export interface PrivateStackPorts {
   s3: number;
   s3Console: number;
   postgres: number;
+}
+
+export interface PrivateStackOptions {
+  /** The address every server binds (default 127.0.0.1); the chaos suite's is on a bridge its worker namespaces reach. */
+  host?: string;
+  /** The Temporal server to run (MEDSWEEP_TEMPORAL; default the dev server). */
+  temporal?: TemporalServerMode;
+  /** A fixed folder for its state (created; default a fresh temp folder), so a wrapper script can stop it. */
+  stackDir?: string;
 }
 
 export interface PrivateStack {
@@ -26,15 +35,18 @@ export interface PrivateStack {
 
 const quiet = () => undefined;
 
-export function privateStack(ports: PrivateStackPorts): PrivateStack {
-  const stackDir = mkdtempSync(join(tmpdir(), 'medsweep-stack-'));
+export function privateStack(ports: PrivateStackPorts, options: PrivateStackOptions = {}): PrivateStack {
+  const stackDir = options.stackDir ?? mkdtempSync(join(tmpdir(), 'medsweep-stack-'));
+  mkdirSync(stackDir, { recursive: true });
+  const host = options.host ?? '127.0.0.1';
   const env = {
     MEDSWEEP_STACK_DIR: stackDir,
-    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    MEDSWEEP_TEMPORAL: options.temporal ?? 'dev',
+    TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
     TEMPORAL_UI_PORT: String(ports.temporalUi),
-    S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
+    S3_ENDPOINT: `http://${host}:${ports.s3}`,
     MINIO_CONSOLE_PORT: String(ports.s3Console),
-    DATABASE_URL: `postgresql://medsweep:medsweep@127.0.0.1:${ports.postgres}/medsweep`,
+    DATABASE_URL: `postgresql://medsweep:medsweep@${host}:${ports.postgres}/medsweep`,
   };
   const config = configFromEnv(env);
   return {
