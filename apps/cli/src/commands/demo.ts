@@ -1,22 +1,43 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { submitSweep } from '@medsweep/api';
+import { armsTable, submitSweep } from '@medsweep/api';
 import { loadConfig, repoRoot } from '@medsweep/config';
-import { parseSweepSpecText } from '@medsweep/core';
+import { datasetOfSpec, parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
-import { completedTrials, ensureProject, findWeightsSources } from '@medsweep/db';
+import type { MetricRef } from '@medsweep/db';
 import { selectBackend } from '@medsweep/ml';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
 import type { CliContext } from '../context.js';
 import { sweepServices, withContext } from '../context.js';
-import { importDataset, registerTrialWeights, registerWeightsFile, sharedMedmnistPath } from './data.js';
+import type { GainClaim } from './demo-conclusion.js';
+import { demoConclusion } from './demo-conclusion.js';
+import { importDataset, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
 import { startDashboard } from './web.js';
 
-const PRETRAIN_SPEC = 'examples/pneumonia-pretrain.yaml';
-const MAIN_SPEC = 'examples/breastmnist-transfer.yaml';
+/**
+ * The studies the demo runs, in order: each a question a lead asks, answered by a sweep in examples/ that
+ * trains past chance within the demo's budget (about 10 minutes on 2 cores).
+ */
+const STUDIES = [
+  {
+    spec: 'examples/breastmnist-squeezenet-transfer.yaml',
+    subject: 'BreastMNIST',
+    question: 'does ImageNet initialisation help SqueezeNet v1.1 on BreastMNIST (546 training images)?',
+  },
+  {
+    spec: 'examples/pneumoniamnist-transfer-3-epochs.yaml',
+    subject: 'PneumoniaMNIST (3 epochs)',
+    question: 'and on PneumoniaMNIST (4,708 training images, 3 epochs)?',
+  },
+] as const;
+/** MedMNIST's two metrics: each study's tables and gains are reported on both. */
+const REPORTED: readonly MetricRef[] = [
+  { split: 'test', name: 'auc' },
+  { split: 'test', name: 'acc' },
+];
 const SQUEEZENET_FILE = join('weights', 'squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5');
 
 const step = (text: string) => console.log(`\n==> ${text}`);
@@ -34,42 +55,21 @@ async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
   return sweepId;
 }
 
-/**
- * Weights for the transfer arm of architectures without offline ImageNet weights: each is trained on
- * PneumoniaMNIST once and its output registered as `pneumonia/<architecture>`. Skipped when they exist.
- */
-async function ensurePneumoniaWeights(ctx: CliContext, projectId: string): Promise<void> {
-  const spec = readSpec(PRETRAIN_SPEC);
-  const names = spec.architectures.map((a) => `pneumonia/${a}`);
-  const have = await findWeightsSources(ctx.db, projectId, names);
-  if (have.length === names.length) {
-    console.log(`pretrained weights ${names.join(', ')}: already registered`);
-    return;
-  }
-  const sweepId = await runSweep(ctx, spec);
-  const trials = await completedTrials(ctx.db, sweepId);
-  for (const arch of spec.architectures) {
-    const best = trials.find((t) => t.architecture === arch);
-    if (!best)
-      throw new Error(
-        `pretraining ${arch} on PneumoniaMNIST did not complete (sweep ${sweepId}); see medsweep sweep watch ${sweepId}`,
-      );
-    await registerTrialWeights(ctx, { trialId: best.id, name: `pneumonia/${arch}` });
-    console.log(
-      `registered pneumonia/${arch} from trial ${best.id} (val AUC ${best.primaryMetricValue?.toFixed(3)})`,
-    );
-  }
-}
-
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(
-      'the main job: local stack, workers, BreastMNIST import, a scratch-vs-transfer sweep of five CNNs, the leaderboard, the dashboard left running',
+      'the main job: local stack, workers, MedMNIST import, ImageNet weights, scratch-vs-transfer sweeps with intervals, their conclusion, the dashboard left running',
     )
     .option('--train-workers <n>', 'train worker processes (one trial slot each)', '2')
     .action(async (opts: { trainWorkers: string }) => {
       const started = Date.now();
+      const studies = STUDIES.map((study) => ({ ...study, sweep: readSpec(study.spec) }));
+      // One project holds every study, so the dashboard's sign-ins see them all.
+      const projects = [...new Set(studies.map((s) => s.sweep.project))];
+      if (projects.length !== 1)
+        throw new Error(`the demo's studies must share one project; they name ${projects.join(', ')}`);
+      const projectSlug = projects[0] as string;
       // The stack first: every later step connects to it.
       step('starting the local stack (Temporal, MinIO, Postgres)');
       await stackUp(loadConfig());
@@ -90,12 +90,11 @@ export function registerDemoCommand(program: Command): void {
           console.log(`${w.name}: ${r.started ? 'started' : 'already running'} (pid ${r.pid}, log ${r.log})`);
         }
 
-        const main = readSpec(MAIN_SPEC);
         step('importing MedMNIST from the shared data (content-addressed; a second import uploads nothing)');
-        for (const name of ['breastmnist', 'pneumoniamnist']) {
+        for (const name of new Set(studies.map((s) => datasetOfSpec(s.sweep).name))) {
           const r = await importDataset(ctx, {
             name,
-            project: main.project,
+            project: projectSlug,
             // An .npz is read without TensorFlow: loadTf is never called for it.
             source: {
               path: sharedMedmnistPath(config.dataDir, name),
@@ -110,35 +109,39 @@ export function registerDemoCommand(program: Command): void {
           path: join(config.dataDir, SQUEEZENET_FILE),
           name: 'imagenet/squeezenet1_1',
           architecture: 'squeezenet1_1',
-          project: main.project,
+          project: projectSlug,
         });
         console.log(`imagenet/squeezenet1_1: sha256 ${squeeze.sha256}`);
 
-        step('pretraining the other four architectures on PneumoniaMNIST (their transfer source here)');
-        // The imports above created it when it was new.
-        const project = await ensureProject(ctx.db, main.project);
-        await ensurePneumoniaWeights(ctx, project.id);
+        const sweepIds: string[] = [];
+        const claims: GainClaim[] = [];
+        for (const study of studies) {
+          step(`${study.question} (${study.spec})`);
+          const sweepId = await runSweep(ctx, study.sweep);
+          sweepIds.push(sweepId);
+          for (const metric of REPORTED) {
+            console.log(await renderSweepTables(ctx, sweepId, metric, 'markdown'));
+            const selectBy: MetricRef = { split: 'val', name: metric.name };
+            const { rows } = await armsTable(ctx, { scope: { sweepId }, metric, selectBy });
+            const subject = `${study.subject}, ${metric.split} ${metric.name.toUpperCase()}`;
+            claims.push(...rows.map((row) => ({ subject, row })));
+          }
+        }
 
-        step(
-          `the study: ${main.architectures.length} architectures x {scratch, pretrained} x ${main.seeds.length} seeds on BreastMNIST`,
-        );
-        const sweepId = await runSweep(ctx, main);
-
-        step('leaderboard (test split; model selection on validation)');
-        console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'auc' }, 'markdown'));
-        console.log(await renderSweepTables(ctx, sweepId, { split: 'test', name: 'acc' }, 'markdown'));
+        step('conclusion: ImageNet initialisation vs scratch, every gain above as one family');
+        console.log(demoConclusion(claims));
 
         step('dashboard (left running with the results)');
-        const dashboard = await startDashboard(ctx, main.project);
+        const dashboard = await startDashboard(ctx, projectSlug);
         console.log(`\ndemo finished in ${((Date.now() - started) / 60_000).toFixed(1)} min. Still running:`);
-        console.log(`  dashboard    ${dashboard}/sweeps/${sweepId}/leaderboard`);
+        for (const id of sweepIds) console.log(`  dashboard    ${dashboard}/sweeps/${id}/leaderboard`);
         console.log(`  Temporal UI  http://${config.temporal.host}:${config.temporal.uiPort}`);
         console.log(
           `  MinIO        ${config.s3.endpoint} (console http://127.0.0.1:${config.s3.consolePort})`,
         );
         console.log(`  workers      ${join(config.stackDir, 'workers', '*', 'server.log')}`);
         console.log(
-          `  more         medsweep leaderboard ${sweepId} --format latex | medsweep sweep list | npm run stack:down`,
+          `  more         medsweep leaderboard ${sweepIds[0]} --format latex | medsweep sweep list | npm run stack:down`,
         );
       });
     });
