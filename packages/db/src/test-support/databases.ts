@@ -1,24 +1,52 @@
-// Throwaway databases for tests, on the server of loadConfig().databaseUrl: each test file makes its own
-// (medsweep_test_<random>) and drops them all afterwards.
+// Throwaway databases for tests, on the server of loadConfig().migrationDatabaseUrl: each test file makes
+// its own (medsweep_test_<random>) and drops them all afterwards. `next()` hands out the owner's URL (what
+// migrations and tests of the schema itself use); `migrated()` also creates the application role and
+// grants it, for tests that connect as the application does.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@medsweep/config';
 import pg from 'pg';
 import { parseDatabaseUrl, quoteIdent, withDatabase } from '../connection.js';
+import { applyMigrations } from '../migrate.js';
+import { ensureApplicationRole } from '../roles.js';
+
+export { withClient } from '../pg-client.js';
+
+/** A migrated throwaway database, by the schema owner's URL and the application role's. */
+export interface MigratedDatabase {
+  ownerUrl: string;
+  applicationUrl: string;
+}
 
 export interface ThrowawayDatabases {
-  /** URL of a new database name (not created: applyMigrations creates it). */
+  /** The owner's URL of a new database name (not created: applyMigrations creates it). */
   next(): string;
+  /** A new database, created and migrated, with the application role (created when missing) granted. */
+  migrated(): Promise<MigratedDatabase>;
   /** Drops every database handed out, even ones with open connections. */
   dropAll(): Promise<void>;
 }
 
-export function throwawayDatabases(baseUrl: string = loadConfig().databaseUrl): ThrowawayDatabases {
+export function throwawayDatabases(
+  baseUrl: string = loadConfig().migrationDatabaseUrl,
+  applicationBaseUrl: string = loadConfig().databaseUrl,
+): ThrowawayDatabases {
   const names: string[] = [];
+  const next = () => {
+    const name = `medsweep_test_${randomBytes(6).toString('hex')}`;
+    names.push(name);
+    return withDatabase(baseUrl, name);
+  };
   return {
-    next() {
-      const name = `medsweep_test_${randomBytes(6).toString('hex')}`;
-      names.push(name);
-      return withDatabase(baseUrl, name);
+    next,
+    async migrated() {
+      const ownerUrl = next();
+      const applicationRole = parseDatabaseUrl(applicationBaseUrl).user;
+      await ensureApplicationRole(baseUrl, applicationBaseUrl);
+      await applyMigrations(ownerUrl, { applicationRole });
+      return {
+        ownerUrl,
+        applicationUrl: withDatabase(applicationBaseUrl, parseDatabaseUrl(ownerUrl).database),
+      };
     },
     async dropAll() {
       const admin = new pg.Client({ connectionString: withDatabase(baseUrl, 'postgres') });
@@ -32,17 +60,6 @@ export function throwawayDatabases(baseUrl: string = loadConfig().databaseUrl): 
       }
     },
   };
-}
-
-/** Runs `fn` with a connected pg client on `url`, closing it afterwards. */
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The database name of a URL (for assertions and messages). */
