@@ -1,9 +1,8 @@
 // Accounts against a real Postgres: users with their memberships, role changes that keep a project's last
 // admin, sessions and API tokens, and failed sign-ins; every change audited in the same transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { LastAdminError, LastInstanceAdminError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { registerApiToken, revokeApiToken } from './api-tokens.js';
 import {
@@ -23,15 +22,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const eventsOn = (subjectId: string) =>
   db.auditEvent.findMany({ where: { subjectId }, orderBy: { seq: 'asc' } });

@@ -1,10 +1,12 @@
 // Throwaway databases for tests, on the server of loadConfig().migrationDatabaseUrl: each test file makes
 // its own (medsweep_test_<random>) and drops them all afterwards. `next()` hands out the owner's URL (what
 // migrations and tests of the schema itself use); `migrated()` also creates the application role and
-// grants it, for tests that connect as the application does.
+// grants it, for tests that connect as the application does; `client()` is a migrated database's Prisma
+// client as its owner, disconnected by `dropAll()`.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@medsweep/config';
 import pg from 'pg';
+import { createPrismaClient, type Db } from '../client.js';
 import { parseDatabaseUrl, quoteIdent, withDatabase } from '../connection.js';
 import { applyMigrations } from '../migrate.js';
 import { ensureApplicationRole } from '../roles.js';
@@ -22,7 +24,9 @@ export interface ThrowawayDatabases {
   next(): string;
   /** A new database, created and migrated, with the application role (created when missing) granted. */
   migrated(): Promise<MigratedDatabase>;
-  /** Drops every database handed out, even ones with open connections. */
+  /** A Prisma client, as the owner, on a new migrated database. */
+  client(): Promise<Db>;
+  /** Disconnects the clients and drops every database handed out, even ones with open connections. */
   dropAll(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export function throwawayDatabases(
   applicationBaseUrl: string = loadConfig().databaseUrl,
 ): ThrowawayDatabases {
   const names: string[] = [];
+  const clients: Db[] = [];
   const next = () => {
     const name = `medsweep_test_${randomBytes(6).toString('hex')}`;
     names.push(name);
@@ -48,7 +53,15 @@ export function throwawayDatabases(
         applicationUrl: withDatabase(applicationBaseUrl, parseDatabaseUrl(ownerUrl).database),
       };
     },
+    async client() {
+      const url = next();
+      await applyMigrations(url);
+      const db = createPrismaClient(url);
+      clients.push(db);
+      return db;
+    },
     async dropAll() {
+      await Promise.all(clients.splice(0).map((db) => db.$disconnect()));
       const admin = new pg.Client({ connectionString: withDatabase(baseUrl, 'postgres') });
       await admin.connect();
       try {
