@@ -1,6 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants';
+import { securityHeaders } from './src/security-headers';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,4 +42,8 @@ const config: NextConfig = {
   reactStrictMode: true,
 };
 
-export default config;
+/** Next.js calls this with the phase it runs in: the development server gets its relaxed headers. */
+export default function nextConfig(phase: string): NextConfig {
+  const headers = securityHeaders({ development: phase === PHASE_DEVELOPMENT_SERVER });
+  return { ...config, headers: async () => [{ source: '/:path*', headers }] };
+}

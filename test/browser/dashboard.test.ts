@@ -94,6 +94,19 @@ describe('dashboard in a real browser', () => {
     if (failed) context.skip();
   });
 
+  it('sends security headers: no framing, no sniffing, a content security policy', async () => {
+    for (const path of ['/login', '/api/trpc/auth.me']) {
+      const response = await fetch(`${app.url}${path}`);
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('content-security-policy'), path).toMatch(/frame-ancestors 'none'/);
+    }
+    const page = (await fetch(`${app.url}/login`)).headers.get('content-security-policy');
+    expect(page).toMatch(/script-src 'self'/);
+    expect(page).toMatch(/connect-src 'self'/);
+  });
+
   it('refuses a wrong password and signs the lead in', async () => {
     const context = await browser.newContext({ baseURL: app.url });
     contexts.push(context);

@@ -1,14 +1,17 @@
-// Runs once when the server starts: logs the Node.js version serving the dashboard, and gives a fresh
-// install its first admin (and default project) from configuration, so there is someone to sign in as
-// (with users present that part does nothing).
-import { ensureBootstrapAdmin } from '@medsweep/api';
+// Runs once when the server starts: logs the Node.js version serving the dashboard, gives a fresh install
+// its first admin (and default project) from configuration, so there is someone to sign in as (with users
+// present that part does nothing), and anchors the audit chain's head outside the database every
+// MEDSWEEP_AUDIT_ANCHOR_MINUTES from now on.
+import { ensureBootstrapAdmin, startAuditAnchoring } from '@medsweep/api';
 import { loadConfig } from '@medsweep/config';
 import { apiDeps } from './server/api-deps';
 
 export async function register(): Promise<void> {
   console.log(`[medsweep] dashboard server on Node ${process.versions.node}`);
+  const config = loadConfig();
+  startAuditAnchoring(apiDeps(), config.auditAnchors.everyMinutes);
   try {
-    const result = await ensureBootstrapAdmin(apiDeps().db, loadConfig().auth);
+    const result = await ensureBootstrapAdmin(apiDeps().db, config.auth);
     if (!result.created) return;
     console.log(
       `[medsweep] created the first admin ${result.email} in project '${result.project.slug}'` +

@@ -332,8 +332,9 @@ export function minioService(config: MedsweepConfig): ServiceSpec {
 
 export function postgresService(config: MedsweepConfig): ServiceSpec {
   const dir = serviceDir(config, 'postgres');
-  const url = new URL(config.databaseUrl);
-  const { host, port } = hostPortOf(config.databaseUrl);
+  // The cluster's superuser is the migrator (it owns the schema); the application role is made by provision.
+  const url = new URL(config.migrationDatabaseUrl);
+  const { host, port } = hostPortOf(config.migrationDatabaseUrl);
   return {
     name: 'postgres',
     label: 'PostgreSQL',
@@ -393,7 +394,7 @@ export function postgresService(config: MedsweepConfig): ServiceSpec {
     async health() {
       const { default: pg } = await import('pg');
       // The maintenance database always exists; the app database may not be created yet.
-      const maintenance = new URL(config.databaseUrl);
+      const maintenance = new URL(config.migrationDatabaseUrl);
       maintenance.pathname = '/postgres';
       const client = new pg.Client({
         connectionString: maintenance.toString(),

@@ -99,13 +99,23 @@ export async function stackUp(config: MedsweepConfig, log: Log = console.log): P
   await provision(config, log);
 }
 
-/** Idempotent set-up that every consumer relies on: the bucket exists and the schema is current. */
+/**
+ * Idempotent set-up that every consumer relies on: the bucket exists, the application's database role
+ * exists, and the schema is current (migrated by its owner, the application role granted).
+ */
 async function provision(config: MedsweepConfig, log: Log): Promise<void> {
   const { ObjectStore } = await import('@medsweep/storage');
   const bucket = await new ObjectStore(config.s3).ensureBucket();
   log(`S3 bucket ${config.s3.bucket}: ${bucket}`);
-  const { applyMigrations } = await import('@medsweep/db');
-  const { applied } = await applyMigrations(config.databaseUrl);
+  const { ensureApplicationRole, migrateConfiguredDatabase } = await import('@medsweep/db');
+  // Only a Postgres this stack runs is ours to add roles to; an external one brings its own (SECURITY.md).
+  if (
+    config.stackServices.includes('postgres') &&
+    (await ensureApplicationRole(config.migrationDatabaseUrl, config.databaseUrl))
+  ) {
+    log(`database role ${new URL(config.databaseUrl).username}: created (the application's; owns nothing)`);
+  }
+  const { applied } = await migrateConfiguredDatabase(config);
   log(`database migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
 }
 

@@ -64,6 +64,9 @@ export async function startLocalWeb(config: MedsweepConfig): Promise<LocalWeb> {
             : config.auth.sessionSecret,
         // Plain http on the loopback interface only: a Secure cookie would never be sent back.
         MEDSWEEP_COOKIE_SECURE: 'false',
+        // `next start` runs under NODE_ENV=production, where the local stack's public credentials are
+        // refused unless every service is on the loopback interface and this says so.
+        MEDSWEEP_LOCAL_STACK: 'true',
       },
     });
   }

@@ -49,7 +49,15 @@ describe('apiDepsFromConfig', () => {
     const config = configFromEnv({ ...process.env, DATABASE_URL: url, MEDSWEEP_SESSION_TTL_HOURS: '2' });
     const deps = apiDepsFromConfig(config);
     try {
-      expect(deps.session).toEqual({ secret: config.auth.sessionSecret, ttlSeconds: 7200, secure: false });
+      expect(deps.session).toEqual({
+        secret: config.auth.sessionSecret,
+        ttlSeconds: 7200,
+        idleSeconds: 3600,
+        secure: false,
+      });
+      expect(deps.auditAnchors.bucket).toBe(config.auditAnchors.bucket);
+      // Each database's chain is anchored apart: throwaway databases share the stack's bucket.
+      expect(deps.auditAnchors.prefix).toBe(`audit-anchors/${new URL(url).pathname.slice(1)}/`);
       expect(deps.objectStore.bucket).toBe(loadConfig().s3.bucket);
       const temporal = await deps.temporal();
       expect(temporal.options.namespace).toBe(config.temporal.namespace);

@@ -5,8 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MedsweepConfig } from '@medsweep/config';
 import { loadConfig } from '@medsweep/config';
-import { createPrismaClient } from '@medsweep/db';
-import { ObjectStore } from '@medsweep/storage';
+import { createPrismaClient, parseDatabaseUrl } from '@medsweep/db';
+import { auditAnchorPrefix, AuditAnchorStore, ObjectStore } from '@medsweep/storage';
 import type { ApiDeps } from './trpc.js';
 
 /** The connections the API shares with the CLI. */
@@ -50,7 +50,14 @@ export function apiDepsFromConfig(config: MedsweepConfig = loadConfig()): Hosted
     session: {
       secret: config.auth.sessionSecret,
       ttlSeconds: config.auth.sessionTtlSeconds,
+      idleSeconds: config.auth.sessionIdleSeconds,
       secure: config.auth.cookieSecure,
     },
+    auditAnchors: new AuditAnchorStore(
+      config.s3,
+      config.auditAnchors,
+      auditAnchorPrefix(parseDatabaseUrl(config.databaseUrl).database),
+    ),
+    trustedProxyHops: config.auth.trustedProxyHops,
   };
 }

@@ -93,6 +93,54 @@ export class TooManyLoginAttemptsError extends Error {
   }
 }
 
+/** Thrown by login (after the password matched) and at every use of a disabled user's credentials. */
+export class AccountDisabledError extends Error {
+  constructor() {
+    super('this account is disabled: an instance admin can enable it again');
+    this.name = 'AccountDisabledError';
+  }
+}
+
+/** Thrown by changePassword when the current password given does not match. */
+export class WrongPasswordError extends Error {
+  constructor() {
+    super('currentPassword: is not the current password');
+    this.name = 'WrongPasswordError';
+  }
+}
+
+/**
+ * Thrown when a procedure that changes a user's own sign-ins (password change, sign-out everywhere) is
+ * called with an API token: those need the browser session of the user.
+ */
+export class SessionRequiredError extends Error {
+  constructor(readonly procedure: string) {
+    super(
+      `${procedure} needs a browser session: sign in with email and password (an API token cannot do it)`,
+    );
+    this.name = 'SessionRequiredError';
+  }
+}
+
+/**
+ * Thrown when an instance-wide action (all users, the whole audit chain) is asked for by a caller whose
+ * instance role (narrowed by its token's role, for a token) does not grant it.
+ */
+export class InstanceAccessDeniedError extends Error {
+  constructor(
+    readonly action: string,
+    /** The caller's instance role; null when it has none. */
+    readonly instanceRole: string | null,
+  ) {
+    super(
+      instanceRole === null
+        ? `${action} needs an instance role (instance auditor or admin); project roles do not grant it`
+        : `instance role '${instanceRole}' does not allow ${action}${instanceRole === 'admin' ? ' through this API token (its role in its project is too small)' : ''}`,
+    );
+    this.name = 'InstanceAccessDeniedError';
+  }
+}
+
 /** Thrown when a call names a project (by slug or id) that does not exist. */
 export class ProjectNotFoundError extends Error {
   constructor(readonly project: string) {
@@ -132,6 +180,23 @@ export class NotSweepOwnerError extends Error {
       `sweep ${sweepId} was submitted by someone else: role '${role}' may cancel, pause and resume only its own sweeps (a lead may control any)`,
     );
     this.name = 'NotSweepOwnerError';
+  }
+}
+
+/**
+ * Thrown when a sweep that has finished (completed, failed, cancelled; or whose workflow Temporal no longer
+ * runs) is asked to pause, resume or cancel: nothing is done, and nothing is audited.
+ */
+export class SweepFinishedError extends Error {
+  constructor(
+    readonly sweepId: string,
+    /** The sweep's recorded status, or `finished` when only Temporal knew it had ended. */
+    readonly status: string,
+    readonly verb: 'pause' | 'resume' | 'cancel',
+    options?: { cause?: unknown },
+  ) {
+    super(`sweep ${sweepId} is ${status}: there is nothing left to ${verb}`, options);
+    this.name = 'SweepFinishedError';
   }
 }
 
@@ -244,5 +309,51 @@ export class TokenRoleNotAllowedError extends Error {
         : `role: a '${tokenRole}' token would grant what the user's role '${membershipRole}' in project '${project}' does not; use '${membershipRole}' or a role it includes`,
     );
     this.name = 'TokenRoleNotAllowedError';
+  }
+}
+
+// ─── Requests refused before any procedure runs (handleTrpcRequest) ────────────────────────────────────
+
+/** A request refused at the HTTP layer, with the status it answers with. */
+export abstract class RequestRefusedError extends Error {
+  abstract readonly status: 400 | 403 | 413;
+}
+
+/** Thrown for a batch of more than MAX_BATCH_ITEMS calls, or a batch that includes an auth procedure. */
+export class BatchRefusedError extends RequestRefusedError {
+  readonly status = 400;
+
+  constructor(readonly reason: string) {
+    super(`batch refused: ${reason}`);
+    this.name = 'BatchRefusedError';
+  }
+}
+
+/**
+ * Thrown for a state-changing request (POST) a browser sent from another site: its Origin or Sec-Fetch-Site
+ * says so. Requests with an API token, or from non-browser clients (neither header), are not refused.
+ */
+export class CrossOriginRequestError extends RequestRefusedError {
+  readonly status = 403;
+
+  constructor(
+    /** What gave it away, e.g. `Origin https://evil.example` or `Sec-Fetch-Site cross-site`. */
+    readonly evidence: string,
+    readonly expectedHost: string,
+  ) {
+    super(
+      `cross-origin request refused (${evidence}): state-changing calls are accepted from pages of ${expectedHost} or with an API token`,
+    );
+    this.name = 'CrossOriginRequestError';
+  }
+}
+
+/** Thrown for a request body larger than the limit of the procedures it calls; refused before it is read whole. */
+export class RequestTooLargeError extends RequestRefusedError {
+  readonly status = 413;
+
+  constructor(readonly limitBytes: number) {
+    super(`request body too large: at most ${limitBytes} bytes are accepted`);
+    this.name = 'RequestTooLargeError';
   }
 }

@@ -4,16 +4,24 @@ export { appRouter, createCaller } from './root.js';
 export type { AppRouter, RouterInputs, RouterOutputs } from './root.js';
 export { createContext } from './trpc.js';
 export type { ApiDeps, Context, CreateContextOptions, FieldIssue } from './trpc.js';
-export { handleTrpcRequest, TRPC_ENDPOINT } from './http.js';
+export { handleTrpcRequest, MAX_BODY_BYTES, MAX_SPEC_BODY_BYTES, TRPC_ENDPOINT } from './http.js';
 export { apiDepsFromConfig, connectionsFromConfig } from './deps.js';
 export type { Connections, HostedApiDeps } from './deps.js';
 export { SESSION_COOKIE } from './auth/session.js';
 export type { SessionSettings } from './auth/session.js';
-export { ACTIONS, ROLE_PERMISSIONS, ROLES } from './auth/permissions.js';
-export type { Action } from './auth/permissions.js';
+export {
+  ACTIONS,
+  INSTANCE_ACTIONS,
+  INSTANCE_ROLE_PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+} from './auth/permissions.js';
+export type { Action, InstanceAction } from './auth/permissions.js';
 export { createUser, ensureBootstrapAdmin } from './auth/users.js';
 export type { BootstrapResult, CreateUserInput } from './auth/users.js';
 export { createApiToken, API_TOKEN_PREFIX } from './auth/api-tokens.js';
+export { anchorAuditHead, startAuditAnchoring } from './services/audit-anchors.js';
+export { isUnbatched, MAX_BATCH_ITEMS } from './http-limits.js';
 export type { CreateApiTokenInput } from './auth/api-tokens.js';
 // Used in-process by the CLI's operator commands (the demo) and the integration tests.
 export {

@@ -1,5 +1,6 @@
 // Input pieces every router shares. Every text field has a shape or a length limit, so oversized or
 // malformed input is refused with an error naming the field before any handler runs.
+import { SPEC_TEXT_MAX_CHARS } from '@medsweep/core';
 import { z } from 'zod';
 
 export const uuid = z.uuid('must be a UUID');
@@ -23,8 +24,8 @@ export const label = (max: number) =>
     // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
-/** A sweep spec as YAML or JSON text; 256 KiB is far more than any real spec. */
-export const SPEC_TEXT_MAX = 256 * 1024;
+/** A sweep spec as YAML or JSON text: at most what the spec parser reads (256 Ki characters). */
+export const SPEC_TEXT_MAX = SPEC_TEXT_MAX_CHARS;
 export const specText = z
   .string()
   .min(1, 'must not be empty')

@@ -1,5 +1,7 @@
 // Every procedure, called as every role (by browser session and by API token), by an admin of another
 // project, and without credentials: each call is let through or refused exactly as the table below says.
+// Instance-wide procedures follow the instance roles: alpha's admin is the instance admin, alpha's auditor
+// the instance auditor; the outsider (admin of beta) has no instance role.
 // The table is written out by hand, apart from permissions.ts, so a wrong entry there shows up here; a
 // procedure missing from the table fails the test. Allowed mutations must also append to the audit log.
 import { TRPCError } from '@trpc/server';
@@ -17,6 +19,8 @@ type Allowed = readonly Who[] | 'signed-in' | 'anyone';
 
 interface Entry {
   allowed: Allowed;
+  /** Only through a browser session: an API token of an allowed caller is refused too. */
+  sessionsOnly?: boolean;
   /** Makes the call; `who` is null for the anonymous caller. Fresh fixtures are made here when a call uses one up. */
   call: (api: Api, w: World, who: Who | null, via: Via | null) => Promise<unknown>;
   /** For a mutation: when it changes nothing, so writes no audit event (default: it always writes one). */
@@ -29,11 +33,27 @@ const SUBMIT: Allowed = ['member', 'lead', 'admin'];
 const CONTROL: Allowed = ['member', 'lead', 'admin'];
 const AUDIT: Allowed = ['auditor', 'admin'];
 const PROJECT_ADMIN: Allowed = ['admin'];
-/** An admin of any project, so also the outsider (admin of beta). */
-const ANY_ADMIN: Allowed = ['admin', 'outsider'];
+/** The instance admin (alpha's admin); project admins elsewhere (the outsider) are not. */
+const INSTANCE_ADMIN: Allowed = ['admin'];
+/** Instance auditors and admins. */
+const INSTANCE_AUDIT: Allowed = ['auditor', 'admin'];
 
 let unique = 0;
 const next = () => `${Date.now()}-${unique++}`;
+
+/**
+ * Calls `call` through a fresh session of `who` (so the session the other calls use is not the one it
+ * ends), then signs `who` in again, since it ends every other session of theirs too.
+ */
+async function inFreshSession<T>(w: World, who: Who, call: (api: Api) => Promise<T>): Promise<T> {
+  const result = await call((await w.caller({ cookie: await w.login(who) })).api);
+  w.cookies[who] = await w.login(who);
+  return result;
+}
+
+/** A user nobody else uses, for calls that change a user. */
+const freshUser = (w: World) =>
+  createUser(w.db, { email: `u-${next()}@example.test`, password: PASSWORD, actor: 'system:test' });
 
 /** A sweep of alpha submitted by the member, its workflow started on the queue nobody polls. */
 async function memberSweep(w: World): Promise<string> {
@@ -62,6 +82,24 @@ const TABLE: Record<string, Entry> = {
       via === 'session'
         ? (await w.caller({ cookie: await w.login(who!) })).api.auth.logout()
         : api.auth.logout(),
+  },
+  'auth.logoutEverywhere': {
+    allowed: 'signed-in',
+    sessionsOnly: true,
+    call: (api, w, who, via) =>
+      via === 'session'
+        ? inFreshSession(w, who!, (own) => own.auth.logoutEverywhere())
+        : api.auth.logoutEverywhere(),
+  },
+  'auth.changePassword': {
+    allowed: 'signed-in',
+    sessionsOnly: true,
+    call: (api, w, who, via) => {
+      const change = { currentPassword: PASSWORD, newPassword: PASSWORD };
+      return via === 'session'
+        ? inFreshSession(w, who!, (own) => own.auth.changePassword(change))
+        : api.auth.changePassword(change);
+    },
   },
   'auth.me': { allowed: 'signed-in', call: (api) => api.auth.me() },
   'projects.list': { allowed: 'signed-in', call: (api) => api.projects.list() },
@@ -176,15 +214,29 @@ const TABLE: Record<string, Entry> = {
   },
   'audit.list': { allowed: AUDIT, call: (api) => api.audit.list({ project: 'alpha' }) },
   'audit.verifyChain': { allowed: AUDIT, call: (api) => api.audit.verifyChain({ project: 'alpha' }) },
+  'audit.listInstance': { allowed: INSTANCE_AUDIT, call: (api) => api.audit.listInstance({ limit: 5 }) },
+  'audit.verifyInstanceChain': { allowed: INSTANCE_AUDIT, call: (api) => api.audit.verifyInstanceChain() },
   'audit.verifyLineage': {
     allowed: AUDIT,
     call: (api, w) => api.audit.verifyLineage({ trialId: w.results.trialIds[0], rehashArtifacts: true }),
   },
   'admin.createUser': {
-    allowed: ANY_ADMIN,
+    allowed: INSTANCE_ADMIN,
     call: (api) => api.admin.createUser({ email: `new-${next()}@example.test`, password: PASSWORD }),
   },
-  'admin.listUsers': { allowed: ANY_ADMIN, call: (api) => api.admin.listUsers() },
+  'admin.listUsers': { allowed: INSTANCE_ADMIN, call: (api) => api.admin.listUsers() },
+  'admin.setUserDisabled': {
+    allowed: INSTANCE_ADMIN,
+    call: async (api, w) => api.admin.setUserDisabled({ userId: (await freshUser(w)).id, disabled: true }),
+  },
+  'admin.setInstanceRole': {
+    allowed: INSTANCE_ADMIN,
+    call: async (api, w) => api.admin.setInstanceRole({ userId: (await freshUser(w)).id, role: 'auditor' }),
+  },
+  'admin.unlockSignIn': {
+    allowed: INSTANCE_ADMIN,
+    call: (api) => api.admin.unlockSignIn({ email: `locked-${next()}@example.test` }),
+  },
   'admin.listMemberships': {
     allowed: PROJECT_ADMIN,
     call: (api) => api.admin.listMemberships({ project: 'alpha' }),
@@ -220,9 +272,9 @@ const TABLE: Record<string, Entry> = {
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
 
-function isAllowed(allowed: Allowed, who: Who | null): boolean {
+function isAllowed({ allowed, sessionsOnly }: Entry, who: Who | null, via: Via | null): boolean {
   if (allowed === 'anyone') return true;
-  if (who === null) return false;
+  if (who === null || (sessionsOnly && via === 'token')) return false;
   return allowed === 'signed-in' || allowed.includes(who);
 }
 
@@ -255,7 +307,7 @@ describe.each(Object.keys(procedures))('%s', (path) => {
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    if (isAllowed(entry!.allowed, who)) {
+    if (isAllowed(entry!, who, via)) {
       if (!outcome.ok) throw outcome.error;
       if (procedures[path]!._def.type === 'mutation' && !entry!.writesNothing?.(via)) {
         expect(await w.db.auditEvent.count(), `${path} wrote no audit event`).toBeGreaterThan(eventsBefore);

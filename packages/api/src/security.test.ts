@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import { ObjectStore } from '@medsweep/storage';
 import { createApiToken } from './auth/api-tokens.js';
+import { UNKNOWN_CLIENT_ADDRESS } from './auth/client-address.js';
 import { assertLoginAllowed, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from './auth/login-attempts.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { handleTrpcRequest } from './http.js';
@@ -152,7 +153,11 @@ describe('browser sessions over HTTP', () => {
     expect(audited.every((e) => e.actor === 'anonymous' && e.subjectType === 'login')).toBe(true);
     expect(audited[0]?.payload).toMatchObject({ knownUser: true });
     await expect(
-      assertLoginAllowed(w.db, email, new Date(Date.now() + LOGIN_FAILURE_WINDOW_MS + 1000)),
+      assertLoginAllowed(
+        w.db,
+        { email, address: UNKNOWN_CLIENT_ADDRESS },
+        new Date(Date.now() + LOGIN_FAILURE_WINDOW_MS + 1000),
+      ),
     ).resolves.toBeUndefined();
     // Unknown emails are audited and counted alike; other accounts are unaffected.
     await failure(api.auth.login({ email: 'nobody-here@example.test', password: PASSWORD }));
@@ -226,11 +231,13 @@ describe('API tokens', () => {
     const tooBig = await failure(api.admin.createToken({ project: 'alpha', name: 'x', role: 'admin' }));
     expect(tooBig.code).toBe('FORBIDDEN'); // members may not manage tokens at all
     const { api: admin } = await w.as('admin', 'session');
-    const overReach = await failure(
-      admin.admin.createToken({ project: 'alpha', name: 'x', role: 'admin', userId: w.users.viewer.id }),
+    // A token acts as its creator: an admin can no longer mint one for the viewer (finding 10), so the
+    // role check is met where tokens are minted for a user directly.
+    const overReach = await mint(null, 'admin', w.users.viewer).then(
+      () => undefined,
+      (e: unknown) => e as Error,
     );
-    expect(overReach.code).toBe('BAD_REQUEST');
-    expect(overReach.message).toMatch(/role: a 'admin' token would grant what the user's role 'viewer'/);
+    expect(overReach?.message).toMatch(/role: a 'admin' token would grant what the user's role 'viewer'/);
     // A lead's lead token loses the lead's rights when the lead is demoted.
     const demoted = await w.db.user.create({ data: { email: 'demoted@example.test', passwordHash: 'x' } });
     await w.db.membership.create({ data: { userId: demoted.id, projectId: w.alpha.id, role: 'admin' } });

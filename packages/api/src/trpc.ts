@@ -9,29 +9,35 @@ import {
   DifferentDatasetsError,
   InvalidRecordError,
   LastAdminError,
+  LastInstanceAdminError,
   LineageNotRecordedError,
   MissingPredictionsError,
   TrialNotFoundError as DbTrialNotFoundError,
   WeightsSourceConflictError,
 } from '@medsweep/db';
 import type { Project } from '@medsweep/db/types';
-import type { ObjectStore } from '@medsweep/storage';
+import type { AuditAnchorStore, ObjectStore } from '@medsweep/storage';
 import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
 import { IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { z } from 'zod';
-import type { Action } from './auth/permissions.js';
+import { UNKNOWN_CLIENT_ADDRESS } from './auth/client-address.js';
+import type { Action, InstanceAction } from './auth/permissions.js';
 import type { Principal, ProjectAccess } from './auth/principal.js';
-import { authenticate, projectAccess } from './auth/principal.js';
+import { authenticate, instanceAccess, projectAccess } from './auth/principal.js';
 import type { SessionSettings } from './auth/session.js';
 import {
   AccessDeniedError,
+  AccountDisabledError,
   ArtifactNotFoundError,
   DatasetNotFoundError,
+  InstanceAccessDeniedError,
   InvalidCredentialsError,
   LeakyDatasetError,
   NothingToReportError,
+  SessionRequiredError,
+  SweepFinishedError,
   TooManyLoginAttemptsError,
   NotAuthenticatedError,
   NotSweepOwnerError,
@@ -46,6 +52,7 @@ import {
   UnknownWeightsError,
   UserExistsError,
   UserNotFoundError,
+  WrongPasswordError,
 } from './errors.js';
 
 /** What the API needs from its host (apps/web, tests): connections and settings, made once per process. */
@@ -63,6 +70,10 @@ export interface ApiDeps {
   session: SessionSettings;
   /** Lifetime of signed artifact links, in seconds; default 300. */
   artifactLinkSeconds?: number;
+  /** Where the audit chain's head is anchored outside the database (verification reads it). */
+  auditAnchors: AuditAnchorStore;
+  /** Reverse proxies in front that append to X-Forwarded-For (config auth.trustedProxyHops); default 0. */
+  trustedProxyHops?: number;
 }
 
 export interface Context extends ApiDeps {
@@ -74,6 +85,8 @@ export interface Context extends ApiDeps {
   headers: Headers;
   /** Headers of the response; login and logout set the session cookie here. */
   resHeaders: Headers;
+  /** The client's address (the sign-in throttle counts by it); `unknown` for in-process calls. */
+  clientAddress: string;
 }
 
 export interface CreateContextOptions {
@@ -81,12 +94,20 @@ export interface CreateContextOptions {
   headers: Headers;
   /** The response's headers (tRPC's fetch adapter passes `resHeaders`). */
   resHeaders: Headers;
+  /** The client's address, as handleTrpcRequest derives it; omitted in-process. */
+  clientAddress?: string;
 }
 
 /** Builds a request's context: authenticates it (API token or session cookie) against the database. */
 export async function createContext(opts: CreateContextOptions, deps: ApiDeps): Promise<Context> {
   const auth = await authenticate(deps.db, opts.headers, deps.session);
-  return { ...deps, principal: auth.principal, authProblem: auth.problem, ...opts };
+  return {
+    ...deps,
+    principal: auth.principal,
+    authProblem: auth.problem,
+    ...opts,
+    clientAddress: opts.clientAddress ?? UNKNOWN_CLIENT_ADDRESS,
+  };
 }
 
 /** A schema issue as the API reports it: the field's path (`search.space.lr.max`) and what is wrong. */
@@ -150,6 +171,9 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [InvalidCredentialsError, 'UNAUTHORIZED'],
   [TooManyLoginAttemptsError, 'TOO_MANY_REQUESTS'],
   [AccessDeniedError, 'FORBIDDEN'],
+  [AccountDisabledError, 'FORBIDDEN'],
+  [InstanceAccessDeniedError, 'FORBIDDEN'],
+  [SessionRequiredError, 'FORBIDDEN'],
   [NotSweepOwnerError, 'FORBIDDEN'],
   [ProjectNotFoundError, 'NOT_FOUND'],
   [SweepNotFoundError, 'NOT_FOUND'],
@@ -163,6 +187,9 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [UserExistsError, 'CONFLICT'],
   [WeightsSourceConflictError, 'CONFLICT'],
   [ObjectIntegrityError, 'BAD_REQUEST'],
+  [SweepFinishedError, 'CONFLICT'],
+  [WrongPasswordError, 'BAD_REQUEST'],
+  [LastInstanceAdminError, 'BAD_REQUEST'],
   [TokenRoleNotAllowedError, 'BAD_REQUEST'],
   [LastAdminError, 'BAD_REQUEST'],
   [UnknownDatasetError, 'BAD_REQUEST'],
@@ -200,6 +227,23 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.principal === null) throw new NotAuthenticatedError(ctx.authProblem ?? 'no credentials');
   return next({ ctx: { principal: ctx.principal } });
 });
+
+/** A caller signed in through a browser session (changing its own sign-ins); a token is refused. */
+export const sessionProcedure = authedProcedure.use(({ ctx, path, next }) => {
+  const { principal } = ctx;
+  if (principal.kind !== 'session') throw new SessionRequiredError(path);
+  return next({ ctx: { principal } });
+});
+
+/** A procedure over the whole instance: the caller's instance role must grant `action` (instanceAccess). */
+export function instanceProcedure(action: InstanceAction) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    if (!(await instanceAccess(ctx.db, ctx.principal)).has(action)) {
+      throw new InstanceAccessDeniedError(action, ctx.principal.instanceRole);
+    }
+    return next();
+  });
+}
 
 /** The caller's access to `project`; throws AccessDeniedError unless it holds `action` there. */
 export async function requireAccess(

@@ -3,6 +3,8 @@ export {
   configFromEnv,
   ConfigError,
   DEV_SESSION_SECRET,
+  LOCAL_DATABASE_URL,
+  LOCAL_MIGRATION_DATABASE_URL,
   QUIET_TENSORFLOW_LOG_LEVEL,
   quietNativeTensorflow,
   STACK_SERVICES,

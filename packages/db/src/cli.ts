@@ -1,7 +1,8 @@
-// `db:migrate`: applies pending migrations to loadConfig().databaseUrl and prints one line per migration.
+// `db:migrate`: applies pending migrations as the migrator (MIGRATION_DATABASE_URL), grants the application
+// role (DATABASE_URL's user), and prints one line per step.
 import { loadConfig } from '@medsweep/config';
 import { DbError } from './errors.js';
-import { applyMigrations } from './migrate.js';
+import { migrateConfiguredDatabase } from './migrate.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -9,7 +10,8 @@ export interface CliIo {
 }
 
 const USAGE = `usage: migrate [--database-url URL]
-Applies pending migrations from packages/db/prisma/migrations (default database: DATABASE_URL).`;
+Applies pending migrations from packages/db/prisma/migrations as the schema's owner (default:
+MIGRATION_DATABASE_URL) and grants the application role (DATABASE_URL's user) what it needs.`;
 
 /**
  * Runs the migrate command with `argv` (arguments after the program name) and returns the exit code:
@@ -33,10 +35,11 @@ export async function runMigrateCli(
     }
   }
   try {
-    const url = databaseUrl ?? loadConfig().databaseUrl;
-    const { applied, alreadyApplied } = await applyMigrations(url, {
-      log: (line) => io.out(`migrate: ${line}`),
-    });
+    const config = loadConfig();
+    const { applied, alreadyApplied } = await migrateConfiguredDatabase(
+      { ...config, migrationDatabaseUrl: databaseUrl ?? config.migrationDatabaseUrl },
+      { log: (line) => io.out(`migrate: ${line}`) },
+    );
     io.out(
       `migrate: ${applied.length === 0 ? 'up to date' : `applied ${applied.length}`}, ${alreadyApplied.length} already applied`,
     );

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from './client.js';
 import { InvalidDatabaseUrlError } from './errors.js';
-import { applyMigrations } from './migrate.js';
 import { throwawayDatabases } from './test-support/databases.js';
 import { EpochSplit, FinalSplit, TrialStatus } from './types.js';
 
@@ -9,15 +8,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 describe('createPrismaClient (driver adapter, no native engine)', () => {
   it('round-trips a project', async () => {

@@ -68,6 +68,25 @@ export class DatabaseAuthError extends DbError {
 }
 
 /**
+ * Thrown when the application's database role cannot be created (the admin connection lacks CREATEROLE,
+ * or the server refused): create it by hand as SECURITY.md shows, or use a role with CREATEROLE.
+ */
+export class ApplicationRoleError extends DbError {
+  constructor(
+    readonly role: string,
+    /** user@host:port of the admin connection. */
+    readonly server: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `cannot create the application role "${role}" as ${server}: ${reason}; create it (LOGIN, no other attribute) as a role with CREATEROLE, or set DATABASE_URL to an existing one`,
+      options,
+    );
+  }
+}
+
+/**
  * Thrown by applyMigrations when the target database is missing and cannot be created (no CREATEDB
  * privilege, or the maintenance database `postgres` is not reachable), or is missing while
  * `createDatabase: false`.
@@ -456,6 +475,20 @@ export class LastAdminError extends DbError {
     readonly userId: string,
   ) {
     super(`role: user ${userId} is the last admin of project '${project}'; make someone else admin first`);
+  }
+}
+
+/**
+ * Thrown by setInstanceRole or setUserDisabled when a change would leave the instance without an enabled
+ * instance admin (nobody could create or unlock accounts). Permanent: the admins do not change on a retry.
+ */
+export class LastInstanceAdminError extends DbError {
+  override readonly permanent = true;
+
+  constructor(readonly userId: string) {
+    super(
+      `user ${userId} is the last enabled instance admin; make someone else instance admin first (admin.setInstanceRole)`,
+    );
   }
 }
 

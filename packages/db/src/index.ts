@@ -4,6 +4,7 @@ export { createPrismaClient, type CreatePrismaClientArgs, type Db } from './clie
 export { Prisma } from './generated/prisma/client.js';
 export {
   applyMigrations,
+  migrateConfiguredDatabase,
   migrationChecksum,
   readMigrations,
   MIGRATIONS_DIR,
@@ -17,3 +18,4 @@ export { parseDatabaseUrl, redactDatabaseUrl, withDatabase, type DatabaseTarget 
 export * from './errors.js';
 export * from './types.js';
 export * from './repositories/index.js';
+export { ensureApplicationRole, grantApplicationRole } from './roles.js';

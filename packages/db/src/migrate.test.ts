@@ -3,6 +3,7 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@medsweep/config';
 import {
   DatabaseAuthError,
   DatabaseCreateError,
@@ -17,6 +18,7 @@ import {
 } from './errors.js';
 import { applyMigrations, MIGRATION_LOCK_KEY, MIGRATIONS_DIR, readMigrations } from './migrate.js';
 import { runMigrateCli } from './cli.js';
+import { parseDatabaseUrl } from './connection.js';
 import { throwawayDatabases, withClient } from './test-support/databases.js';
 
 const dbs = throwawayDatabases();
@@ -234,8 +236,11 @@ describe('runMigrateCli', () => {
     });
     expect({ code, err }).toEqual({ code: 0, err: [] });
     const names = (await readMigrations()).map((m) => m.name);
+    // The configured application role (DATABASE_URL's user) is not the owner here, so it is granted.
+    const applicationRole = parseDatabaseUrl(loadConfig().databaseUrl).user;
     expect(out.slice(1)).toEqual([
       ...names.map((name) => expect.stringMatching(new RegExp(`^migrate: ${name}: applied in \\d+ ms$`))),
+      `migrate: application role ${applicationRole}: granted DML (audit_events: INSERT and SELECT only)`,
       `migrate: applied ${names.length}, 0 already applied`,
     ]);
   });

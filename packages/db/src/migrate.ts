@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MedsweepConfig } from '@medsweep/config';
 import pg from 'pg';
 import {
   connectionFailure,
@@ -23,6 +24,7 @@ import {
   MigrationsFolderError,
   UnknownAppliedMigrationError,
 } from './errors.js';
+import { grantApplicationRole } from './roles.js';
 
 /** This package's migrations folder (the same path from src/ and from dist/). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
@@ -42,6 +44,11 @@ export interface ApplyMigrationsOptions {
   lockTimeoutMs?: number;
   /** Receives one summary line per migration (and one for a created database); default: silent. */
   log?: (line: string) => void;
+  /**
+   * The application's role (DATABASE_URL's user), granted what it needs after the migrations (see
+   * grantApplicationRole). Omitted, or the migrating role itself: nothing is granted.
+   */
+  applicationRole?: string;
 }
 
 export interface ApplyMigrationsResult {
@@ -119,6 +126,7 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Loca
  *   (UnknownAppliedMigrationError).
  * - Applies each pending migration and its `_prisma_migrations` row in one transaction; on failure it
  *   rolls back, records the failure as Prisma does, and throws MigrationApplyError.
+ * - With `applicationRole`, grants that role what the application needs, afterwards (grantApplicationRole).
  *
  * Migrations therefore must not contain statements that cannot run in a transaction
  * (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE before Postgres 12, VACUUM).
@@ -156,6 +164,10 @@ export async function applyMigrations(
         await applyOne(client, migration, target);
         result.applied.push(migration.name);
         log(`${migration.name}: applied in ${Date.now() - started} ms`);
+      }
+      if (opts.applicationRole !== undefined && opts.applicationRole !== target.user) {
+        await grantApplicationRole(client, opts.applicationRole);
+        log(`application role ${opts.applicationRole}: granted DML (audit_events: INSERT and SELECT only)`);
       }
       return result;
     } finally {
@@ -325,4 +337,18 @@ function describePgError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { position } = error as { position?: string };
   return position ? `${error.message} (at character ${position})` : error.message;
+}
+
+/**
+ * Migrates the configured database as the migrator (MIGRATION_DATABASE_URL) and grants the application
+ * role (DATABASE_URL's user) what it needs: what `medsweep migrate`, `npm run db:migrate` and `stack:up` do.
+ */
+export function migrateConfiguredDatabase(
+  config: Pick<MedsweepConfig, 'databaseUrl' | 'migrationDatabaseUrl'>,
+  opts: Omit<ApplyMigrationsOptions, 'applicationRole'> = {},
+): Promise<ApplyMigrationsResult> {
+  return applyMigrations(config.migrationDatabaseUrl, {
+    ...opts,
+    applicationRole: parseDatabaseUrl(config.databaseUrl).user,
+  });
 }

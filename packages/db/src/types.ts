@@ -26,6 +26,7 @@ export {
   EpochSplit,
   EvaluationKind,
   FinalSplit,
+  InstanceRole,
   MetricGoal,
   Role,
   SweepStatus,

@@ -114,6 +114,20 @@ export class ForeignObjectUriError extends StorageError {
 }
 
 /**
+ * Thrown when the bucket for audit anchors exists without S3 Object Lock: anchors there could be deleted or
+ * overwritten, so they would prove nothing. Permanent: Object Lock can only be chosen when a bucket is made.
+ */
+export class AnchorBucketNotLockedError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(readonly bucket: string) {
+    super(
+      `bucket ${bucket} holds audit anchors but has no Object Lock; create a new one with Object Lock enabled (or let MedSweep create it) and set S3_AUDIT_ANCHOR_BUCKET to it`,
+    );
+  }
+}
+
+/**
  * Thrown by ContentCache when this worker's disk has no room for a file it downloaded (ENOSPC, or EDQUOT
  * over a quota). Retryable: the disk is this worker's, and the trial can run on another worker with room
  * (or here, once space is freed).

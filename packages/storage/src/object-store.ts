@@ -43,7 +43,7 @@ export interface StoredObject {
 }
 
 /** Maps SDK failures to the project's errors so callers see which setting to fix. */
-function classify(settings: S3Settings, e: unknown): Error {
+export function classify(settings: S3Settings, e: unknown): Error {
   if (e instanceof S3ServiceException) {
     const status = e.$metadata.httpStatusCode;
     if (status === 403 || e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch') {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createUser } from '@medsweep/api';
 import { configFromEnv } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
-import { applyMigrations, createPrismaClient } from '@medsweep/db';
+import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
@@ -109,14 +109,16 @@ export interface WorldOptions {
 
 export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
   const databases = throwawayDatabases();
-  const databaseUrl = databases.next();
-  await applyMigrations(databaseUrl);
+  // The dashboard and the workers connect as the application role, as deployed: it owns nothing and may
+  // only append to the audit log.
+  const { applicationUrl: databaseUrl } = await databases.migrated();
   const env = {
     DATABASE_URL: databaseUrl,
     TEMPORAL_NAMESPACE: BROWSER_TEST_NAMESPACE,
     MEDSWEEP_SESSION_SECRET: randomBytes(32).toString('hex'),
-    // The test talks plain HTTP to 127.0.0.1.
+    // The test talks plain HTTP to 127.0.0.1, with the local stack's credentials (next start: production).
     MEDSWEEP_COOKIE_SECURE: 'false',
+    MEDSWEEP_LOCAL_STACK: 'true',
   };
   const config = configFromEnv({ ...process.env, ...env });
   await ensureNamespace(config.temporal.address, BROWSER_TEST_NAMESPACE);

@@ -50,11 +50,13 @@ export function registerStackCommands(program: Command): void {
     });
   program
     .command('migrate')
-    .description('apply pending database migrations (offline, from packages/db/prisma/migrations)')
+    .description(
+      'apply pending database migrations as MIGRATION_DATABASE_URL (offline) and grant the DATABASE_URL role',
+    )
     .option('--json', 'print {"applied", "alreadyApplied"} as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { applyMigrations } = await import('@medsweep/db');
-      const { applied, alreadyApplied } = await applyMigrations(loadConfig().databaseUrl);
+      const { migrateConfiguredDatabase } = await import('@medsweep/db');
+      const { applied, alreadyApplied } = await migrateConfiguredDatabase(loadConfig());
       if (opts.json) {
         console.log(JSON.stringify({ applied, alreadyApplied }));
         return;

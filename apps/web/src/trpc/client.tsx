@@ -1,10 +1,12 @@
 'use client';
 // The browser's tRPC client: batched HTTP to /api/trpc with the session cookie, hooks through TanStack
-// Query. A call refused for want of a session sends the browser to the login page.
+// Query. Auth procedures go alone (the API refuses them in a batch), batches stay within the API's limit.
+// A call refused for want of a session sends the browser to the login page.
 import type { AppRouter } from '@medsweep/api';
+import { isUnbatched, MAX_BATCH_ITEMS } from '@medsweep/api/http-limits';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
@@ -36,7 +38,13 @@ export function ApiProvider({ children }: { children: ReactNode }) {
   const client = queryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      links: [
+        splitLink({
+          condition: (op) => isUnbatched(op.path),
+          true: httpLink({ url: '/api/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_BATCH_ITEMS }),
+        }),
+      ],
     }),
   );
   return (

@@ -1,27 +1,45 @@
-// The sign-in throttle: it counts the failed sign-ins recorded in the audit log (see the db's
-// recordFailedLogin), so every API process sees the same count without state of its own. Unknown emails
+// The sign-in throttle, per (email, client address): the first LOGIN_FAILURE_LIMIT attempts within the
+// window go through, then each further one waits twice as long as the one before (1 minute, 2, 4, ... at
+// most the window), and attempts during a wait are refused unchecked (HTTP 429, before any password
+// hashing). A sign-in from another address is not slowed, so an attacker cannot lock the owner out; a
+// success from an address, or an instance admin's unlock, forgets its count. The count lives in the
+// database (login_throttle, charged atomically), so every API process sees the same one. Unknown emails
 // are counted like known ones, so the throttle does not tell which accounts exist.
-import { recentFailedLogins } from '@medsweep/db';
-import type { Db } from '@medsweep/db';
+import { chargeLoginAttempt, loginThrottleState } from '@medsweep/db';
+import type { Db, LoginThrottleKey, LoginThrottlePolicy } from '@medsweep/db';
 import { TooManyLoginAttemptsError } from '../errors.js';
 
-/** Failed sign-ins allowed per email within the window before further attempts are refused unchecked. */
+/** Attempts per email and address within the window before the waits begin. */
 export const LOGIN_FAILURE_LIMIT = 10;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
-/** Refuses a sign-in (before any password hashing) while `email` has LOGIN_FAILURE_LIMIT recent failures. */
-export async function assertLoginAllowed(db: Db, email: string, now: Date = new Date()): Promise<void> {
-  const failures = await recentFailedLogins(db, {
-    email,
-    since: new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS),
-    limit: LOGIN_FAILURE_LIMIT,
-  });
-  const oldest = failures[LOGIN_FAILURE_LIMIT - 1];
-  if (oldest) {
-    throw new TooManyLoginAttemptsError(
-      LOGIN_FAILURE_LIMIT,
-      LOGIN_FAILURE_WINDOW_MS / 60_000,
-      new Date(oldest.getTime() + LOGIN_FAILURE_WINDOW_MS),
-    );
-  }
+export const LOGIN_THROTTLE: LoginThrottlePolicy = {
+  freeAttempts: LOGIN_FAILURE_LIMIT,
+  baseDelayMs: 60_000,
+  maxDelayMs: LOGIN_FAILURE_WINDOW_MS,
+  quietMs: LOGIN_FAILURE_WINDOW_MS,
+};
+
+function tooMany(attempts: number, retryAt: Date): TooManyLoginAttemptsError {
+  return new TooManyLoginAttemptsError(attempts, LOGIN_FAILURE_WINDOW_MS / 60_000, retryAt);
+}
+
+/**
+ * Charges one attempt to (email, address) before its password is checked; throws
+ * TooManyLoginAttemptsError (with the time to retry) while a wait runs. Atomic: concurrent attempts are
+ * counted one after another.
+ */
+export async function chargeLogin(db: Db, key: LoginThrottleKey, now: Date = new Date()): Promise<void> {
+  const charge = await chargeLoginAttempt(db, key, LOGIN_THROTTLE, now);
+  if (!charge.allowed) throw tooMany(charge.attempts, charge.retryAt);
+}
+
+/** Refuses, without charging anything, while (email, address) must wait; for checks and tests. */
+export async function assertLoginAllowed(
+  db: Db,
+  key: LoginThrottleKey,
+  now: Date = new Date(),
+): Promise<void> {
+  const state = await loginThrottleState(db, key);
+  if (state !== null && state.retryAt > now) throw tooMany(state.attempts, state.retryAt);
 }

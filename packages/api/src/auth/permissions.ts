@@ -1,6 +1,7 @@
-// Who may do what, as data: each role's actions within one project. Procedures name the action they need
-// (trpc.ts checks it); the role tests read this table to know what every role must be refused.
-import type { Role } from '@medsweep/db/types';
+// Who may do what, as data: each role's actions within one project, and each instance role's actions over
+// the whole instance. Procedures name the action they need (trpc.ts checks it); the role tests read these
+// tables to know what every role must be refused.
+import type { InstanceRole, Role } from '@medsweep/db/types';
 
 export const ACTIONS = [
   /** Read the project's sweeps, trials, leaderboards, datasets, weights and artifacts. */
@@ -19,8 +20,6 @@ export const ACTIONS = [
   'members.manage',
   /** Create, list and revoke the project's API tokens. */
   'tokens.manage',
-  /** Create and list user accounts (an admin of any project). */
-  'users.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -47,4 +46,38 @@ export function tokenPermissions(tokenRole: Role, membershipRole: Role | null): 
   if (membershipRole === null) return new Set();
   const member = permissionsOf(membershipRole);
   return new Set(ROLE_PERMISSIONS[tokenRole].filter((a) => member.has(a)));
+}
+
+export const INSTANCE_ACTIONS = [
+  /** Read every audit event (those of no project too: sign-ins, accounts) and verify the whole chain. */
+  'instance.audit',
+  /** Create, list, disable and unlock user accounts, and give instance roles. */
+  'instance.users',
+] as const;
+export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
+
+export const INSTANCE_ROLE_PERMISSIONS: Readonly<Record<InstanceRole, readonly InstanceAction[]>> = {
+  auditor: ['instance.audit'],
+  admin: INSTANCE_ACTIONS,
+};
+
+/**
+ * The project action an API token must grant (its role, narrowed by its user's role in its project) for
+ * an instance action of its user to pass through it: a viewer token of an instance admin stays a viewer.
+ */
+const CARRIED_BY: Readonly<Record<InstanceAction, Action>> = {
+  'instance.audit': 'audit.read',
+  'instance.users': 'members.manage',
+};
+
+/**
+ * What a user's instance role grants; for an API token (`tokenActions`: what the token may do in its
+ * project), only the actions the token's own role carries.
+ */
+export function instancePermissions(
+  instanceRole: InstanceRole | null,
+  tokenActions?: ReadonlySet<Action>,
+): ReadonlySet<InstanceAction> {
+  const granted = instanceRole === null ? [] : INSTANCE_ROLE_PERMISSIONS[instanceRole];
+  return new Set(granted.filter((a) => tokenActions === undefined || tokenActions.has(CARRIED_BY[a])));
 }

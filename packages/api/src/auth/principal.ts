@@ -1,18 +1,22 @@
 // Who is calling: a browser session or an API token, read from the request's headers. A request that
-// sends Authorization is judged by it alone (a bad token is not rescued by a cookie).
+// sends Authorization is judged by it alone (a bad token is not rescued by a cookie). A disabled user's
+// credentials authenticate nothing.
 import type { Db } from '@medsweep/db';
 import { membershipRole, membershipsOfUser } from '@medsweep/db';
 import type { MembershipWithProject } from '@medsweep/db';
-import type { Project, Role } from '@medsweep/db/types';
+import type { InstanceRole, Project, Role } from '@medsweep/db/types';
 import { checkApiToken } from './api-tokens.js';
-import type { Action } from './permissions.js';
-import { permissionsOf, tokenPermissions } from './permissions.js';
+import type { Action, InstanceAction } from './permissions.js';
+import { instancePermissions, permissionsOf, tokenPermissions } from './permissions.js';
 import type { SessionSettings } from './session.js';
 import { currentSession } from './session.js';
 
-export type Principal =
-  | { kind: 'session'; userId: string; email: string; sessionId: string }
-  | { kind: 'token'; userId: string; email: string; tokenId: string; projectId: string; role: Role };
+export type Principal = { userId: string; email: string; instanceRole: InstanceRole | null } & (
+  { kind: 'session'; sessionId: string } | { kind: 'token'; tokenId: string; projectId: string; role: Role }
+);
+
+/** Why a disabled user's session or token is refused. */
+const DISABLED = 'the account is disabled';
 
 /** The audit log's actor: `user:<id>` for a browser session, `token:<id>` for an API token. */
 export function actorOf(principal: Principal): string {
@@ -33,11 +37,13 @@ export async function authenticate(
     const check = await checkApiToken(db, match[1]!);
     if (!check.ok) return { principal: null, problem: check.reason };
     const { token, user } = check;
+    if (user.disabledAt !== null) return { principal: null, problem: DISABLED };
     return {
       principal: {
         kind: 'token',
         userId: user.id,
         email: user.email,
+        instanceRole: user.instanceRole,
         tokenId: token.id,
         projectId: token.projectId,
         role: token.role,
@@ -47,8 +53,15 @@ export async function authenticate(
   }
   const live = await currentSession(db, headers, session);
   if (live === null) return { principal: null, problem: 'no valid session cookie' };
+  if (live.user.disabledAt !== null) return { principal: null, problem: DISABLED };
   return {
-    principal: { kind: 'session', userId: live.user.id, email: live.user.email, sessionId: live.session.id },
+    principal: {
+      kind: 'session',
+      userId: live.user.id,
+      email: live.user.email,
+      instanceRole: live.user.instanceRole,
+      sessionId: live.session.id,
+    },
     problem: null,
   };
 }
@@ -81,12 +94,12 @@ export function membershipsOf(db: Db, principal: Principal): Promise<MembershipW
   );
 }
 
-/** Whether the caller holds `action` in any project it can act in (instance-wide admin work). */
-export async function holdsAnywhere(db: Db, principal: Principal, action: Action): Promise<boolean> {
-  const memberships = await membershipsOf(db, principal);
-  return memberships.some((m) =>
-    (principal.kind === 'token' ? tokenPermissions(principal.role, m.role) : permissionsOf(m.role)).has(
-      action,
-    ),
-  );
+/**
+ * What the caller may do over the whole instance: its user's instance role, and for an API token only what
+ * the token's role in its project carries (see instancePermissions).
+ */
+export async function instanceAccess(db: Db, principal: Principal): Promise<ReadonlySet<InstanceAction>> {
+  if (principal.kind === 'session') return instancePermissions(principal.instanceRole);
+  const memberRole = await membershipRole(db, principal.userId, principal.projectId);
+  return instancePermissions(principal.instanceRole, tokenPermissions(principal.role, memberRole));
 }

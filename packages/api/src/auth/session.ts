@@ -1,6 +1,8 @@
 // Browser sessions: iron-session seals a random session secret into an httpOnly, SameSite=Lax cookie; the
 // secret's sha256 names a row in `sessions`, so logging out (or revoking the row) ends the session even
-// though the cookie itself would still unseal. The cookie carries nothing else.
+// though the cookie itself would still unseal. The cookie carries nothing else. A session ends at its
+// expiry, after `idleSeconds` without use, when revoked (logout, sign-out everywhere, a password change
+// elsewhere, the user disabled), or when the same browser signs in again (the new login replaces it).
 import type { Db } from '@medsweep/db';
 import { createLoginSession, findSessionBySecretHash, revokeSession, touchSession } from '@medsweep/db';
 import type { Session, User } from '@medsweep/db/types';
@@ -19,6 +21,8 @@ export interface SessionSettings {
   secret: string;
   /** How long a login lasts; the cookie expires a minute earlier. */
   ttlSeconds: number;
+  /** A session unused for this long is no longer accepted (config auth.sessionIdleSeconds). */
+  idleSeconds: number;
   /** Send the cookie only over HTTPS. */
   secure: boolean;
 }
@@ -53,7 +57,21 @@ async function cookieSession(headers: Headers, resHeaders: Headers, settings: Se
   return { session, flush };
 }
 
-/** Creates a session for `userId` (audited as its login) and sets its cookie on `resHeaders`. */
+/** The session row a request's cookie names, whatever its state; null without a readable cookie. */
+async function cookieSessionRow(db: Db, headers: Headers, settings: SessionSettings) {
+  if (!headers.get('cookie')?.includes(`${SESSION_COOKIE}=`)) return null;
+  const sid = await cookieSession(headers, new Headers(), settings).then(
+    ({ session }) => session.sid,
+    () => undefined, // a malformed seal is no session, not a server error
+  );
+  return typeof sid === 'string' ? findSessionBySecretHash(db, secretHash(sid)) : null;
+}
+
+/**
+ * Creates a session for `userId` (audited as its login) and sets its cookie on `resHeaders`. A session the
+ * request's cookie still names (this browser's previous login, whoever it was) is revoked with it: one
+ * browser, one session, and a cookie planted before the login is worth nothing after it.
+ */
 export async function startSession(
   db: Db,
   userId: string,
@@ -62,10 +80,12 @@ export async function startSession(
   settings: SessionSettings,
 ): Promise<Session> {
   const secret = newSecret('mss_');
+  const previous = await cookieSessionRow(db, headers, settings);
   const row = await createLoginSession(db, {
     secretHash: secretHash(secret),
     userId,
     expiresAt: new Date(Date.now() + settings.ttlSeconds * 1000),
+    replacesSessionId: previous?.id ?? null,
   });
   const { session, flush } = await cookieSession(headers, resHeaders, settings);
   session.sid = secret;
@@ -76,22 +96,19 @@ export async function startSession(
 
 /**
  * The live session a request's cookie names, with its user; null when there is no cookie, it does not
- * unseal (forged, other secret, expired seal), or its row is unknown, revoked or expired.
+ * unseal (forged, other secret, expired seal), or its row is unknown, revoked, expired or idle too long.
  */
 export async function currentSession(
   db: Db,
   headers: Headers,
   settings: SessionSettings,
 ): Promise<{ session: Session; user: User } | null> {
-  if (!headers.get('cookie')?.includes(`${SESSION_COOKIE}=`)) return null;
-  const sid = await cookieSession(headers, new Headers(), settings).then(
-    ({ session }) => session.sid,
-    () => undefined, // a malformed seal is no session, not a server error
-  );
-  if (typeof sid !== 'string') return null;
-  const row = await findSessionBySecretHash(db, secretHash(sid));
+  const row = await cookieSessionRow(db, headers, settings);
   const now = new Date();
   if (row === null || row.revokedAt !== null || row.expiresAt <= now) return null;
+  // lastSeenAt is refreshed once a minute at most: idleness is known to within that minute.
+  const lastUse = row.lastSeenAt ?? row.createdAt;
+  if (now.getTime() - lastUse.getTime() > settings.idleSeconds * 1000) return null;
   if (row.lastSeenAt === null || now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await touchSession(db, row.id, now);
   }
@@ -109,6 +126,15 @@ export async function endSession(
   settings: SessionSettings,
 ): Promise<void> {
   await revokeSession(db, { sessionId, actor });
+  await clearSessionCookie(headers, resHeaders, settings);
+}
+
+/** Clears the session cookie on `resHeaders` (its row is the caller's to revoke). */
+export async function clearSessionCookie(
+  headers: Headers,
+  resHeaders: Headers,
+  settings: SessionSettings,
+): Promise<void> {
   const { session, flush } = await cookieSession(headers, resHeaders, settings);
   session.destroy();
   flush();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { MedsweepConfig } from '@medsweep/config';
 import type { Db } from '@medsweep/db';
 import { createUserAccount, ensureProject, findUserByEmail, hasUsers } from '@medsweep/db';
-import type { Project, Role, User } from '@medsweep/db/types';
+import type { InstanceRole, Project, Role, User } from '@medsweep/db/types';
 import { UserExistsError } from '../errors.js';
 import { hashPassword } from './passwords.js';
 
@@ -15,6 +15,8 @@ export interface CreateUserInput {
   actor: string;
   /** Roles to grant right away, by project id. */
   memberships?: readonly { projectId: string; role: Role }[];
+  /** A role over the whole instance (see INSTANCE_ROLE_PERMISSIONS). */
+  instanceRole?: InstanceRole | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function createUser(db: Db, input: CreateUserInput): Promise<User> 
     displayName: input.displayName ?? null,
     actor: input.actor,
     memberships: input.memberships ?? [],
+    instanceRole: input.instanceRole ?? null,
   });
 }
 
@@ -43,7 +46,8 @@ export interface BootstrapResult {
 }
 
 /**
- * On a database without users: creates the default project and its first admin from config
+ * On a database without users: creates the default project and its first admin (admin of that project and
+ * the instance admin) from config
  * (MEDSWEEP_ADMIN_EMAIL, MEDSWEEP_ADMIN_PASSWORD, MEDSWEEP_DEFAULT_PROJECT). Without a configured password
  * one is generated and returned, so a fresh local stack needs no setup; with users present it does nothing.
  */
@@ -61,6 +65,7 @@ export async function ensureBootstrapAdmin(db: Db, auth: MedsweepConfig['auth'])
       displayName: 'Administrator',
       actor: 'system:bootstrap',
       memberships: [{ projectId: project.id, role: 'admin' }],
+      instanceRole: 'admin',
     });
   } catch (e) {
     // Two processes bootstrapping at once: the other one created it.

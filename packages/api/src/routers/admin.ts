@@ -1,30 +1,29 @@
-// Administration: user accounts (an admin of any project), memberships and API tokens (an admin of the
-// project). Every change is written to the audit log.
+// Administration. Over the whole instance (an instance admin): user accounts, their instance roles, disabling
+// them and unlocking their sign-in. Within one project (its admins): memberships and the project's API
+// tokens, each token acting as the admin who creates it. Every change is written to the audit log.
 import {
   findUserById,
   listProjectApiTokens,
   listUsers,
   projectMembers,
   revokeApiToken,
+  setInstanceRole,
   setMembership,
+  setUserDisabled,
+  unlockLogin,
 } from '@medsweep/db';
-import { Role } from '@medsweep/db/types';
+import { InstanceRole, Role } from '@medsweep/db/types';
 import { z } from 'zod';
 import { createApiToken } from '../auth/api-tokens.js';
-import { holdsAnywhere, actorOf } from '../auth/principal.js';
+import { actorOf } from '../auth/principal.js';
 import { createUser } from '../auth/users.js';
-import { AccessDeniedError, UserNotFoundError } from '../errors.js';
+import { UserNotFoundError } from '../errors.js';
 import { email, label, password, projectInput, uuid } from '../inputs.js';
 import { projectBySlug, projectOfToken } from '../locate.js';
-import { authedProcedure, projectProcedure, router } from '../trpc.js';
+import { instanceProcedure, projectProcedure, router } from '../trpc.js';
 
-/** Instance-wide user administration: the caller must be an admin somewhere. */
-const userAdminProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  if (!(await holdsAnywhere(ctx.db, ctx.principal, 'users.manage'))) {
-    throw new AccessDeniedError('(any)', 'users.manage', null);
-  }
-  return next();
-});
+/** Instance-wide user administration: the caller must be an instance admin. */
+const userAdminProcedure = instanceProcedure('instance.users');
 
 export const adminRouter = router({
   createUser: userAdminProcedure
@@ -35,6 +34,38 @@ export const adminRouter = router({
     }),
 
   listUsers: userAdminProcedure.query(({ ctx }) => listUsers(ctx.db)),
+
+  /**
+   * Disables a user (their sessions end; no sign-in, session or API token of theirs is accepted) or enables
+   * them again. The last enabled instance admin cannot be disabled.
+   */
+  setUserDisabled: userAdminProcedure
+    .input(z.strictObject({ userId: uuid, disabled: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await findUserById(ctx.db, input.userId);
+      if (user === null) throw new UserNotFoundError(input.userId);
+      await setUserDisabled(ctx.db, { ...input, actor: actorOf(ctx.principal) });
+      return { userId: user.id, disabled: input.disabled };
+    }),
+
+  /** Gives a user an instance role (auditor, admin) or takes it away (null); one enabled admin always stays. */
+  setInstanceRole: userAdminProcedure
+    .input(z.strictObject({ userId: uuid, role: z.enum(InstanceRole).nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await findUserById(ctx.db, input.userId);
+      if (user === null) throw new UserNotFoundError(input.userId);
+      await setInstanceRole(ctx.db, { ...input, actor: actorOf(ctx.principal) });
+      return { userId: user.id, role: input.role };
+    }),
+
+  /** Forgets the failed sign-ins counted for an email from every address, so its waits end at once. */
+  unlockSignIn: userAdminProcedure.input(z.strictObject({ email })).mutation(async ({ ctx, input }) => {
+    const addresses = await unlockLogin(ctx.db, {
+      email: input.email.toLowerCase(),
+      actor: actorOf(ctx.principal),
+    });
+    return { email: input.email.toLowerCase(), addresses };
+  }),
 
   /** A project's members and their roles. */
   listMemberships: projectProcedure(projectInput, 'members.manage', projectBySlug).query(({ ctx }) =>
@@ -60,12 +91,14 @@ export const adminRouter = router({
     return { userId: user.id, project: project.slug, role: input.role };
   }),
 
-  /** Creates an API token for a user (default: the caller); its secret is in the answer and nowhere else. */
+  /**
+   * Creates an API token of the caller (a token always acts as the user who created it, never as someone
+   * else); its secret is in the answer and nowhere else.
+   */
   createToken: projectProcedure(
     projectInput.extend({
       name: label(100),
       role: z.enum(Role),
-      userId: uuid.optional(),
       /** Days until it expires; omitted: never. */
       expiresInDays: z.number().int().min(1).max(3650).optional(),
     }),
@@ -73,12 +106,10 @@ export const adminRouter = router({
     projectBySlug,
   ).mutation(async ({ ctx, input }) => {
     const { project } = ctx.located;
-    const userId = input.userId ?? ctx.principal.userId;
-    if ((await findUserById(ctx.db, userId)) === null) throw new UserNotFoundError(userId);
     const expiresAt =
       input.expiresInDays === undefined ? null : new Date(Date.now() + input.expiresInDays * 86_400_000);
     const { secret, token } = await createApiToken(ctx.db, {
-      userId,
+      userId: ctx.principal.userId,
       projectId: project.id,
       projectSlug: project.slug,
       role: input.role,

@@ -1,6 +1,9 @@
 // Download links for a trial's artifacts: presigned S3 GET URLs that expire quickly, so a link that
-// leaks (browser history, a pasted message) stops working on its own.
+// leaks (browser history, a pasted message) stops working on its own. Every link issued is audited (who,
+// which artifact, until when), since whoever holds it reads the object without further checks.
+import { appendAuditEvent } from '@medsweep/db';
 import { z } from 'zod';
+import { actorOf } from '../auth/principal.js';
 import { uuid } from '../inputs.js';
 import { projectOfArtifact } from '../locate.js';
 import { projectProcedure, router } from '../trpc.js';
@@ -19,9 +22,18 @@ export const artifactsRouter = router({
         expiresInSeconds: expiresIn,
         downloadName: key.split('/').join('_'),
       });
+      const expiresAt = new Date(Date.now() + expiresIn * 1000);
+      await appendAuditEvent(ctx.db, {
+        projectId: ctx.located.project.id,
+        actor: actorOf(ctx.principal),
+        action: 'artifact.link',
+        subjectType: 'artifact',
+        subjectId: artifact.id,
+        payload: { trialId: artifact.trialId, kind: artifact.kind, expiresAt: expiresAt.toISOString() },
+      });
       return {
         url,
-        expiresAt: new Date(Date.now() + expiresIn * 1000),
+        expiresAt,
         sha256: artifact.sha256,
         sizeBytes: artifact.sizeBytes,
         contentType: artifact.contentType,

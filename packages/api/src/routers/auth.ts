@@ -1,31 +1,86 @@
-// Signing in and out of the browser dashboard, and who the caller is. Login sets the session cookie on the
-// response (resHeaders); API tokens need no login.
-import { findUserByEmail, findUserView, recordFailedLogin } from '@medsweep/db';
+// Signing in and out of the browser dashboard, changing one's password, and who the caller is. Login sets
+// the session cookie on the response (resHeaders); API tokens need no login.
+import {
+  changePasswordHash,
+  clearLoginThrottle,
+  findUserByEmail,
+  findUserById,
+  findUserView,
+  recordFailedLogin,
+  revokeUserSessions,
+} from '@medsweep/db';
+import type { Db } from '@medsweep/db';
 import { z } from 'zod';
-import { verifyPassword } from '../auth/passwords.js';
-import { assertLoginAllowed } from '../auth/login-attempts.js';
+import { UNKNOWN_CLIENT_ADDRESS } from '../auth/client-address.js';
+import { chargeLogin } from '../auth/login-attempts.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { actorOf, membershipsOf } from '../auth/principal.js';
-import { endSession, startSession } from '../auth/session.js';
-import { InvalidCredentialsError, UserNotFoundError } from '../errors.js';
-import { email } from '../inputs.js';
-import { authedProcedure, publicProcedure, router } from '../trpc.js';
+import { clearSessionCookie, endSession, startSession } from '../auth/session.js';
+import {
+  AccountDisabledError,
+  InvalidCredentialsError,
+  TooManyLoginAttemptsError,
+  UserNotFoundError,
+  WrongPasswordError,
+} from '../errors.js';
+import { email, password } from '../inputs.js';
+import type { Context } from '../trpc.js';
+import { authedProcedure, publicProcedure, router, sessionProcedure } from '../trpc.js';
+
+/** A password as typed at sign-in: only checked against its hash, so the limit only bounds hashing work. */
+const typedPassword = z.string().min(1).max(256, 'must be at most 256 characters');
+
+/**
+ * Checks `typed` against `email`'s password, charged to the sign-in throttle of (email, client address)
+ * first: a wait running refuses it unchecked (TooManyLoginAttemptsError, with Retry-After on the response).
+ * A failure is audited; a success forgets the address's count. Returns the user when it matched.
+ */
+async function checkPassword(
+  ctx: Pick<Context, 'db' | 'clientAddress' | 'resHeaders'>,
+  emailAddress: string,
+  typed: string,
+) {
+  const key = { email: emailAddress, address: ctx.clientAddress };
+  try {
+    await chargeLogin(ctx.db, key);
+  } catch (e) {
+    if (e instanceof TooManyLoginAttemptsError) {
+      ctx.resHeaders.set(
+        'retry-after',
+        String(Math.max(1, Math.ceil((e.retryAt.getTime() - Date.now()) / 1000))),
+      );
+    }
+    throw e;
+  }
+  const user = await findUserByEmail(ctx.db, emailAddress);
+  if (!(await verifyPassword(user?.passwordHash ?? null, typed)) || user === null) {
+    const address = ctx.clientAddress === UNKNOWN_CLIENT_ADDRESS ? undefined : ctx.clientAddress;
+    await recordFailedLogin(ctx.db, emailAddress, user?.id ?? null, address);
+    return null;
+  }
+  await clearLoginThrottle(ctx.db, key);
+  return user;
+}
+
+async function userOf(db: Db, userId: string) {
+  const user = await findUserById(db, userId);
+  if (user === null) throw new UserNotFoundError(userId);
+  return user;
+}
 
 export const authRouter = router({
   /**
-   * Checks email and password and sets the session cookie. Unknown email and wrong password look alike; both
-   * are audited, and an email with too many recent failures is refused without checking (TOO_MANY_REQUESTS).
+   * Checks email and password and sets the session cookie (replacing the session this browser had).
+   * Unknown email and wrong password look alike; both are audited. Attempts are throttled per email and
+   * client address (TOO_MANY_REQUESTS while a wait runs); a disabled account is refused after its password
+   * matched (FORBIDDEN).
    */
   login: publicProcedure
-    // The password is only checked against its hash here: length limits only bound the hashing work.
-    .input(z.strictObject({ email, password: z.string().min(1).max(256, 'must be at most 256 characters') }))
+    .input(z.strictObject({ email, password: typedPassword }))
     .mutation(async ({ ctx, input }) => {
-      const email = input.email.toLowerCase();
-      await assertLoginAllowed(ctx.db, email);
-      const user = await findUserByEmail(ctx.db, email);
-      if (!(await verifyPassword(user?.passwordHash ?? null, input.password)) || user === null) {
-        await recordFailedLogin(ctx.db, email, user?.id ?? null);
-        throw new InvalidCredentialsError();
-      }
+      const user = await checkPassword(ctx, input.email.toLowerCase(), input.password);
+      if (user === null) throw new InvalidCredentialsError();
+      if (user.disabledAt !== null) throw new AccountDisabledError();
       const session = await startSession(ctx.db, user.id, ctx.headers, ctx.resHeaders, ctx.session);
       return {
         user: { id: user.id, email: user.email, displayName: user.displayName },
@@ -47,6 +102,36 @@ export const authRouter = router({
     );
     return { sessionEnded: true };
   }),
+
+  /** Ends every session of the caller, on every device, this one included. */
+  logoutEverywhere: sessionProcedure.mutation(async ({ ctx }) => {
+    const sessionsEnded = await revokeUserSessions(ctx.db, {
+      userId: ctx.principal.userId,
+      actor: actorOf(ctx.principal),
+    });
+    await clearSessionCookie(ctx.headers, ctx.resHeaders, ctx.session);
+    return { sessionsEnded };
+  }),
+
+  /**
+   * Changes the caller's password, given the current one (throttled like a sign-in), and ends every other
+   * session of theirs; this one stays signed in.
+   */
+  changePassword: sessionProcedure
+    .input(z.strictObject({ currentPassword: typedPassword, newPassword: password }))
+    .mutation(async ({ ctx, input }) => {
+      const { principal } = ctx;
+      const user = await userOf(ctx.db, principal.userId);
+      if ((await checkPassword(ctx, user.email, input.currentPassword)) === null)
+        throw new WrongPasswordError();
+      const otherSessionsEnded = await changePasswordHash(ctx.db, {
+        userId: user.id,
+        passwordHash: await hashPassword(input.newPassword),
+        keepSessionId: principal.sessionId,
+        actor: actorOf(principal),
+      });
+      return { otherSessionsEnded };
+    }),
 
   /** The caller: user, how they are signed in, and their role in each project they can act in. */
   me: authedProcedure.query(async ({ ctx }) => {

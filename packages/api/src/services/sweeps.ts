@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalHash, datasetOfSpec, primaryMetricOf, trialGroups } from '@medsweep/core';
 import type { JsonObject, StoredDatasetReport, SweepSpec } from '@medsweep/core';
 import {
@@ -8,6 +8,7 @@ import {
   createSweep,
   datasetNames,
   ensureProject,
+  FINAL_SWEEP_STATUSES,
   findLatestDataset,
   leakageCounts,
   findSweep,
@@ -18,6 +19,7 @@ import { pauseSignal, progressQuery, resumeSignal, sweepWorkflowId, TASK_QUEUES 
 import type { DatasetRef, SweepInput, SweepProgress, sweepWorkflow, WeightsRef } from '@medsweep/workflows';
 import {
   LeakyDatasetError,
+  SweepFinishedError,
   SweepNotFoundError,
   UnknownDatasetError,
   UnknownWeightsError,
@@ -102,7 +104,8 @@ export interface SubmittedSweep {
 
 /**
  * Stores the sweep (with its audit event) and starts its workflow. Every reference is resolved first, so
- * an invalid sweep stores nothing. Starting is idempotent: the workflow id derives from the sweep id.
+ * an invalid sweep stores nothing. Starting is idempotent: the workflow id derives from the sweep id. A
+ * start that fails is audited too (`sweep.start_failed`) before the error is rethrown.
  */
 export async function submitSweep(
   deps: SweepServiceDeps,
@@ -131,7 +134,20 @@ export async function submitSweep(
     ...(leakageAcknowledgement ? { leakageAcknowledgement } : {}),
     actor,
   });
-  await startSweepWorkflow(deps.temporal, { sweepId, specHash, ...resolved }, deps.taskQueue);
+  try {
+    await startSweepWorkflow(deps.temporal, { sweepId, specHash, ...resolved }, deps.taskQueue);
+  } catch (e) {
+    // The sweep is stored (and its submission audited) but never ran: the log says so.
+    await appendAuditEvent(deps.db, {
+      projectId,
+      actor,
+      action: 'sweep.start_failed',
+      subjectType: 'sweep',
+      subjectId: sweepId,
+      payload: { error: e instanceof Error ? e.name : 'unknown' },
+    });
+    throw e;
+  }
   return { sweepId, workflowId };
 }
 
@@ -157,36 +173,59 @@ async function sweepRow(db: Db, sweepId: string) {
   return row;
 }
 
-/** Cancels a sweep: running trials stop at their next heartbeat and are recorded as cancelled. */
-export async function cancelSweep(deps: SweepServiceDeps, sweepId: string, actor: string): Promise<void> {
+/**
+ * Acts on a running sweep's workflow, then audits the action: a sweep recorded as finished, or whose
+ * workflow Temporal no longer runs, is refused (SweepFinishedError, 409) with nothing audited, so the log
+ * only ever says what happened.
+ */
+async function controlSweep(
+  deps: SweepServiceDeps,
+  sweepId: string,
+  actor: string,
+  verb: 'pause' | 'resume' | 'cancel',
+  act: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>,
+): Promise<void> {
   const row = await sweepRow(deps.db, sweepId);
+  if ((FINAL_SWEEP_STATUSES as readonly string[]).includes(row.status)) {
+    throw new SweepFinishedError(sweepId, row.status, verb);
+  }
+  const handle = deps.temporal.workflow.getHandle(row.workflowId);
+  try {
+    // Temporal accepts a cancellation of a closed workflow silently: ask first.
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') throw new SweepFinishedError(sweepId, status.name.toLowerCase(), verb);
+    await act(handle);
+  } catch (e) {
+    // NotFound: no such workflow any more, or (signals) one that has closed since.
+    if (e instanceof WorkflowNotFoundError)
+      throw new SweepFinishedError(sweepId, 'finished', verb, { cause: e });
+    throw e;
+  }
   await appendAuditEvent(deps.db, {
     projectId: row.projectId,
     actor,
-    action: 'sweep.cancel',
+    action: `sweep.${verb}`,
     subjectType: 'sweep',
     subjectId: sweepId,
     payload: {},
   });
-  await deps.temporal.workflow.getHandle(row.workflowId).cancel();
 }
 
-export async function pauseSweep(
+/** Cancels a sweep: running trials stop at their next heartbeat and are recorded as cancelled. */
+export function cancelSweep(deps: SweepServiceDeps, sweepId: string, actor: string): Promise<void> {
+  return controlSweep(deps, sweepId, actor, 'cancel', (handle) => handle.cancel().then(() => undefined));
+}
+
+/** Pauses (no new trials start) or resumes a sweep. */
+export function pauseSweep(
   deps: SweepServiceDeps,
   sweepId: string,
   actor: string,
   pause: boolean,
 ): Promise<void> {
-  const row = await sweepRow(deps.db, sweepId);
-  await appendAuditEvent(deps.db, {
-    projectId: row.projectId,
-    actor,
-    action: pause ? 'sweep.pause' : 'sweep.resume',
-    subjectType: 'sweep',
-    subjectId: sweepId,
-    payload: {},
-  });
-  await deps.temporal.workflow.getHandle(row.workflowId).signal(pause ? pauseSignal : resumeSignal);
+  return controlSweep(deps, sweepId, actor, pause ? 'pause' : 'resume', (handle) =>
+    handle.signal(pause ? pauseSignal : resumeSignal),
+  );
 }
 
 /** Live progress from the workflow itself (counts, running trials). */

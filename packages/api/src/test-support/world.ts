@@ -1,20 +1,23 @@
-// A real world for the API tests: a throwaway database with two projects (alpha, beta), one user per role
-// in alpha plus an admin of beta (the outsider), each with a session cookie and an API token; a dataset
-// (stored in MinIO, with a samples table whose test samples carry a `sex` attribute), weights source and
-// completed trials in alpha whose predictions and weights really are in MinIO; and a Temporal client
-// whose sweep and evaluation workflows go to a task queue nobody polls (terminated at the end).
+// A real world for the API tests: a throwaway database, which the API reaches as the application role
+// (DATABASE_URL's user: DML only, on audit_events INSERT and SELECT alone) while the test can act as the
+// schema's owner; two projects (alpha, beta), one user per role in alpha plus an admin of beta (the
+// outsider), each with a session cookie and an API token; alpha's admin is the instance admin and its
+// auditor the instance auditor; a dataset (stored in MinIO, with a samples table whose test samples carry a
+// `sex` attribute), weights source and completed trials in alpha whose predictions and weights really are
+// in MinIO; audit anchors under a prefix of their own in a locked test bucket; and a Temporal client whose
+// sweep and evaluation workflows go to a task queue nobody polls (terminated at the end).
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { canonicalJson, finalMetricsHash, predictionsDocument, sha256Hex } from '@medsweep/core';
 import type { FinalMetricValue, JsonObject, LineageRecord } from '@medsweep/core';
 import { loadConfig } from '@medsweep/config';
-import { applyMigrations, createPrismaClient, recordFinalResult, upsertTrial } from '@medsweep/db';
+import { createPrismaClient, recordFinalResult, upsertTrial } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Project, Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { importDatasetTo, writeDataset } from '@medsweep/ml/records';
 import type { DatasetDraft, ImageSplit } from '@medsweep/ml/records';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { AuditAnchorStore, ObjectBlobStore, ObjectStore } from '@medsweep/storage';
 import { createApiToken } from '../auth/api-tokens.js';
 import { SESSION_COOKIE } from '../auth/session.js';
 import { createUser } from '../auth/users.js';
@@ -36,7 +39,10 @@ export interface Caller {
 }
 
 export interface World {
+  /** The API's connection: the application role. */
   db: Db;
+  /** The schema owner's URL of the same database (the migrator: can disable triggers, rewrite events). */
+  ownerUrl: string;
   deps: ApiDeps;
   store: ObjectStore;
   alpha: Project;
@@ -62,8 +68,11 @@ export interface World {
   betaSweepId: string;
   /** A valid spec for alpha, as YAML. */
   specText(name?: string): string;
-  /** A caller with the given headers (none: anonymous); `deps` overrides the API's dependencies. */
-  caller(headers?: Record<string, string>, deps?: Partial<ApiDeps>): Promise<Caller>;
+  /**
+   * A caller with the given headers (none: anonymous); `deps` overrides the API's dependencies, and
+   * `clientAddress` is the address the sign-in throttle counts the calls by.
+   */
+  caller(headers?: Record<string, string>, deps?: Partial<ApiDeps>, clientAddress?: string): Promise<Caller>;
   as(who: Who, via: Via): Promise<Caller>;
   anonymous(): Promise<Caller>;
   /** Logs `who` in again and returns the new session's cookie. */
@@ -119,12 +128,17 @@ export function worldDataset(
 export async function createWorld(): Promise<World> {
   const config = loadConfig();
   const dbs = throwawayDatabases();
-  const url = dbs.next();
-  await applyMigrations(url);
-  const db = createPrismaClient(url, { maxConnections: 5 });
+  const { ownerUrl, applicationUrl } = await dbs.migrated();
+  const db = createPrismaClient(applicationUrl, { maxConnections: 5 });
   const store = new ObjectStore(config.s3);
   await store.ensureBucket();
   const run = randomBytes(6).toString('hex');
+  const auditAnchors = new AuditAnchorStore(
+    config.s3,
+    { bucket: 'medsweep-test-anchors', everyMinutes: 60, mode: 'governance', retentionDays: 1 },
+    `runs/${run}/`,
+  );
+  await auditAnchors.ensureBucket();
   const keys: string[] = [];
   let temporal: Promise<{ connection: Connection; client: Client }> | undefined;
   const connect = () =>
@@ -137,7 +151,8 @@ export async function createWorld(): Promise<World> {
     temporal: async () => (await connect()).client,
     sweepTaskQueue: `api-test-nobody-polls-${run}`,
     objectStore: store,
-    session: { secret: SECRET, ttlSeconds: 3600, secure: false },
+    session: { secret: SECRET, ttlSeconds: 3600, idleSeconds: 3600, secure: false },
+    auditAnchors,
   };
 
   const alpha = await db.project.create({ data: { slug: 'alpha', name: 'Alpha' } });
@@ -147,13 +162,27 @@ export async function createWorld(): Promise<World> {
     const email = `${who}@example.test`;
     const memberships: { projectId: string; role: Role }[] =
       who === 'outsider' ? [{ projectId: beta.id, role: 'admin' }] : [{ projectId: alpha.id, role: who }];
-    const user = await createUser(db, { email, password: PASSWORD, actor: 'system:test', memberships });
+    const instanceRole = who === 'admin' ? 'admin' : who === 'auditor' ? 'auditor' : null;
+    const user = await createUser(db, {
+      email,
+      password: PASSWORD,
+      actor: 'system:test',
+      memberships,
+      instanceRole,
+    });
     users[who] = { id: user.id, email };
   }
 
-  const caller = async (headers: Record<string, string> = {}, overrides: Partial<ApiDeps> = {}) => {
+  const caller = async (
+    headers: Record<string, string> = {},
+    overrides: Partial<ApiDeps> = {},
+    clientAddress?: string,
+  ) => {
     const resHeaders = new Headers();
-    const ctx = await createContext({ headers: new Headers(headers), resHeaders }, { ...deps, ...overrides });
+    const ctx = await createContext(
+      { headers: new Headers(headers), resHeaders, ...(clientAddress ? { clientAddress } : {}) },
+      { ...deps, ...overrides },
+    );
     return { api: createCaller(ctx), resHeaders };
   };
   const login = async (who: Who) => {
@@ -366,6 +395,7 @@ export async function createWorld(): Promise<World> {
 
   return {
     db,
+    ownerUrl,
     deps,
     store,
     alpha,

@@ -29,14 +29,29 @@ export interface ChainedAuditEvent extends AuditEventContent {
   hash: string;
 }
 
-/** Why the chain breaks at an event: a missing seq, a link to the wrong predecessor, or edited fields. */
-export type AuditChainBreakReason = 'seq-gap' | 'prev-hash-mismatch' | 'hash-mismatch';
+/**
+ * Why the chain breaks at an event: a missing seq, a link to the wrong predecessor, edited fields, a hash
+ * other than the one anchored outside the database for that seq (the chain was rewritten from there on and
+ * re-hashed), or an anchor past the chain's last event (events were removed from its end).
+ */
+export type AuditChainBreakReason =
+  'seq-gap' | 'prev-hash-mismatch' | 'hash-mismatch' | 'anchor-mismatch' | 'anchor-beyond-head';
+
+/**
+ * A chain head recorded outside the database (an S3 object under Object Lock): whoever rewrites the chain
+ * inside the database, re-hashing every event after an edit, cannot make it agree with the anchors.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
 
 export interface AuditChainBreak {
   brokenAt: number;
   reason: AuditChainBreakReason;
   /** seq-gap: the seq that should come next; prev-hash-mismatch: the predecessor's hash; hash-mismatch:
-   * the hash recomputed from the stored fields. */
+   * the hash recomputed from the stored fields; anchor-mismatch: the anchored hash; anchor-beyond-head:
+   * the anchored seq (found: the chain's last seq). */
   expected: string;
   found: string;
 }
@@ -80,4 +95,31 @@ export function checkAuditLink(
     return { brokenAt: event.seq, reason: 'hash-mismatch', expected: expectedHash, found: event.hash };
   }
   return null;
+}
+
+/** Checks an event against the anchor recorded for its seq, when there is one. */
+export function checkAnchor(
+  anchor: AuditAnchor | undefined,
+  event: { seq: number; hash: string },
+): AuditChainBreak | null {
+  if (anchor === undefined || anchor.hash === event.hash) return null;
+  return { brokenAt: event.seq, reason: 'anchor-mismatch', expected: anchor.hash, found: event.hash };
+}
+
+/** The first anchor past the chain's last event (`head`, null for an empty chain): its tail was removed. */
+export function anchorBeyondHead(
+  anchors: Iterable<AuditAnchor>,
+  head: { seq: number } | null,
+): AuditChainBreak | null {
+  const last = head?.seq ?? 0;
+  let beyond: AuditAnchor | undefined;
+  for (const anchor of anchors)
+    if (anchor.seq > last && (beyond === undefined || anchor.seq < beyond.seq)) beyond = anchor;
+  if (beyond === undefined) return null;
+  return {
+    brokenAt: beyond.seq,
+    reason: 'anchor-beyond-head',
+    expected: String(beyond.seq),
+    found: String(last),
+  };
 }

@@ -13,8 +13,15 @@ export { LINEAGE_LINKS, lineageLinks, recordHash, sealLineage, validateLineage }
 export type { LineageLink, LineageRecord, SealedLineage } from './record.js';
 export { verifyLineage } from './verify.js';
 export type { LineageVerification } from './verify.js';
-export { AUDIT_GENESIS_HASH, auditEventHash, checkAuditLink } from './audit-chain.js';
+export {
+  anchorBeyondHead,
+  AUDIT_GENESIS_HASH,
+  auditEventHash,
+  checkAnchor,
+  checkAuditLink,
+} from './audit-chain.js';
 export type {
+  AuditAnchor,
   AuditChainBreak,
   AuditChainBreakReason,
   AuditEventContent,

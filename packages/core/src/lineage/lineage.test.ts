@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anchorBeyondHead,
   AUDIT_GENESIS_HASH,
   auditEventHash,
   canonicalHash,
   canonicalJson,
+  checkAnchor,
   checkAuditLink,
   configHash,
   configurationGroupKey,
@@ -335,5 +337,45 @@ describe('audit hash chain', () => {
       expected: '1',
       found: '2',
     });
+  });
+
+  it('catches a rewritten chain, which links up again, with an anchor recorded before the rewrite', () => {
+    const events = chain(5);
+    const anchor = { seq: 4, hash: events[3]!.hash };
+    // Edit seq 2 and re-hash everything after it: every link checks out again.
+    const rewritten: ChainedAuditEvent[] = [events[0]!];
+    for (const event of events.slice(1)) {
+      const content = {
+        ...event,
+        prevHash: rewritten.at(-1)!.hash,
+        ...(event.seq === 2 ? { actor: 'user:mallory' } : {}),
+      };
+      rewritten.push({ ...content, hash: auditEventHash(content.prevHash, content) });
+    }
+    expect(walk(rewritten)).toBeNull();
+    expect(checkAnchor(anchor, rewritten[3]!)).toEqual({
+      brokenAt: 4,
+      reason: 'anchor-mismatch',
+      expected: events[3]!.hash,
+      found: rewritten[3]!.hash,
+    });
+    expect(checkAnchor(anchor, events[3]!)).toBeNull();
+    expect(checkAnchor(undefined, rewritten[1]!)).toBeNull();
+  });
+
+  it('catches a removed tail with an anchor past the last event', () => {
+    const anchors = [
+      { seq: 2, hash: 'a' },
+      { seq: 7, hash: 'c' },
+      { seq: 5, hash: 'b' },
+    ];
+    expect(anchorBeyondHead(anchors, { seq: 7 })).toBeNull();
+    expect(anchorBeyondHead(anchors, { seq: 4 })).toEqual({
+      brokenAt: 5,
+      reason: 'anchor-beyond-head',
+      expected: '5',
+      found: '4',
+    });
+    expect(anchorBeyondHead(anchors, null)).toMatchObject({ brokenAt: 2, found: '0' });
   });
 });

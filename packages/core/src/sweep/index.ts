@@ -19,7 +19,13 @@ export type {
   SweepSpec,
   SweepSpecInput,
 } from './spec.js';
-export { formatPath, parseSweepSpec, parseSweepSpecText } from './parse.js';
+export {
+  formatPath,
+  parseSweepSpec,
+  parseSweepSpecText,
+  SPEC_MAX_ALIASES,
+  SPEC_TEXT_MAX_CHARS,
+} from './parse.js';
 export { gridPoint, gridSize, sampleAssignment, sampleParam } from './space.js';
 export type { Assignment, ParamValue } from './space.js';
 export { proposeTpe } from './tpe.js';

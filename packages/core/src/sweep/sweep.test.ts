@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SweepSpecError } from '../errors.js';
 import { Rng } from '../random.js';
 import { ashaDecide, ashaRungs } from './asha.js';
-import { parseSweepSpec, parseSweepSpecText } from './parse.js';
+import { parseSweepSpec, parseSweepSpecText, SPEC_TEXT_MAX_CHARS } from './parse.js';
 import { createPlanner, nextTrial, recordTrialValue, totalTrials } from './plan.js';
 import type { TrialPlan } from './plan.js';
 import { gridSize } from './space.js';
@@ -163,6 +163,36 @@ describe('sweep spec validation', () => {
     expect(() => parseSweepSpecText('name: [unclosed', 'bad.yaml')).toThrow(
       /invalid sweep spec bad\.yaml:\n {2}line 1: \(syntax\):/,
     );
+  });
+
+  it('refuses hostile or malformed YAML with a SweepSpecError, never another error', () => {
+    // Billion laughs: nine anchors, each a list of nine aliases of the one before (9^9 strings).
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) {
+      const [name, previous] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+      laughs.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    const cases: [string, string, RegExp][] = [
+      ['billion laughs', laughs.join('\n'), /\(syntax\): too many aliases \(at most 50\)/],
+      ['an alias before its anchor', 'name: *nope', /\(syntax\): .*alias/i],
+      ['a merge of an unknown anchor', '<<: *x', /\(syntax\): .*alias/i],
+      ['nesting deeper than the parser goes', '['.repeat(100_000), /\(syntax\): /],
+      [
+        'text longer than any spec',
+        `name: ${'x'.repeat(SPEC_TEXT_MAX_CHARS)}`,
+        /\(text\): must be at most 262144 characters/,
+      ],
+    ];
+    for (const [what, text, message] of cases) {
+      let error: unknown;
+      try {
+        parseSweepSpecText(text, 'hostile.yaml');
+      } catch (e) {
+        error = e;
+      }
+      expect(error, what).toBeInstanceOf(SweepSpecError);
+      expect((error as SweepSpecError).message, what).toMatch(message);
+    }
   });
 });
 

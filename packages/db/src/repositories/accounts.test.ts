@@ -1,30 +1,31 @@
 // Accounts against a real Postgres: users with their memberships, role changes that keep a project's last
 // admin, sessions and API tokens, and failed sign-ins; every change audited in the same transaction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
-import { LastAdminError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
+import type { Db } from '../client.js';
+import { LastAdminError, LastInstanceAdminError } from '../errors.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { registerApiToken, revokeApiToken } from './api-tokens.js';
-import { recentFailedLogins, recordFailedLogin } from './login-attempts.js';
+import {
+  chargeLoginAttempt,
+  clearLoginThrottle,
+  loginThrottleState,
+  recordFailedLogin,
+  unlockLogin,
+  type LoginThrottlePolicy,
+} from './login-attempts.js';
 import { ensureMembership, membershipRole, setMembership } from './memberships.js';
 import { ensureProject } from './projects.js';
-import { createLoginSession, revokeSession } from './sessions.js';
-import { createUserAccount } from './users.js';
+import { createLoginSession, revokeSession, revokeUserSessions } from './sessions.js';
+import { changePasswordHash, createUserAccount, setInstanceRole, setUserDisabled } from './users.js';
 
 const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const eventsOn = (subjectId: string) =>
   db.auditEvent.findMany({ where: { subjectId }, orderBy: { seq: 'asc' } });
@@ -131,15 +132,133 @@ describe('sessions and API tokens', () => {
 });
 
 describe('failed sign-ins', () => {
-  it('are audited and read back newest first, within the window and the limit', async () => {
-    const before = new Date(Date.now() - 1000);
-    for (let i = 0; i < 3; i++) await recordFailedLogin(db, 'tried@example.test', null);
-    await recordFailedLogin(db, 'other@example.test', 'some-user');
-    const times = await recentFailedLogins(db, { email: 'tried@example.test', since: before, limit: 2 });
-    expect(times).toHaveLength(2);
-    expect(times[0]!.getTime()).toBeGreaterThanOrEqual(times[1]!.getTime());
+  it('are audited with whether the email is known and where they came from', async () => {
+    await recordFailedLogin(db, 'tried@example.test', null);
+    await recordFailedLogin(db, 'tried@example.test', 'some-user', '203.0.113.9');
+    expect((await eventsOn('tried@example.test')).map((e) => [e.action, e.actor, e.payload])).toEqual([
+      ['auth.login_failed', 'anonymous', { knownUser: false }],
+      ['auth.login_failed', 'anonymous', { knownUser: true, userId: 'some-user', address: '203.0.113.9' }],
+    ]);
+  });
+});
+
+describe('the sign-in throttle', () => {
+  const policy: LoginThrottlePolicy = {
+    freeAttempts: 3,
+    baseDelayMs: 60_000,
+    maxDelayMs: 240_000,
+    quietMs: 900_000,
+  };
+  const key = (address: string) => ({ email: 'throttled@example.test', address });
+  const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
+
+  it('lets the free attempts through, then doubles the wait up to its cap, refusing in between', async () => {
+    const charge = (minutes: number) => chargeLoginAttempt(db, key('a'), policy, at(minutes));
+    expect(await charge(0)).toEqual({ allowed: true, attempts: 1 });
+    expect(await charge(0)).toEqual({ allowed: true, attempts: 2 });
+    // The last free attempt starts the first wait (1 minute); attempts during it change nothing.
+    expect(await charge(0)).toEqual({ allowed: true, attempts: 3 });
+    expect(await charge(0)).toEqual({ allowed: false, attempts: 3, retryAt: at(1) });
+    expect(await charge(1)).toEqual({ allowed: true, attempts: 4 });
+    expect(await charge(2)).toEqual({ allowed: false, attempts: 4, retryAt: at(3) });
+    expect(await charge(3)).toEqual({ allowed: true, attempts: 5 });
+    expect(await loginThrottleState(db, key('a'))).toEqual({ attempts: 5, retryAt: at(7) });
+    expect(await charge(7)).toEqual({ allowed: true, attempts: 6 });
+    expect(await loginThrottleState(db, key('a'))).toEqual({ attempts: 6, retryAt: at(11) }); // capped at 4 min
+    // Another address is counted on its own; a quiet spell starts the count over.
+    expect(await chargeLoginAttempt(db, key('b'), policy, at(7))).toEqual({ allowed: true, attempts: 1 });
+    expect(await charge(30)).toEqual({ allowed: true, attempts: 1 });
+    await clearLoginThrottle(db, key('a'));
+    expect(await loginThrottleState(db, key('a'))).toBeNull();
+  });
+
+  it('counts concurrent attempts one after another: exactly the free ones get through', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => chargeLoginAttempt(db, key('concurrent'), policy, at(0))),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(policy.freeAttempts);
+    expect(await loginThrottleState(db, key('concurrent'))).toEqual({ attempts: 3, retryAt: at(1) });
+  });
+
+  it('is unlocked for every address by an instance admin, audited', async () => {
+    for (const address of ['x', 'y']) await chargeLoginAttempt(db, key(address), policy, at(0));
     expect(
-      await recentFailedLogins(db, { email: 'tried@example.test', since: new Date(), limit: 5 }),
-    ).toEqual([]);
+      await unlockLogin(db, { email: 'throttled@example.test', actor: 'user:root' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(await loginThrottleState(db, key('x'))).toBeNull();
+    expect((await eventsOn('throttled@example.test')).at(-1)).toMatchObject({
+      action: 'auth.unlock',
+      actor: 'user:root',
+      projectId: null,
+    });
+  });
+});
+
+describe('sessions, passwords and disabled accounts', () => {
+  const session = (userId: string, secretHash: string, replacesSessionId?: string) =>
+    createLoginSession(db, {
+      secretHash,
+      userId,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      ...(replacesSessionId ? { replacesSessionId } : {}),
+    });
+  const live = async (userId: string) =>
+    (await db.session.findMany({ where: { userId, revokedAt: null }, orderBy: { createdAt: 'asc' } })).map(
+      (s) => s.secretHash,
+    );
+
+  it("a login replacing the browser's session revokes it; a password change ends all the others", async () => {
+    const user = await newUser('sessions@example.test');
+    const first = await session(user.id, 'first');
+    await session(user.id, 'second', first.id);
+    const laptop = await session(user.id, 'laptop');
+    await session(user.id, 'phone');
+    expect(await live(user.id)).toEqual(['second', 'laptop', 'phone']);
+    expect(
+      await changePasswordHash(db, {
+        userId: user.id,
+        passwordHash: 'new',
+        keepSessionId: laptop.id,
+        actor: 'user:me',
+      }),
+    ).toBe(2);
+    expect(await live(user.id)).toEqual(['laptop']);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe('new');
+    expect(await revokeUserSessions(db, { userId: user.id, actor: 'user:me' })).toBe(1);
+    expect(await live(user.id)).toEqual([]);
+    expect((await eventsOn(user.id)).map((e) => [e.action, e.payload])).toEqual([
+      ['user.create', expect.anything()],
+      ['user.password_change', { sessionsEnded: 2 }],
+      ['auth.logout_everywhere', { sessionsEnded: 1 }],
+    ]);
+    expect(
+      (await eventsOn((await db.session.findFirstOrThrow({ where: { secretHash: 'second' } })).id))[0]
+        ?.payload,
+    ).toMatchObject({
+      replacedSessionId: first.id,
+    });
+  });
+
+  it('disabling a user ends their sessions; the last enabled instance admin stays', async () => {
+    const root = await newUser('root@example.test');
+    await setInstanceRole(db, { userId: root.id, role: 'admin', actor: 'system:test' });
+    await expect(setUserDisabled(db, { userId: root.id, disabled: true, actor: 'user:x' })).rejects.toThrow(
+      new LastInstanceAdminError(root.id),
+    );
+    await expect(setInstanceRole(db, { userId: root.id, role: 'auditor', actor: 'user:x' })).rejects.toThrow(
+      LastInstanceAdminError,
+    );
+    const user = await newUser('disabled@example.test');
+    await session(user.id, 'to-end');
+    await setUserDisabled(db, { userId: user.id, disabled: true, actor: `user:${root.id}` });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabledAt).toBeInstanceOf(Date);
+    expect(await live(user.id)).toEqual([]);
+    await setUserDisabled(db, { userId: user.id, disabled: false, actor: `user:${root.id}` });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabledAt).toBeNull();
+    expect((await eventsOn(user.id)).map((e) => [e.action, e.payload])).toEqual([
+      ['user.create', expect.anything()],
+      ['user.disable', { sessionsEnded: 1 }],
+      ['user.enable', {}],
+    ]);
   });
 });

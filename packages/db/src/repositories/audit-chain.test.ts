@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../client.js';
 import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases, withClient } from '../test-support/databases.js';
-import { appendAuditEvent, verifyAuditChain } from './audit.js';
+import { appendAuditEvent, auditChainHead, verifyAuditChain } from './audit.js';
 
 const dbs = throwawayDatabases();
 const open: Db[] = [];
@@ -133,13 +133,14 @@ describe('appendAuditEvent under concurrency', () => {
   });
 });
 
-describe('verifyAuditChain finds tampering at the exact event', () => {
-  async function chainOf(count: number): Promise<{ url: string; db: Db }> {
-    const fresh = await freshDatabase();
-    for (let i = 0; i < count; i++) await appendAuditEvent(fresh.db, event(i % 2, i));
-    return fresh;
-  }
+/** A fresh database with `count` events appended. */
+async function chainOf(count: number): Promise<{ url: string; db: Db }> {
+  const fresh = await freshDatabase();
+  for (let i = 0; i < count; i++) await appendAuditEvent(fresh.db, event(i % 2, i));
+  return fresh;
+}
 
+describe('verifyAuditChain finds tampering at the exact event', () => {
   it('an edited payload: hash-mismatch at its seq', async () => {
     const { url, db } = await chainOf(300);
     const original = await db.auditEvent.findUniqueOrThrow({ where: { seq: 137n } });
@@ -209,5 +210,76 @@ describe('verifyAuditChain finds tampering at the exact event', () => {
   it('an empty log verifies, with no head', async () => {
     const { db } = await freshDatabase();
     expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 0, head: null });
+  });
+});
+
+describe('anchors recorded outside the database', () => {
+  /** What a schema owner can do: edit an old event and re-hash every event after it, so the chain links up. */
+  async function rewriteFrom(url: string, db: Db, seq: number, actor: string): Promise<void> {
+    const rows = await db.auditEvent.findMany({
+      where: { seq: { gte: BigInt(seq) } },
+      orderBy: { seq: 'asc' },
+    });
+    let prevHash = rows[0]!.prevHash;
+    const updates: string[] = [];
+    for (const row of rows) {
+      const content = {
+        seq: Number(row.seq),
+        projectId: row.projectId,
+        actor: Number(row.seq) === seq ? actor : row.actor,
+        action: row.action,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId,
+        payload: row.payload as never,
+        createdAt: row.createdAt.toISOString(),
+      };
+      const hash = auditEventHash(prevHash, content);
+      updates.push(
+        `UPDATE audit_events SET actor = '${content.actor}', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${row.seq}`,
+      );
+      prevHash = hash;
+    }
+    // Unique hashes: move the rewritten rows out of the way first.
+    await tamper(
+      url,
+      `UPDATE audit_events SET hash = 'x' || hash WHERE seq >= ${seq}; ${updates.join('; ')}`,
+    );
+  }
+
+  it('a rewritten chain links up again, and only the anchors tell', async () => {
+    const { url, db } = await chainOf(30);
+    const anchor = (await auditChainHead(db))!;
+    expect(anchor.seq).toBe(30);
+    await rewriteFrom(url, db, 7, 'user:mallory');
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, events: 30 });
+    expect(await verifyAuditChain(db, { anchors: [{ seq: 30, hash: anchor.hash }] })).toEqual({
+      ok: false,
+      events: 29,
+      anchorsChecked: 0,
+      brokenAt: 30,
+      reason: 'anchor-mismatch',
+      expected: anchor.hash,
+      found: (await auditChainHead(db))!.hash,
+    });
+  });
+
+  it('an anchor past the last event tells that the tail was removed', async () => {
+    const { url, db } = await chainOf(12);
+    const anchors = [8, 12].map(async (seq) => ({
+      seq,
+      hash: (await db.auditEvent.findUniqueOrThrow({ where: { seq: BigInt(seq) } })).hash,
+    }));
+    const recorded = await Promise.all(anchors);
+    expect(await verifyAuditChain(db, { anchors: recorded })).toMatchObject({ ok: true, anchorsChecked: 2 });
+    await tamper(url, 'DELETE FROM audit_events WHERE seq > 10');
+    expect(await verifyAuditChain(db, { anchors: recorded })).toEqual({
+      ok: false,
+      events: 10,
+      anchorsChecked: 1,
+      brokenAt: 12,
+      reason: 'anchor-beyond-head',
+      expected: '12',
+      found: '10',
+    });
   });
 });

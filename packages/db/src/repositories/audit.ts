@@ -2,10 +2,13 @@
 // auditEventHash), so an edit that bypasses the database's refusal is still found by verifyAuditChain.
 // One chain for the whole database: seq is gap-free and global, so a removed event shows as a gap.
 import {
+  anchorBeyondHead,
   AUDIT_GENESIS_HASH,
   auditEventHash,
   canonicalJson,
+  checkAnchor,
   checkAuditLink,
+  type AuditAnchor,
   type AuditChainBreak,
   type ChainedAuditEvent,
   type JsonObject,
@@ -82,14 +85,21 @@ export type AuditChainVerification =
       events: number;
       /** The last event checked: record it elsewhere to detect a rewritten tail later. */
       head: { seq: number; hash: string } | null;
+      /** With `anchors`: how many of them the checked events were compared with. */
+      anchorsChecked?: number;
     }
-  | ({ ok: false; events: number } & AuditChainBreak);
+  | ({ ok: false; events: number; anchorsChecked?: number } & AuditChainBreak);
 
 export interface VerifyAuditChainOptions {
   /** Check only this project's events, each against its predecessor in the global chain. */
   projectId?: string;
   /** Events read per query; default 1,000. */
   pageSize?: number;
+  /**
+   * Heads recorded outside the database: each checked event must have its anchor's hash, and (for the
+   * whole chain) no anchor may lie past the last event.
+   */
+  anchors?: readonly AuditAnchor[];
 }
 
 function chained(event: AuditEvent): ChainedAuditEvent {
@@ -112,22 +122,32 @@ function chained(event: AuditEvent): ChainedAuditEvent {
  * (an event removed), a prevHash that is not its predecessor's hash (an event replaced or re-hashed), or a
  * hash that does not match the event's fields (an event edited). With `projectId`, only that project's
  * events are checked, each against the event before it in the global chain. An intact chain proves no
- * event was changed unless the whole tail was rewritten: compare `head` with a previously recorded one.
+ * event was changed unless the whole tail was rewritten: `anchors` (heads recorded outside the database)
+ * catch that, an anchored event whose hash differs (anchor-mismatch) or an anchor past the end
+ * (anchor-beyond-head).
  */
 export async function verifyAuditChain(
   db: DbClient,
   options: VerifyAuditChainOptions = {},
 ): Promise<AuditChainVerification> {
   const { projectId, pageSize = 1_000 } = options;
+  const anchors = new Map((options.anchors ?? []).map((a) => [a.seq, a]));
   let previous: { seq: number; hash: string } | null = null;
   let events = 0;
+  let checked = 0;
+  // Reported only when anchors were given, so plain verifications read as before.
+  const anchorsChecked = () => (options.anchors === undefined ? {} : { anchorsChecked: checked });
   for (let cursor = 0n; ;) {
     const page = await db.auditEvent.findMany({
       where: { seq: { gt: cursor }, ...(projectId === undefined ? {} : { projectId }) },
       orderBy: { seq: 'asc' },
       take: pageSize,
     });
-    if (page.length === 0) return { ok: true, events, head: previous };
+    if (page.length === 0) {
+      const beyond = projectId === undefined ? anchorBeyondHead(anchors.values(), previous) : null;
+      if (beyond) return { ok: false, events, ...anchorsChecked(), ...beyond };
+      return { ok: true, events, head: previous, ...anchorsChecked() };
+    }
     const predecessors =
       projectId === undefined
         ? undefined
@@ -153,8 +173,9 @@ export async function verifyAuditChain(
               expected: String(event.seq - 1),
               found: String(event.seq),
             }
-          : checkAuditLink(previous, event);
-      if (broken) return { ok: false, events, ...broken };
+          : (checkAuditLink(previous, event) ?? checkAnchor(anchors.get(event.seq), event));
+      if (broken) return { ok: false, events, ...anchorsChecked(), ...broken };
+      if (anchors.has(event.seq)) checked++;
       events++;
       previous = { seq: event.seq, hash: event.hash };
     }
@@ -163,7 +184,8 @@ export async function verifyAuditChain(
 }
 
 export interface AuditEventsQuery {
-  projectId: string;
+  /** A project's events; null: the events of no project (sign-ins, accounts); omitted: every event. */
+  projectId?: string | null;
   /** Events read per page. */
   limit: number;
   /** The last seq of the previous page: only older events. */
@@ -181,7 +203,7 @@ export interface AuditEventsPage {
   nextCursor: number | null;
 }
 
-/** A page of a project's events, newest first, optionally of one action and/or one subject. */
+/** A page of events (a project's, those of no project, or all), newest first, optionally of one action and/or subject. */
 export async function auditEventsPage(db: DbClient, query: AuditEventsQuery): Promise<AuditEventsPage> {
   const events = await db.auditEvent.findMany({
     where: {
@@ -197,4 +219,15 @@ export async function auditEventsPage(db: DbClient, query: AuditEventsQuery): Pr
     .slice(0, query.limit)
     .map(({ id: _id, seq, ...event }) => ({ seq: Number(seq), ...event }));
   return { events: page, nextCursor: events.length > query.limit ? (page.at(-1)?.seq ?? null) : null };
+}
+
+/** The chain's last event (seq and hash), to anchor outside the database; null while it is empty. */
+export async function auditChainHead(
+  db: DbClient,
+): Promise<{ seq: number; hash: string; createdAt: Date } | null> {
+  const last = await db.auditEvent.findFirst({
+    orderBy: { seq: 'desc' },
+    select: { seq: true, hash: true, createdAt: true },
+  });
+  return last === null ? null : { seq: Number(last.seq), hash: last.hash, createdAt: last.createdAt };
 }

@@ -3,9 +3,8 @@
 // evaluation service needs.
 import { sha256Hex } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { EvaluationConflictError, TrialNotFoundError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import type { RecordEvaluationInput } from './evaluations.js';
 import {
@@ -24,19 +23,14 @@ let ctx: SweepContext;
 let trialId: string;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
   ctx = await createSweep(db);
   const trial = await createTrial(db, ctx, { key: 'e-0', index: 0, seed: 1 });
   await completeTrial(db, ctx, trial, [{ split: 'val', name: 'auc', value: 0.8 }]);
   trialId = trial.id;
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const input = (over: Partial<RecordEvaluationInput> = {}): RecordEvaluationInput => ({
   trialId,

@@ -1,8 +1,7 @@
 // What workers write and read besides results, against a real Postgres: their roster rows, the database
 // round trip of a doctor probe, attempts left open by a lost worker, and trials registered as they start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
-import { applyMigrations } from '../migrate.js';
+import type { Db } from '../client.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { finishAttempt, recordAttempt, unfinishedAttempts } from './attempts.js';
 import { createSweep, createTrial, completeTrial } from './test-support/fixtures.js';
@@ -13,15 +12,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 describe('workers', () => {
   it('keeps one row per worker identity, refreshed on every report', async () => {

@@ -33,6 +33,7 @@ export {
 export {
   appendAuditEvent,
   AUDIT_CHAIN_LOCK_KEY,
+  auditChainHead,
   auditEventsPage,
   verifyAuditChain,
   type AppendedAuditEvent,
@@ -84,12 +85,15 @@ export {
 } from './sweep-summaries.js';
 export { ensureProject, findProjectBySlug } from './projects.js';
 export {
+  changePasswordHash,
   createUserAccount,
   findUserByEmail,
   findUserById,
   findUserView,
   hasUsers,
   listUsers,
+  setInstanceRole,
+  setUserDisabled,
   USER_VIEW,
   type CreateUserAccountInput,
   type ListedUser,
@@ -105,7 +109,13 @@ export {
   type ProjectMember,
   type SetMembershipInput,
 } from './memberships.js';
-export { createLoginSession, findSessionBySecretHash, revokeSession, touchSession } from './sessions.js';
+export {
+  createLoginSession,
+  findSessionBySecretHash,
+  revokeSession,
+  revokeUserSessions,
+  touchSession,
+} from './sessions.js';
 export {
   findApiTokenByHash,
   findProjectApiToken,
@@ -116,7 +126,16 @@ export {
   type ListedApiToken,
   type RegisterApiTokenInput,
 } from './api-tokens.js';
-export { recentFailedLogins, recordFailedLogin } from './login-attempts.js';
+export {
+  chargeLoginAttempt,
+  clearLoginThrottle,
+  loginThrottleState,
+  recordFailedLogin,
+  unlockLogin,
+  type LoginCharge,
+  type LoginThrottleKey,
+  type LoginThrottlePolicy,
+} from './login-attempts.js';
 export {
   createSweep,
   FINAL_SWEEP_STATUSES,

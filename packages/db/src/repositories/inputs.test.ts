@@ -1,9 +1,8 @@
 // Registering a project's inputs against a real Postgres: datasets by manifest hash, weights files by
 // name and content, and completed trials' output weights; each registration audited once, repeats no-ops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { TrialNotFoundError, TrialWeightsUnavailableError, WeightsSourceConflictError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import type { StoredDatasetReport } from '@medsweep/core';
 import { datasetNames, findLatestDataset, registerDataset, sweepsOfDataset } from './datasets.js';
@@ -18,15 +17,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const actionsOn = async (subjectId: string) =>
   (await db.auditEvent.findMany({ where: { subjectId }, orderBy: { seq: 'asc' } })).map((e) => e.action);

@@ -10,10 +10,9 @@ import {
   type FinalMetricValue,
 } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { DifferentDatasetsError, MissingPredictionsError } from '../errors.js';
 import type { Trial } from '../generated/prisma/client.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import {
   compareEntries,
@@ -72,9 +71,7 @@ const SWEEP_1 = {
 } as const;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
   s1 = await createSweep(db, { sweep: 's1' });
   s2 = await createSweep(db, { sweep: 's2' });
   let index = 0;
@@ -118,10 +115,7 @@ beforeAll(async () => {
   trials.set('C4', c4);
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const testAuc = { split: 'test', name: 'auc' } as const;
 const valAuc = { split: 'val', name: 'auc' } as const;

@@ -4,9 +4,8 @@
 import type { FinalMetricValue } from '@medsweep/core';
 import { exportPaperTable } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import type { Trial } from '../generated/prisma/client.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { paperTable } from './paper-table.js';
 import { completeTrial, createSweep, createTrial, type SweepContext } from './test-support/fixtures.js';
@@ -79,9 +78,7 @@ const RUNS: Record<string, [string, string, number, [number, Values][]]> = {
 };
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
   sweep = await createSweep(db, { sweep: 'table1' });
   let index = 0;
   for (const [group, [architecture, initialisation, lr, runs]] of Object.entries(RUNS)) {
@@ -100,10 +97,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 const id = (key: string) => trials.get(key)!.id;
 

@@ -1,9 +1,8 @@
 // sweepSpecHash against a real Postgres: the hash a sweep was stored with, or a SweepNotFoundError.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { SweepNotFoundError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { sweepSpecHash } from './sweep-spec-hash.js';
 import { createSweep } from './test-support/fixtures.js';
@@ -12,15 +11,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 describe('sweepSpecHash', () => {
   it('reads the spec hash stored at submission, and names a sweep that does not exist', async () => {

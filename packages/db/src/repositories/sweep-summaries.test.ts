@@ -1,8 +1,7 @@
 // sweepSummaries against a real Postgres: a project's sweeps newest first, paged by cursor, each with its
 // trials counted by status and its best primary-metric value by the sweep's goal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
-import { applyMigrations } from '../migrate.js';
+import type { Db } from '../client.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { sweepSummaries } from './sweep-summaries.js';
 import { completeTrial, createSweep, createTrial, type SweepContext } from './test-support/fixtures.js';
@@ -12,9 +11,7 @@ let db: Db;
 const sweeps: SweepContext[] = [];
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
   for (let s = 0; s < 3; s++) {
     const ctx = await createSweep(db, { sweep: `sweep-${s}` });
     sweeps.push(ctx);
@@ -31,10 +28,7 @@ beforeAll(async () => {
   await createSweep(db, { project: 'other', sweep: 'elsewhere' });
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 describe('sweepSummaries', () => {
   it("lists one project's sweeps newest first, page by page, with trial counts and best values", async () => {

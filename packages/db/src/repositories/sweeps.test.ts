@@ -2,8 +2,7 @@
 // reopening a finished one (each change audited once), and listed newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createPrismaClient, type Db } from '../client.js';
-import { applyMigrations } from '../migrate.js';
+import type { Db } from '../client.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { ensureProject } from './projects.js';
 import { createSweep, listSweeps, setSweepStatus } from './sweeps.js';
@@ -12,15 +11,10 @@ const dbs = throwawayDatabases();
 let db: Db;
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 async function newSweep(project = 'chest', name = 'sweep') {
   const { id: projectId } = await ensureProject(db, project);

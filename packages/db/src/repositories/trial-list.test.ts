@@ -2,9 +2,8 @@
 // together return each trial exactly once in order, with trials lacking the sort value last.
 import type { FinalMetricValue } from '@medsweep/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import { InvalidRecordError } from '../errors.js';
-import { applyMigrations } from '../migrate.js';
 import { throwawayDatabases } from '../test-support/databases.js';
 import { completeTrial, createSweep, createTrial, type SweepContext } from './test-support/fixtures.js';
 import { listTrials, type TrialListQuery, type TrialListRow } from './trial-list.js';
@@ -18,9 +17,7 @@ const COUNT = 23;
 const aucOf = (i: number) => (i % 5 === 4 ? null : Math.round(((i * 7) % 11) * 1000) / 10_000 + 0.5);
 
 beforeAll(async () => {
-  const url = dbs.next();
-  await applyMigrations(url);
-  db = createPrismaClient(url);
+  db = await dbs.client();
   ctx = await createSweep(db);
   for (let i = 0; i < COUNT; i++) {
     const trial = await createTrial(db, ctx, {
@@ -41,10 +38,7 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await dbs.dropAll();
-});
+afterAll(() => dbs.dropAll());
 
 async function allPages(query: Omit<TrialListQuery, 'cursor'>): Promise<TrialListRow[]> {
   const rows: TrialListRow[] = [];
