@@ -4,6 +4,8 @@
 // config file with the server and token. What it may do is what the token's role allows.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -121,9 +123,16 @@ describe('medsweep login', () => {
       XDG_CONFIG_HOME: join(home, 'none'),
     };
     expect(await ok(['sweep', 'list'], env)).toContain(w.results.sweepId);
-    const down = await cli(['sweep', 'list'], { ...env, MEDSWEEP_SERVER: 'http://127.0.0.1:9' });
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await cli(['sweep', 'list'], { ...env, MEDSWEEP_SERVER: `http://127.0.0.1:${port}` });
     expect(down.code).toBe(3);
-    expect(down.stderr).toContain('cannot reach the MedSweep API at http://127.0.0.1:9');
+    expect(down.stderr).toContain(
+      `cannot reach the MedSweep API at http://127.0.0.1:${port}: connect ECONNREFUSED`,
+    );
   });
 });
 

@@ -67,12 +67,21 @@ export function apiRequestError(e: TRPCClientError<AppRouter>, server: string): 
   const data = (e.data ?? {}) as ErrorData;
   const procedure = data.path ?? '(unknown procedure)';
   if (data.code === undefined) {
-    const cause = e.cause instanceof Error ? (e.cause.cause ?? e.cause) : e;
+    // No tRPC answer: fetch failed (a TypeError whose cause says why), or something else answered.
+    if (e.cause instanceof TypeError) {
+      const why = e.cause.cause instanceof Error ? e.cause.cause.message : e.cause.message;
+      return new ApiRequestError(
+        procedure,
+        'UNREACHABLE',
+        null,
+        `cannot reach the MedSweep API at ${server}: ${why}`,
+      );
+    }
     return new ApiRequestError(
       procedure,
-      'UNREACHABLE',
+      'BAD_RESPONSE',
       null,
-      `cannot reach the MedSweep API at ${server}: ${(cause as Error).message ?? String(cause)}`,
+      `${server}${API_PATH} did not answer as the MedSweep API (${e.message}); check --server / MEDSWEEP_SERVER`,
     );
   }
   const status = data.httpStatus ?? null;
