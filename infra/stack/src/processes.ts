@@ -9,6 +9,8 @@ export interface ManagedProcess {
   command: string;
   args: string[];
   env?: Record<string, string>;
+  /** Working directory; the caller's when absent. */
+  cwd?: string;
   /** Postgres shuts down fast on SIGINT but waits for clients on SIGTERM. */
   stopSignal?: NodeJS.Signals;
   /**
@@ -46,6 +48,7 @@ export function startProcess(p: ManagedProcess): number {
       detached: true,
       stdio: ['ignore', log, log],
       env: childEnv(p.env),
+      ...(p.cwd === undefined ? {} : { cwd: p.cwd }),
     });
     if (child.pid === undefined) throw new Error(`could not spawn ${p.command}`);
     child.unref();

@@ -55,7 +55,9 @@ export async function startLocalWeb(config: MedsweepConfig): Promise<LocalWeb> {
     pid = startProcess({
       dir,
       command: process.execPath,
-      args: [next, 'start', app, '--port', String(config.webPort), '--hostname', WEB_HOST],
+      // From the app's folder: Next.js resolves next.config.ts's own imports against the working directory.
+      cwd: app,
+      args: [next, 'start', '--port', String(config.webPort), '--hostname', WEB_HOST],
       env: {
         // An explicitly configured secret wins; the local one only fills the gap.
         MEDSWEEP_SESSION_SECRET:
