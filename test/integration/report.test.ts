@@ -6,12 +6,21 @@
 // the evaluation workflow and a train worker; then `medsweep report --checklist tripod-ai` writes the
 // report, and every value a filled item states is checked against the record it cites, read
 // independently from the database and the object store.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluationState, reportFacts, requestEvaluation, sweepReport, submitSweep } from '@medsweep/api';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  createApiToken,
+  createUser,
+  evaluationState,
+  reportFacts,
+  requestEvaluation,
+  sweepReport,
+  submitSweep,
+} from '@medsweep/api';
 import type { EvaluationAsk } from '@medsweep/api';
 import { configFromEnv, repoRoot } from '@medsweep/config';
 import {
@@ -27,7 +36,13 @@ import {
   valueAt,
 } from '@medsweep/core';
 import type { Citation, Report, SampleRecord } from '@medsweep/core';
-import { applyMigrations, createPrismaClient, latestArtifact, leaderboard } from '@medsweep/db';
+import {
+  applyMigrations,
+  createPrismaClient,
+  ensureProject,
+  latestArtifact,
+  leaderboard,
+} from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { MEDMNIST_DATASETS, readMedmnistDraft, selectBackend } from '@medsweep/ml';
@@ -38,6 +53,7 @@ import { createEvaluationActivities, createTrainActivities, createWorker } from 
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 import { Client, Connection } from '@temporalio/client';
+import { startApiServer } from '../bench/support/api-server.js';
 import { ensureNamespace } from '../browser/support/world.js';
 import { breastWithSex } from './support/breast-with-sex.js';
 import { registerDraft } from './support/register-draft.js';
@@ -72,6 +88,32 @@ const register = (name: string, draft: DatasetDraft) =>
   });
 
 const deps = () => ({ db, objectStore: store, temporal: async () => temporal });
+
+/**
+ * The API over this test's database and a viewer's token of the project: `medsweep report` is an API
+ * client. Returns the CLI's environment and the server's stop.
+ */
+async function apiForCli(): Promise<{ cliEnv: Record<string, string>; stop: () => Promise<void> }> {
+  const server = await startApiServer(config);
+  const project = await ensureProject(db, PROJECT);
+  const actor = 'system:report-test';
+  const user = await createUser(db, {
+    email: 'reader@report.test',
+    password: 'report-test-password',
+    actor,
+    memberships: [{ projectId: project.id, role: 'viewer' }],
+  });
+  const { secret } = await createApiToken(db, {
+    userId: user.id,
+    projectId: project.id,
+    projectSlug: PROJECT,
+    role: 'viewer',
+    name: 'report-test',
+    expiresAt: null,
+    actor,
+  });
+  return { cliEnv: { MEDSWEEP_SERVER: server.url, MEDSWEEP_TOKEN: secret }, stop: () => server.stop() };
+}
 
 async function evaluate(ask: EvaluationAsk): Promise<void> {
   await requestEvaluation(deps(), chosenTrialId, ask, 'system:report-test');
@@ -363,24 +405,23 @@ describe('evaluation panels and the report', () => {
   });
 
   it('`medsweep report --checklist tripod-ai --out` writes the report and the model card', async () => {
+    const { cliEnv, stop } = await apiForCli();
+    onTestFinished(stop);
+    // Asynchronously: the API the CLI calls is served by this process.
+    const medsweep = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '--conditions=@medsweep/source',
+          '--import',
+          'tsx',
+          join(repoRoot(), 'apps/cli/src/main.ts'),
+          ...args,
+        ],
+        { env: { ...process.env, ...env, ...cliEnv }, encoding: 'utf8', timeout: 120_000 },
+      );
     const out = join(scratch, 'tripod.md');
-    const cli = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@medsweep/source',
-        '--import',
-        'tsx',
-        join(repoRoot(), 'apps/cli/src/main.ts'),
-        'report',
-        sweepId,
-        '--checklist',
-        'tripod-ai',
-        '--out',
-        out,
-      ],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(cli.status, cli.stderr).toBe(0);
+    await medsweep('report', sweepId, '--checklist', 'tripod-ai', '--out', out);
     const report = await readFile(out, 'utf8');
     expect(report).toMatch(/^# TRIPOD\+AI: report test: breastmnist/);
     const card = await readFile(join(scratch, 'tripod.model-card.md'), 'utf8');
@@ -390,21 +431,7 @@ describe('evaluation panels and the report', () => {
     expect(report).toContain('Test metrics per sex');
     expect(card).toMatch(/^# Model card/);
     // The leaderboard alias still prints tables.
-    const tables = spawnSync(
-      process.execPath,
-      [
-        '--conditions=@medsweep/source',
-        '--import',
-        'tsx',
-        join(repoRoot(), 'apps/cli/src/main.ts'),
-        'report',
-        sweepId,
-        '--table',
-        'paper',
-      ],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(tables.status, tables.stderr).toBe(0);
+    const tables = await medsweep('report', sweepId, '--table', 'paper');
     expect(tables.stdout).toContain('vgg16');
   });
 });

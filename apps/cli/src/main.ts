@@ -1,16 +1,13 @@
 #!/usr/bin/env node
-// `medsweep`: stack, data, sweeps, leaderboards and verification from the command line.
+// `medsweep`: sweeps and leaderboards through a MedSweep server's API (after `medsweep login`), and the
+// operator commands (stack, migrate, doctor, web, demo, data, verify) that run next to the stack.
 import { Command, CommanderError } from 'commander';
 import { quietNativeTensorflow } from '@medsweep/config';
-import { registerDataCommands } from './commands/data.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerLeaderboardCommand } from './commands/leaderboard.js';
-import { registerStackCommands } from './commands/stack.js';
+import { registerLoginCommands } from './commands/login.js';
 import { registerSweepCommands } from './commands/sweep.js';
-import { registerVerifyCommand } from './commands/verify.js';
-import { registerWebCommands } from './commands/web.js';
+import { registerWeightsCommands } from './commands/weights.js';
+import { selectProfile } from './client/profiles.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
 
 // Before any command loads TensorFlow or starts a worker: its C++ INFO lines are not the CLI's output.
@@ -18,17 +15,35 @@ quietNativeTensorflow();
 
 const program = new Command('medsweep')
   .description('MedSweep: CNN sweeps for medical imaging, with results you can trace')
+  .option('--profile <name>', 'which login to use (default: MEDSWEEP_PROFILE, else default)')
   .exitOverride()
-  .showHelpAfterError();
-registerStackCommands(program);
-registerDoctorCommand(program);
+  .showHelpAfterError()
+  .hook('preAction', (command) => {
+    const { profile } = command.opts<{ profile?: string }>();
+    if (profile !== undefined) selectProfile(profile);
+  });
+registerLoginCommands(program);
 registerSweepCommands(program);
-registerDataCommands(program);
 registerLeaderboardCommand(program);
-registerEvaluateCommand(program);
-registerDemoCommand(program);
-registerVerifyCommand(program);
-registerWebCommands(program);
+registerWeightsCommands(program);
+
+/** Commands that only talk to a server's API, with the caller's token and role. */
+const API_COMMANDS = new Set(['login', 'logout', 'sweep', 'leaderboard', 'report', 'weights']);
+
+/** The command word on the command line (skipping --profile's value). */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--profile') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+if (!API_COMMANDS.has(commandWord(process.argv.slice(2)) ?? '')) {
+  const { registerOperatorCommands } = await import('./commands/operator.js');
+  registerOperatorCommands(program);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -18,7 +18,8 @@ export function describeError(e: unknown): string {
 
 export function exitCodeFor(e: unknown): number {
   const name = e instanceof Error ? e.name : '';
-  if (name === 'ConfigError' || name === 'RangeError' || name === 'CommanderError') return EXIT.usage;
+  if (/^(ConfigError|ConfigFileError|NotLoggedInError|NoProjectError|RangeError|CommanderError)$/.test(name))
+    return EXIT.usage;
   if (/Unreachable|PortInUse|Unhealthy|MissingBinary|AccessDenied/.test(name)) return EXIT.unavailable;
   return EXIT.checkFailed;
 }

@@ -23,7 +23,7 @@ export { createApiToken, API_TOKEN_PREFIX } from './auth/api-tokens.js';
 export { anchorAuditHead, startAuditAnchoring } from './services/audit-anchors.js';
 export { isUnbatched, MAX_BATCH_ITEMS } from './http-limits.js';
 export type { CreateApiTokenInput } from './auth/api-tokens.js';
-// Used by apps/cli directly (it runs next to the database and Temporal).
+// Used in-process by the CLI's operator commands (the demo) and the integration tests.
 export {
   cancelSweep,
   pauseSweep,
@@ -33,6 +33,8 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
+export { liveProgress } from './services/progress.js';
+export type { LiveProgress, TrialPosition } from './services/progress.js';
 export { evaluationState, requestEvaluation, trialEvaluationViews } from './services/evaluations.js';
 export type {
   EvaluationAsk,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from './auth/users.js';
 import { appRouter } from './root.js';
 import { submitSweep } from './services/sweeps.js';
-import { parseSweepSpecText } from '@medsweep/core';
+import { parseSweepSpecText, sha256Hex } from '@medsweep/core';
 import type { Caller, Via, Who, World } from './test-support/world.js';
 import { createWorld, PASSWORD, WHO } from './test-support/world.js';
 
@@ -127,6 +127,7 @@ const TABLE: Record<string, Entry> = {
     allowed: CONTROL,
     call: async (api, w) => api.sweeps.resume({ sweepId: await memberSweep(w) }),
   },
+  'progress.get': { allowed: READ, call: (api, w) => api.progress.get({ sweepId: w.results.sweepId }) },
   'trials.list': { allowed: READ, call: (api, w) => api.trials.list({ sweepId: w.results.sweepId }) },
   'trials.get': { allowed: READ, call: (api, w) => api.trials.get({ trialId: w.results.trialIds[0] }) },
   'trials.evaluation': {
@@ -139,6 +140,7 @@ const TABLE: Record<string, Entry> = {
     call: (api, w) => api.leaderboard.scratchVsTransfer({ scope: { datasetId: w.datasetId } }),
   },
   'leaderboard.pairwise': { allowed: READ, call: (api, w) => api.leaderboard.pairwise({ scope: scope(w) }) },
+  'leaderboard.paper': { allowed: READ, call: (api, w) => api.leaderboard.paper({ scope: scope(w) }) },
   'leaderboard.compare': {
     allowed: READ,
     call: (api, w) =>
@@ -178,6 +180,34 @@ const TABLE: Record<string, Entry> = {
   'datasets.get': { allowed: READ, call: (api, w) => api.datasets.get({ datasetId: w.datasetId }) },
   'datasets.previews': { allowed: READ, call: (api, w) => api.datasets.previews({ datasetId: w.datasetId }) },
   'weights.list': { allowed: READ, call: (api) => api.weights.list({ project: 'alpha' }) },
+  'weights.startUpload': {
+    allowed: SUBMIT,
+    writesNothing: () => true,
+    call: (api) => api.weights.startUpload({ project: 'alpha', sha256: sha256Hex(next()) }),
+  },
+  'weights.register': {
+    allowed: SUBMIT,
+    call: async (api, w) => {
+      // Uploaded by an admin, so the call itself is the only thing that can be refused.
+      const bytes = new TextEncoder().encode(`weights ${next()}`);
+      const sha256 = sha256Hex(bytes);
+      const admin = await w.as('admin', 'token');
+      const upload = await admin.api.weights.startUpload({ project: 'alpha', sha256 });
+      await fetch(upload.url!, { method: 'PUT', body: bytes });
+      return api.weights.register({
+        project: 'alpha',
+        name: `uploaded-${next()}/vgg16`,
+        sha256,
+        fileName: 'vgg16.h5',
+        uploadId: upload.uploadId,
+      });
+    },
+  },
+  'weights.fromTrial': {
+    allowed: SUBMIT,
+    call: (api, w) =>
+      api.weights.fromTrial({ trialId: w.results.trialIds[0], name: `trial-${next()}/vgg16` }),
+  },
   'artifacts.link': {
     allowed: READ,
     call: (api, w) => api.artifacts.link({ artifactId: w.results.artifactIds[0]! }),

@@ -7,6 +7,7 @@ import { authRouter } from './routers/auth.js';
 import { datasetsRouter } from './routers/datasets.js';
 import { evaluationsRouter } from './routers/evaluations.js';
 import { leaderboardRouter } from './routers/leaderboard.js';
+import { progressRouter } from './routers/progress.js';
 import { projectsRouter } from './routers/projects.js';
 import { reportsRouter } from './routers/reports.js';
 import { sweepsRouter } from './routers/sweeps.js';
@@ -18,6 +19,7 @@ export const appRouter = router({
   auth: authRouter,
   projects: projectsRouter,
   sweeps: sweepsRouter,
+  progress: progressRouter,
   trials: trialsRouter,
   leaderboard: leaderboardRouter,
   evaluations: evaluationsRouter,

@@ -13,10 +13,11 @@ import {
   LineageNotRecordedError,
   MissingPredictionsError,
   TrialNotFoundError as DbTrialNotFoundError,
+  WeightsSourceConflictError,
 } from '@medsweep/db';
 import type { Project } from '@medsweep/db/types';
 import type { AuditAnchorStore, ObjectStore } from '@medsweep/storage';
-import { ObjectNotFoundError } from '@medsweep/storage';
+import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
 import { IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -184,6 +185,8 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [UserNotFoundError, 'NOT_FOUND'],
   [TokenNotFoundError, 'NOT_FOUND'],
   [UserExistsError, 'CONFLICT'],
+  [WeightsSourceConflictError, 'CONFLICT'],
+  [ObjectIntegrityError, 'BAD_REQUEST'],
   [SweepFinishedError, 'CONFLICT'],
   [WrongPasswordError, 'BAD_REQUEST'],
   [LastInstanceAdminError, 'BAD_REQUEST'],

@@ -12,3 +12,5 @@ export {
 } from './config.js';
 export type { MedsweepConfig, StackService, TemporalServerMode } from './config.js';
 export { repoRoot } from './paths.js';
+export { clientSettingsFromEnv, loadClientSettings } from './client.js';
+export type { ClientSettings } from './client.js';

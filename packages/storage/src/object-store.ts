@@ -201,6 +201,20 @@ export class ObjectStore {
     );
   }
 
+  /**
+   * A presigned PUT URL for one key: whoever holds it may write that object (one request, up to S3's 5 GB
+   * single-upload limit) until it expires. Hand it out for a staging key only and verify what arrived
+   * before using it: the bytes are the uploader's.
+   */
+  async presignPut(key: string, { expiresInSeconds }: { expiresInSeconds: number }): Promise<string> {
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
+      throw new LinkLifetimeError(key, expiresInSeconds, MAX_LINK_SECONDS);
+    }
+    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));

@@ -1,9 +1,10 @@
 // packages/api's fetch handler behind a plain node:http server on a free port: the API as apps/web mounts
-// it (`/api/trpc`), without the dashboard, for measuring the API alone.
+// it (`/api/trpc`), without the dashboard, for measuring the API alone and for driving the CLI against it.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiDepsFromConfig, handleTrpcRequest } from '@medsweep/api';
+import type { ApiDeps } from '@medsweep/api';
 import type { MedsweepConfig } from '@medsweep/config';
 
 export interface ApiServer {
@@ -37,6 +38,18 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 
 export async function startApiServer(config: MedsweepConfig): Promise<ApiServer> {
   const deps = apiDepsFromConfig(config);
+  const server = await serveApi(deps);
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      await deps.close();
+    },
+  };
+}
+
+/** Serves the API over `deps` (which the caller closes) on a free loopback port. */
+export async function serveApi(deps: ApiDeps): Promise<ApiServer> {
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     toRequest(req, origin)
@@ -55,7 +68,6 @@ export async function startApiServer(config: MedsweepConfig): Promise<ApiServer>
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deps.close();
     },
   };
 }

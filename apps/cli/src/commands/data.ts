@@ -3,12 +3,7 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { sha256Hex } from '@medsweep/core';
 import type { StoredDatasetReport } from '@medsweep/core';
-import {
-  leakageCounts,
-  registerDataset,
-  registerTrialWeightsSource,
-  registerWeightsFileSource,
-} from '@medsweep/db';
+import { leakageCounts, registerDataset, registerWeightsFileSource } from '@medsweep/db';
 import type { DatasetImportArgs } from '@medsweep/ml';
 import { importDatasetSource } from '@medsweep/ml';
 import { ObjectBlobStore } from '@medsweep/storage';
@@ -103,15 +98,6 @@ export async function registerWeightsFile(
   return { weightsSourceId: weightsSource.id, sha256, created };
 }
 
-/** Registers a completed trial's output weights as a weights source (pretrain on one dataset, fine-tune on another). */
-export async function registerTrialWeights(
-  ctx: CliContext,
-  args: { trialId: string; name: string },
-): Promise<{ weightsSourceId: string; created: boolean }> {
-  const { weightsSource, created } = await registerTrialWeightsSource(ctx.db, { ...args, actor: ctx.actor });
-  return { weightsSourceId: weightsSource.id, created };
-}
-
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('datasets');
   registerDataInspectCommand(data);
@@ -147,49 +133,6 @@ export function registerDataCommands(program: Command): void {
       });
     },
   );
-
-  const weights = program.command('weights').description('weights sources for pretrained arms');
-  weights
-    .command('register <file>')
-    .description('upload a Keras .h5 weights file and register it, e.g. --name imagenet/squeezenet1_1')
-    .requiredOption('--name <ref/architecture>', 'weights source name: <ref>/<architecture>')
-    .option('--project <slug>', 'project', 'default')
-    .option('--json', 'print {"name", "sha256", "created"} as JSON')
-    .action(async (file: string, opts: { name: string; project: string; json?: boolean }) => {
-      const architecture = opts.name.split('/')[1];
-      if (!architecture)
-        throw new RangeError(
-          `--name must be <ref>/<architecture>, e.g. imagenet/squeezenet1_1; got ${opts.name}`,
-        );
-      await withContext(async (ctx) => {
-        const r = await registerWeightsFile(ctx, {
-          path: file,
-          name: opts.name,
-          architecture,
-          project: opts.project,
-        });
-        console.log(
-          opts.json
-            ? JSON.stringify({ name: opts.name, sha256: r.sha256, created: r.created })
-            : `weights ${opts.name} (sha256 ${r.sha256}) ${r.created ? 'registered' : 'already registered'}`,
-        );
-      });
-    });
-  weights
-    .command('from-trial <trialId>')
-    .description("register a completed trial's output weights, e.g. --name pneumonia/vgg16")
-    .requiredOption('--name <ref/architecture>', 'weights source name')
-    .option('--json', 'print {"name", "trialId", "created"} as JSON')
-    .action(async (trialId: string, opts: { name: string; json?: boolean }) => {
-      await withContext(async (ctx) => {
-        const r = await registerTrialWeights(ctx, { trialId, name: opts.name });
-        console.log(
-          opts.json
-            ? JSON.stringify({ name: opts.name, trialId, created: r.created })
-            : `weights ${opts.name} ${r.created ? 'registered' : 'already registered'} from trial ${trialId}`,
-        );
-      });
-    });
 }
 
 /** The shared MedMNIST file of a dataset name. */

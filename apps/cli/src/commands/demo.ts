@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { armsTable, submitSweep } from '@medsweep/api';
+import {
+  armsTable,
+  liveProgress,
+  pairwiseTable,
+  paperTableWithFacts,
+  rankedTable,
+  submitSweep,
+} from '@medsweep/api';
+import type { TableDeps } from '@medsweep/api';
 import { loadConfig, repoRoot } from '@medsweep/config';
 import { datasetOfSpec, parseSweepSpecText } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
+import { MissingPredictionsError } from '@medsweep/db';
 import type { MetricRef } from '@medsweep/db';
 import { selectBackend } from '@medsweep/ml';
 import { startLocalWorker, stackUp } from '@medsweep/stack';
@@ -14,6 +23,7 @@ import type { GainClaim } from './demo-conclusion.js';
 import { demoConclusion } from './demo-conclusion.js';
 import { importDataset, registerWeightsFile, sharedMedmnistPath } from './data.js';
 import { renderSweepTables } from './leaderboard.js';
+import type { TableSource } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
 import { startDashboard } from './web.js';
 
@@ -47,11 +57,29 @@ function readSpec(relative: string): SweepSpec {
   return parseSweepSpecText(readFileSync(file, 'utf8'), relative);
 }
 
+/** The tables from the services in-process: the demo runs next to the stack, with its credentials. */
+function localTables(deps: TableDeps): TableSource {
+  return {
+    ranked: (sweepId, metric) => rankedTable(deps, { scope: { sweepId }, metric, limit: 500 }),
+    arms: (sweepId, metric, selectBy) => armsTable(deps, { scope: { sweepId }, metric, selectBy }),
+    pairwise: async (sweepId, metric) => {
+      try {
+        return await pairwiseTable(deps, { scope: { sweepId }, metric });
+      } catch (e) {
+        if (!(e instanceof MissingPredictionsError)) throw e;
+        return { unavailable: e.message };
+      }
+    },
+    paper: (sweepId, selectBy) => paperTableWithFacts(deps, { scope: { sweepId }, selectBy }),
+  };
+}
+
 /** Submits a sweep, shows its progress bars until it ends, and returns its id. */
 async function runSweep(ctx: CliContext, spec: SweepSpec): Promise<string> {
-  const { sweepId } = await submitSweep(await sweepServices(ctx), spec, ctx.actor);
+  const services = await sweepServices(ctx);
+  const { sweepId } = await submitSweep(services, spec, ctx.actor);
   console.log(`sweep ${sweepId}: ${spec.name}`);
-  await watchSweep(ctx, sweepId, spec.budget.maxEpochs);
+  await watchSweep(() => liveProgress(services.temporal, sweepId), sweepId, spec.budget.maxEpochs);
   return sweepId;
 }
 
@@ -120,7 +148,7 @@ export function registerDemoCommand(program: Command): void {
           const sweepId = await runSweep(ctx, study.sweep);
           sweepIds.push(sweepId);
           for (const metric of REPORTED) {
-            console.log(await renderSweepTables(ctx, sweepId, metric, 'markdown'));
+            console.log(await renderSweepTables(localTables(ctx), sweepId, metric, 'markdown'));
             const selectBy: MetricRef = { split: 'val', name: metric.name };
             const { rows } = await armsTable(ctx, { scope: { sweepId }, metric, selectBy });
             const subject = `${study.subject}, ${metric.split} ${metric.name.toUpperCase()}`;

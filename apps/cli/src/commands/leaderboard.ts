@@ -1,16 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import {
-  armsTable,
-  pairwiseTable,
-  paperTableWithFacts,
-  rankedTable,
-  REPORT_CHECKLISTS,
-  REPORT_FORMATS,
-  sweepReport,
-} from '@medsweep/api';
-import type { ReportChecklist, ReportFormat, TableDeps } from '@medsweep/api';
+import type { ArmsTable, PaperTableWithFacts, pairwiseTable, RankedTable, RouterInputs } from '@medsweep/api';
 import {
   EXPORT_FORMATS,
   exportLeaderboard,
@@ -19,10 +10,9 @@ import {
   exportScratchVsTransfer,
 } from '@medsweep/core';
 import type { ExportFormat, ExportOptions } from '@medsweep/core';
-import { MissingPredictionsError } from '@medsweep/db';
 import type { MetricRef } from '@medsweep/db';
-import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import type { ApiClient } from '../client/api.js';
+import { isApiError, withApi } from '../client/api.js';
 
 /** `test:auc` → { split: 'test', name: 'auc' }. */
 function metricRef(text: string): MetricRef {
@@ -55,18 +45,45 @@ function reportTable(text: string): ReportTable {
 const factsOf = (table: { positiveClass: string | null }): ExportOptions =>
   table.positiveClass === null ? {} : { positiveClass: table.positiveClass };
 
+/** The pairwise tests (null below two entries), or why there are none (the runs' predictions are missing). */
+type PairwiseOrUnavailable = Awaited<ReturnType<typeof pairwiseTable>> | { unavailable: string };
+
+/**
+ * Where a sweep's tables come from: the API with the caller's role (the user commands), or the services
+ * in-process (the demo, which runs with the stack's credentials).
+ */
+export interface TableSource {
+  ranked(sweepId: string, metric: MetricRef): Promise<RankedTable>;
+  arms(sweepId: string, metric: MetricRef, selectBy: MetricRef): Promise<ArmsTable>;
+  pairwise(sweepId: string, metric: MetricRef): Promise<PairwiseOrUnavailable>;
+  paper(sweepId: string, selectBy: MetricRef): Promise<PaperTableWithFacts>;
+}
+
+/** The tables through the API. */
+export function apiTables(api: ApiClient): TableSource {
+  return {
+    ranked: (sweepId, metric) => api.leaderboard.get.query({ scope: { sweepId }, metric, limit: 500 }),
+    arms: (sweepId, metric, selectBy) =>
+      api.leaderboard.scratchVsTransfer.query({ scope: { sweepId }, metric, selectBy }),
+    pairwise: async (sweepId, metric) => {
+      try {
+        return await api.leaderboard.pairwise.query({ scope: { sweepId }, metric });
+      } catch (e) {
+        if (!isApiError(e, 'MissingPredictionsError')) throw e;
+        return { unavailable: e.message };
+      }
+    },
+    paper: (sweepId, selectBy) => api.leaderboard.paper.query({ scope: { sweepId }, selectBy }),
+  };
+}
+
 /** Every table of a sweep's report, as data (what --json prints and the text is rendered from). */
-async function sweepTables(deps: TableDeps, sweepId: string, metric: MetricRef) {
-  const scope = { sweepId };
-  const board = await rankedTable(deps, { scope, metric, limit: 500 });
-  const arms = await armsTable(deps, { scope, metric, selectBy: { split: 'val', name: metric.name } });
-  let pairwise: Awaited<ReturnType<typeof pairwiseTable>> | { unavailable: string };
-  try {
-    pairwise = await pairwiseTable(deps, { scope, metric });
-  } catch (e) {
-    if (!(e instanceof MissingPredictionsError)) throw e;
-    pairwise = { unavailable: e.message };
-  }
+async function sweepTables(source: TableSource, sweepId: string, metric: MetricRef) {
+  const [board, arms, pairwise] = await Promise.all([
+    source.ranked(sweepId, metric),
+    source.arms(sweepId, metric, { split: 'val', name: metric.name }),
+    source.pairwise(sweepId, metric),
+  ]);
   return { leaderboard: board, scratchVsTransfer: arms, pairwise };
 }
 
@@ -77,12 +94,12 @@ async function sweepTables(deps: TableDeps, sweepId: string, metric: MetricRef) 
  * Holm-adjusted p-values.
  */
 export async function renderSweepTables(
-  ctx: CliContext,
+  source: TableSource,
   sweepId: string,
   metric: MetricRef,
   format: ExportFormat,
 ): Promise<string> {
-  const tables = await sweepTables(ctx, sweepId, metric);
+  const tables = await sweepTables(source, sweepId, metric);
   const title = (t: string) =>
     format === 'markdown' ? `\n### ${t}\n\n` : format === 'latex' ? `\n% ${t}\n` : `\n# ${t}\n`;
   const { pairwise } = tables;
@@ -108,12 +125,12 @@ export async function renderSweepTables(
  * environment and Markdown under a heading, ready to paste; CSV is the bare file.
  */
 async function renderPaperTable(
-  ctx: CliContext,
+  source: TableSource,
   sweepId: string,
   selectBy: MetricRef,
   format: ExportFormat,
 ): Promise<string> {
-  const table = await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy });
+  const table = await source.paper(sweepId, selectBy);
   const caption =
     'Test metrics per model and initialisation, mean ± std over n seeds ' +
     `(configuration chosen on ${selectBy.split} ${selectBy.name})`;
@@ -137,35 +154,21 @@ async function printTables(sweepId: string, opts: TableOptions): Promise<void> {
   const table = reportTable(opts.table);
   const format = exportFormat(opts.format);
   const selectBy: MetricRef = { split: 'val', name: metric.name };
-  await withContext(async (ctx) => {
+  await withApi(async (api) => {
+    const source = apiTables(api);
     if (table === 'paper') {
       console.log(
         opts.json
-          ? JSON.stringify(await paperTableWithFacts(ctx, { scope: { sweepId }, selectBy }))
-          : await renderPaperTable(ctx, sweepId, selectBy, format),
+          ? JSON.stringify(await source.paper(sweepId, selectBy))
+          : await renderPaperTable(source, sweepId, selectBy, format),
       );
     } else if (opts.json) {
-      console.log(JSON.stringify(await sweepTables(ctx, sweepId, metric)));
-    } else console.log(await renderSweepTables(ctx, sweepId, metric, format));
+      console.log(JSON.stringify(await sweepTables(source, sweepId, metric)));
+    } else console.log(await renderSweepTables(source, sweepId, metric, format));
   });
 }
 
-function checklistOf(text: string): ReportChecklist {
-  if (!(REPORT_CHECKLISTS as readonly string[]).includes(text)) {
-    throw new RangeError(`--checklist must be one of ${REPORT_CHECKLISTS.join(', ')}; got ${text}`);
-  }
-  return text as ReportChecklist;
-}
-
-function reportFormatOf(text: string): ReportFormat {
-  if (!(REPORT_FORMATS as readonly string[]).includes(text)) {
-    throw new RangeError(
-      `--format must be one of ${REPORT_FORMATS.join(', ')} with --checklist; got ${text}`,
-    );
-  }
-  return text as ReportFormat;
-}
-
+type ReportQuery = RouterInputs['reports']['get'];
 /** `report.md` -> `report.model-card.md`: where the model card goes beside the report. */
 export function modelCardPath(reportPath: string): string {
   const extension = extname(reportPath);
@@ -180,10 +183,11 @@ async function writeChecklistReport(
   sweepId: string,
   opts: { checklist: string; format: string; out?: string; json?: boolean },
 ): Promise<void> {
-  const checklist = checklistOf(opts.checklist);
-  const format = reportFormatOf(opts.format);
-  await withContext(async (ctx) => {
-    const { report, modelCard, assembled } = await sweepReport(ctx, sweepId, checklist, format);
+  // The API checks both against its lists (400 naming the field and the accepted values).
+  const checklist = opts.checklist as ReportQuery['checklist'];
+  const format = opts.format as ReportQuery['format'];
+  await withApi(async (api) => {
+    const { report, modelCard, assembled } = await api.reports.get.query({ sweepId, checklist, format });
     if (opts.json) console.log(JSON.stringify(assembled));
     else if (opts.out === undefined)
       console.log(`${report.body}
@@ -226,10 +230,10 @@ export function registerLeaderboardCommand(program: Command): void {
         "with --checklist, the auditor's report (TRIPOD+AI or CLAIM) and model card of the configuration chosen on validation, every item the platform knows filled from its records; without, the leaderboard tables (as `leaderboard`)",
       ),
   )
-    .option('--checklist <checklist>', `write the checklist report: ${REPORT_CHECKLISTS.join(', ')}`)
+    .option('--checklist <checklist>', 'write the checklist report: tripod-ai or claim')
     .option(
       '--format <format>',
-      `tables: ${EXPORT_FORMATS.join(', ')}; with --checklist: ${REPORT_FORMATS.join(', ')}`,
+      `tables: ${EXPORT_FORMATS.join(', ')}; with --checklist: markdown, html`,
       'markdown',
     )
     .option(

@@ -138,6 +138,14 @@ export const leaderboardRouter = router({
     pairwiseTable(ctx, input),
   ),
 
+  /**
+   * The paper's Table 1 as data: one row per model and initialisation, test ACC, precision, recall, F1
+   * and AUC as mean ± std over seeds, each arm's configuration chosen on `selectBy`.
+   */
+  paper: projectProcedure(tableInput, 'project.read', scopeOf).query(({ ctx, input }) =>
+    paperTableWithFacts(ctx, { scope: input.scope, selectBy: selectionOf(input) }),
+  ),
+
   /** Paired test of two runs on the same test images (McNemar, DeLong, paired bootstrap): a family of one. */
   compare: projectProcedure(
     z.strictObject({ trialIdA: uuid, trialIdB: uuid }),

@@ -7,7 +7,10 @@ import { REPORT_CHECKLISTS, REPORT_FORMATS, sweepReport } from '../services/repo
 import { projectProcedure, router } from '../trpc.js';
 
 export const reportsRouter = router({
-  /** The checklist report and the model card; every filled item names the records it came from. */
+  /**
+   * The checklist report and the model card as files, and the assembled report as data (what
+   * `medsweep report --checklist --json` prints); every filled item names the records it came from.
+   */
   get: projectProcedure(
     sweepInput.extend({
       checklist: z.enum(REPORT_CHECKLISTS).default('tripod-ai'),
@@ -16,12 +19,12 @@ export const reportsRouter = router({
     'project.read',
     projectOfSweep,
   ).query(async ({ ctx, input }) => {
-    const { report, modelCard } = await sweepReport(
+    const { report, modelCard, assembled } = await sweepReport(
       { db: ctx.db, objectStore: ctx.objectStore },
       input.sweepId,
       input.checklist,
       input.format,
     );
-    return { report, modelCard };
+    return { report, modelCard, assembled };
   }),
 });

@@ -1,0 +1,20 @@
+// The commands that run next to the stack with its credentials (Postgres, S3, Temporal): loaded only when
+// one of them is run, so the API commands need neither Prisma, TensorFlow nor a Temporal client.
+import type { Command } from 'commander';
+import { registerDataCommands } from './data.js';
+import { registerDemoCommand } from './demo.js';
+import { registerDoctorCommand } from './doctor.js';
+import { registerEvaluateCommand } from './evaluate.js';
+import { registerStackCommands } from './stack.js';
+import { registerVerifyCommand } from './verify.js';
+import { registerWebCommands } from './web.js';
+
+export function registerOperatorCommands(program: Command): void {
+  registerStackCommands(program);
+  registerDoctorCommand(program);
+  registerDataCommands(program);
+  registerEvaluateCommand(program);
+  registerDemoCommand(program);
+  registerVerifyCommand(program);
+  registerWebCommands(program);
+}
