@@ -47,7 +47,7 @@ import type { Db } from '@medsweep/db';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { MEDMNIST_DATASETS, readMedmnistDraft, selectBackend } from '@medsweep/ml';
 import type { BackendInfo, DatasetDraft } from '@medsweep/ml';
-import { decodeManifest, decodeSampleTable, manifestBlobName, shardBlobName } from '@medsweep/ml/records';
+import { decodeManifest, decodeSampleTable, manifestBlobName, shardBlobName } from '@medsweep/core/records';
 import { ObjectStore } from '@medsweep/storage';
 import { createEvaluationActivities, createTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';

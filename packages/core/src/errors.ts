@@ -490,3 +490,25 @@ export class PositiveClassError extends CoreError {
     super(`${source}: evaluation.positiveClass ${JSON.stringify(choice)} ${problem}; accepted: ${accepted}`);
   }
 }
+
+/** Thrown when a split of a dataset being imported or loaded has no samples. */
+export class EmptySplitError extends CoreError {
+  constructor(
+    /** The file or folder the split came from. */
+    readonly source: string,
+    readonly split: string,
+  ) {
+    super(`${source}: the ${split} split has no samples; every split (train, val, test) needs at least one`);
+  }
+}
+
+/** Thrown when a stored dataset manifest is not valid JSON or does not match the manifest format. */
+export class DatasetManifestError extends CoreError {
+  constructor(
+    readonly datasetId: string,
+    readonly problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`dataset ${datasetId}: invalid manifest: ${problem}`, options);
+  }
+}

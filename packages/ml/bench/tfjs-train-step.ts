@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { Rng } from '@medsweep/core';
 import { selectBackend } from '../src/backend.js';
-import type { ImageSplit } from '../src/data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import { getArchitecture } from '../src/models/registry.js';
 import { initializeWeights } from '../src/training/initialize-weights.js';
 import { train } from '../src/training/trainer.js';

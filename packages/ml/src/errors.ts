@@ -3,6 +3,10 @@
 import type { PermanenceMark } from '@medsweep/core';
 import type { BackendAttempt } from './backend-attempts.js';
 
+// The stored-record errors belong to the formats in @medsweep/core/records; ml's importers and readers throw
+// them too, so callers keep catching them from here.
+export { DatasetManifestError, EmptySplitError } from '@medsweep/core';
+
 /**
  * Base class of every error this package throws on purpose, so callers can catch them as one family.
  * Permanent unless a class says otherwise: most are about a dataset, a model, weights or a setting, which
@@ -137,17 +141,6 @@ export class LabelOutOfRangeError extends MlError {
       `${file}: ${split} label ${label} at sample ${index} is out of range; ` +
         `labels must be class indices 0..${numClasses - 1} for ${numClasses} classes`,
     );
-  }
-}
-
-/** Thrown when a split of a dataset being imported or loaded has no samples. */
-export class EmptySplitError extends MlError {
-  constructor(
-    /** The file or folder the split came from. */
-    readonly source: string,
-    readonly split: string,
-  ) {
-    super(`${source}: the ${split} split has no samples; every split (train, val, test) needs at least one`);
   }
 }
 
@@ -325,17 +318,6 @@ export class BlobIntegrityError extends MlError {
       `blob ${blobName} in ${location} is corrupt: its sha256 is ${actualSha256}, expected ${expectedSha256}; ` +
         'delete it and import or fetch the dataset again',
     );
-  }
-}
-
-/** Thrown when a stored dataset manifest is not valid JSON or does not match the manifest format. */
-export class DatasetManifestError extends MlError {
-  constructor(
-    readonly datasetId: string,
-    readonly problem: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`dataset ${datasetId}: invalid manifest: ${problem}`, options);
   }
 }
 

@@ -14,7 +14,7 @@ import {
 } from '@medsweep/core';
 import type { EvaluationDocument } from '@medsweep/core';
 import { latestArtifact, recordEvaluation, upsertTrial } from '@medsweep/db';
-import { importDatasetTo, writeDataset } from '@medsweep/ml/records';
+import { importDatasetTo, writeDataset } from '@medsweep/core/records';
 import { ObjectBlobStore } from '@medsweep/storage';
 import type { Caller, World } from '../test-support/world.js';
 import { createWorld, worldDataset } from '../test-support/world.js';

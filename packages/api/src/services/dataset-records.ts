@@ -1,11 +1,11 @@
 // A registered dataset's stored records, read from the object store and checked against their sha256:
 // its manifest (task, classes, image shape, split counts, where it came from, how it was split) and its
 // per-split samples tables (keys, image hashes, patient and site, free attributes). Read through
-// @medsweep/ml/records, the readers the importer's own files are written with, without TensorFlow.
+// @medsweep/core/records, the readers the importer's own files are written with.
 import type { SampleRecord, SplitName } from '@medsweep/core';
 import { SPLIT_NAMES } from '@medsweep/core';
-import type { DatasetManifest, SampleRow } from '@medsweep/ml/records';
-import { decodeManifest, decodeSampleTable, manifestBlobName, shardBlobName } from '@medsweep/ml/records';
+import type { DatasetManifest, SampleRow } from '@medsweep/core/records';
+import { decodeManifest, decodeSampleTable, manifestBlobName, shardBlobName } from '@medsweep/core/records';
 import type { ObjectStore } from '@medsweep/storage';
 
 /** A dataset row's reference to its stored manifest. */

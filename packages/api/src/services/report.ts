@@ -38,7 +38,7 @@ import {
 } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import type { Dataset, Sweep } from '@medsweep/db/types';
-import type { DatasetManifest } from '@medsweep/ml/records';
+import type { DatasetManifest } from '@medsweep/core/records';
 import type { ObjectStore } from '@medsweep/storage';
 import { DatasetNotFoundError, NothingToReportError, SweepNotFoundError } from '../errors.js';
 import { readManifest, readSampleRecords } from './dataset-records.js';

@@ -15,8 +15,8 @@ import { createPrismaClient, recordFinalResult, upsertTrial } from '@medsweep/db
 import type { Db } from '@medsweep/db';
 import type { Project, Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
-import { importDatasetTo, writeDataset } from '@medsweep/ml/records';
-import type { DatasetDraft, ImageSplit } from '@medsweep/ml/records';
+import { importDatasetTo, writeDataset } from '@medsweep/core/records';
+import type { DatasetDraft, ImageSplit } from '@medsweep/core/records';
 import { AuditAnchorStore, ObjectBlobStore, ObjectStore } from '@medsweep/storage';
 import { createApiToken } from '../auth/api-tokens.js';
 import { SESSION_COOKIE } from '../auth/session.js';

@@ -2,23 +2,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobIntegrityError, BlobNotFoundError } from '../errors.js';
 import { sha256Hex } from '@medsweep/core';
-
-/**
- * Where dataset blobs are written. Names are content-derived (see dataset-manifest.ts), so writing
- * a name that already exists may be skipped: its bytes are the same.
- */
-export interface BlobSink {
-  put(name: string, bytes: Uint8Array): Promise<void>;
-}
-
-/**
- * Where dataset blobs are read from. get() must return bytes whose sha256 equals `sha256`, else
- * throw BlobIntegrityError; an absent blob throws BlobNotFoundError. The worker backs this with S3
- * plus a local cache; LocalDirectoryBlobStore serves tests and the CLI.
- */
-export interface BlobSource {
-  get(name: string, sha256: string): Promise<Uint8Array>;
-}
+import type { BlobSink, BlobSource } from '@medsweep/core/records';
 
 /** Blobs as files in one local directory. */
 export class LocalDirectoryBlobStore implements BlobSink, BlobSource {

@@ -11,8 +11,8 @@ import { ManifestImageMissingError, PngEncodeError } from '../errors.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
 import { importDatasetSource } from './dataset-import.js';
 import { inspectDraft, readDatasetDraft } from './dataset-inspection.js';
-import { loadDataset } from './dataset-store.js';
-import type { AddressableBlobSink } from './dataset-store.js';
+import type { AddressableBlobSink } from '@medsweep/core/records';
+import { loadDataset } from '@medsweep/core/records';
 import { encodePng } from './png.js';
 import { generatedMedmnistNpz } from './test-support/npz-fixtures.js';
 

@@ -2,13 +2,17 @@
 // manifest, DICOM through either): read and check it in full, report on it exactly as `data inspect`
 // does, then store its shards and manifest and a few sample images per class as PNGs. Nothing is stored
 // until the whole source has been read and checked, so bad input leaves the store untouched.
-import { manifestBlobName } from './dataset-manifest.js';
-import { draftTask, draftSampleRows, writeDataset } from './dataset-store.js';
-import type { AddressableBlobSink, DatasetDraft, StoredDataset } from './dataset-store.js';
+import type { AddressableBlobSink, DatasetDraft, SplitName, StoredDataset } from '@medsweep/core/records';
+import {
+  draftSampleRows,
+  draftTask,
+  manifestBlobName,
+  sampleLabels,
+  SPLIT_NAMES,
+  writeDataset,
+} from '@medsweep/core/records';
 import type { DatasetInspection, DatasetSourceArgs } from './dataset-inspection.js';
 import { inspectDraft, readDatasetDraft } from './dataset-inspection.js';
-import type { SplitName } from './image-split.js';
-import { SPLIT_NAMES, sampleLabels } from './image-split.js';
 import { encodePng } from './png.js';
 import { sha256Hex } from '@medsweep/core';
 

@@ -7,9 +7,9 @@ import { selectBackend } from '../backend.js';
 import { EmptySplitError, ImageFolderLayoutError, UnreadableImageError } from '../errors.js';
 import { breastMnist } from '../training/test-support/tiny-run.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
-import { loadDataset } from './dataset-store.js';
+import type { ImageSplit } from '@medsweep/core/records';
+import { loadDataset } from '@medsweep/core/records';
 import { importImageFolder } from './image-folder.js';
-import type { ImageSplit } from './image-split.js';
 import { breastPng as breastPngOf, writeFiles } from './test-support/image-files.js';
 
 let tf: Tf;

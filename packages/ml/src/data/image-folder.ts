@@ -1,16 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { ImageFolderLayoutError } from '../errors.js';
-import type { BlobSink } from './blob-store.js';
-import type { DatasetManifest } from './dataset-manifest.js';
-import { taskOf } from './dataset-manifest.js';
-import type { DatasetDraft } from './dataset-store.js';
-import { writeDataset } from './dataset-store.js';
+import type { BlobSink, DatasetDraft, DatasetManifest } from '@medsweep/core/records';
+import { MAX_CLASSES, SPLIT_NAMES, taskOf, writeDataset } from '@medsweep/core/records';
 import type { ImageDecodeArgs } from './image-decoding.js';
 import { IMAGE_FILE, ImageDecoder } from './image-decoding.js';
 import type { ImageRow } from './image-rows.js';
 import { draftFromImageRows } from './image-rows.js';
-import { MAX_CLASSES, SPLIT_NAMES } from './image-split.js';
 
 export interface ImageFolderImportArgs extends ImageDecodeArgs {
   /** root/<class>/<image>, or root/{train,val,test}/<class>/<image> for given splits. */

@@ -14,10 +14,10 @@ import {
 } from '../errors.js';
 import { breastMnist } from '../training/test-support/tiny-run.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
-import { loadDataset, loadSampleRecords } from './dataset-store.js';
+import type { ImageSplit } from '@medsweep/core/records';
+import { loadDataset, loadSampleRecords } from '@medsweep/core/records';
 import type { ImageManifestImportArgs } from './image-manifest.js';
 import { importImageManifest } from './image-manifest.js';
-import type { ImageSplit } from './image-split.js';
 import { breastPng, writeFiles } from './test-support/image-files.js';
 import { pydicomTestFiles } from './test-support/pydicom-files.js';
 

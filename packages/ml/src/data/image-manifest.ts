@@ -12,16 +12,12 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import type { LabelMatrix, SampleAttributes, TaskType } from '@medsweep/core';
 import { SPLIT_NAMES, resolveLabelTask } from '@medsweep/core';
 import { DuplicateImagePathError, ImageManifestError, ManifestImageMissingError } from '../errors.js';
-import type { BlobSink } from './blob-store.js';
-import type { DatasetManifest } from './dataset-manifest.js';
-import type { DatasetDraft } from './dataset-store.js';
-import { writeDataset } from './dataset-store.js';
+import type { BlobSink, DatasetDraft, DatasetManifest, SplitName } from '@medsweep/core/records';
+import { MAX_CLASSES, writeDataset } from '@medsweep/core/records';
 import type { ImageDecodeArgs } from './image-decoding.js';
 import { ImageDecoder } from './image-decoding.js';
 import type { ImageRow } from './image-rows.js';
 import { draftFromImageRows } from './image-rows.js';
-import type { SplitName } from './image-split.js';
-import { MAX_CLASSES } from './image-split.js';
 
 /** Manifest files by extension. */
 export const IMAGE_MANIFEST_FILE = /\.(csv|jsonl|ndjson)$/i;

@@ -5,12 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import type { SampleProvenance, SplitFractions, SplitProvenance, TaskType } from '@medsweep/core';
 import { canonicalJson, duplicateLinks, findDuplicates, generateSplit, sha256Hex } from '@medsweep/core';
-import type { DatasetManifest } from './dataset-manifest.js';
-import type { DatasetDraft, SampleSource } from './dataset-store.js';
+import type {
+  DatasetDraft,
+  DatasetManifest,
+  ImageSplit,
+  SampleSource,
+  SplitName,
+} from '@medsweep/core/records';
+import { perceptualHash, SPLIT_NAMES } from '@medsweep/core/records';
 import type { ImageDecoder } from './image-decoding.js';
-import type { ImageSplit, SplitName } from './image-split.js';
-import { SPLIT_NAMES } from './image-split.js';
-import { perceptualHash } from './perceptual-hash.js';
 
 /** One image to import. */
 export interface ImageRow extends SampleProvenance {

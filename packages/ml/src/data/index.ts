@@ -18,17 +18,17 @@ export {
   loadSampleRecords,
   sampleRecordsOf,
   writeDataset,
-} from './dataset-store.js';
+} from '@medsweep/core/records';
 export type {
   AddressableBlobSink,
   Dataset,
   DatasetDraft,
   SampleSource,
   StoredDataset,
-} from './dataset-store.js';
-export { SAMPLE_TABLE_FORMAT, decodeSampleTable, encodeSampleTable } from './sample-table.js';
-export type { SampleRow } from './sample-table.js';
-export { perceptualHash, pixelSha256 } from './perceptual-hash.js';
+} from '@medsweep/core/records';
+export { SAMPLE_TABLE_FORMAT, decodeSampleTable, encodeSampleTable } from '@medsweep/core/records';
+export type { SampleRow } from '@medsweep/core/records';
+export { perceptualHash, pixelSha256 } from '@medsweep/core/records';
 export {
   DATASET_FORMAT,
   datasetIdOf,
@@ -39,12 +39,12 @@ export {
   shardBlobName,
   taskFits,
   taskOf,
-} from './dataset-manifest.js';
-export type { BlobRef, DatasetManifest, DatasetSplitEntry, SplitAssignment } from './dataset-manifest.js';
+} from '@medsweep/core/records';
+export type { BlobRef, DatasetManifest, DatasetSplitEntry, SplitAssignment } from '@medsweep/core/records';
 export { LocalDirectoryBlobStore } from './blob-store.js';
-export type { BlobSink, BlobSource } from './blob-store.js';
-export { SPLIT_NAMES, MAX_CLASSES, labelHistogram, sampleLabels } from './image-split.js';
-export type { ImageSplit, SplitName } from './image-split.js';
+export type { BlobSink, BlobSource } from '@medsweep/core/records';
+export { SPLIT_NAMES, MAX_CLASSES, labelHistogram, sampleLabels } from '@medsweep/core/records';
+export type { ImageSplit, SplitName } from '@medsweep/core/records';
 export { buildImageBatch, buildLabelBatch, validateInputSpec, PREPROCESSINGS } from './preprocess.js';
 export type { BatchAugmentation, ModelInputSpec, Preprocessing } from './preprocess.js';
 export { sampleAugmentation, transformRow, validateAugmentation } from './augmentation.js';

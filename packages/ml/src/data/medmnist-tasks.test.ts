@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend.js';
 import { LabelOutOfRangeError, MultiLabelBatchError } from '../errors.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
-import { loadDataset, loadSampleRecords, writeDataset } from './dataset-store.js';
+import { loadDataset, loadSampleRecords, writeDataset } from '@medsweep/core/records';
 import type { MedmnistImportArgs } from './medmnist.js';
 import { importMedmnistNpz, readMedmnistDraft } from './medmnist.js';
 import { buildLabelBatch } from './preprocess.js';

@@ -12,8 +12,7 @@ import {
   NpzMissingArraysError,
 } from '../errors.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
-import { shardBlobName } from './dataset-manifest.js';
-import { loadDataset } from './dataset-store.js';
+import { loadDataset, shardBlobName } from '@medsweep/core/records';
 import { MEDMNIST_DATASETS, importMedmnistNpz } from './medmnist.js';
 import { medmnistLikeNpz } from './test-support/npz-fixtures.js';
 

@@ -3,13 +3,16 @@ import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { LabelMatrix } from '@medsweep/core';
 import { MEDMNIST_DATASETS, medmnistInfoFor, resolveLabelTask, sha256Hex } from '@medsweep/core';
-import { DatasetShapeError, NpyFormatError, NpzMissingArraysError } from '../errors.js';
-import type { BlobSink } from './blob-store.js';
-import type { DatasetManifest } from './dataset-manifest.js';
-import type { DatasetDraft, SampleSource } from './dataset-store.js';
-import { writeDataset } from './dataset-store.js';
-import type { ImageSplit, SplitName } from './image-split.js';
-import { MAX_CLASSES, SPLIT_NAMES, checkedLabels } from './image-split.js';
+import { DatasetShapeError, LabelOutOfRangeError, NpyFormatError, NpzMissingArraysError } from '../errors.js';
+import type {
+  BlobSink,
+  DatasetDraft,
+  DatasetManifest,
+  ImageSplit,
+  SampleSource,
+  SplitName,
+} from '@medsweep/core/records';
+import { MAX_CLASSES, SPLIT_NAMES, writeDataset } from '@medsweep/core/records';
 import type { NpyArray } from './npy.js';
 import { parseNpy } from './npy.js';
 
@@ -217,3 +220,24 @@ function requireOneImageShape(splits: Record<SplitName, ImageSplit>, file: strin
 }
 
 const describe = (a: NpyArray): string => `${a.dtype} (${a.shape.join(', ')})`;
+
+/**
+ * Checks every label is a class index below numClasses and returns them as bytes. `file` and
+ * `split` only name the source in the error.
+ */
+function checkedLabels(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  file: string,
+  split: string,
+): Uint8Array {
+  const out = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] as number;
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+      throw new LabelOutOfRangeError(file, split, i, label, numClasses);
+    }
+    out[i] = label;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { breastMnist } from '../training/test-support/tiny-run.js';
-import { perceptualHash, pixelSha256 } from './perceptual-hash.js';
+import { perceptualHash, pixelSha256 } from '@medsweep/core/records';
 
 const breast = breastMnist().train;
 const image = (i: number) => breast.images.subarray(i * 784, (i + 1) * 784);

@@ -5,7 +5,7 @@ import { PreprocessingConfigError } from '../errors.js';
 import { breastMnist, firstSamples } from '../training/test-support/tiny-run.js';
 import { sampleAugmentation } from './augmentation.js';
 import { batchesOf, epochOrder } from './batch-plan.js';
-import type { ImageSplit } from './image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from './preprocess.js';
 import { buildImageBatch, buildLabelBatch, validateInputSpec } from './preprocess.js';
 

@@ -9,7 +9,7 @@ import {
   transformRow,
   validateAugmentation,
 } from './augmentation.js';
-import type { ImageSplit } from './image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import { ensureNativeTransformKernel } from './native-transform-kernel.js';
 
 /**

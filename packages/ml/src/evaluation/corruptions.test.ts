@@ -2,7 +2,7 @@ import { Rng } from '@medsweep/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo } from '../backend.js';
 import { selectBackend } from '../backend.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import { CorruptionConfigError } from '../errors.js';
 import {
   atSeverity,

@@ -28,7 +28,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Rng } from '@medsweep/core';
 import type { Tf } from '../backend.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import { rngFor } from '../data/seed-streams.js';
 import { CorruptionConfigError, JpegCodecUnavailableError } from '../errors.js';
 

@@ -5,7 +5,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SweepSpec } from '@medsweep/core/sweep';
 import type { Tf } from '../backend.js';
-import type { Dataset } from '../data/dataset-store.js';
+import type { Dataset } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import type { SplitPredictions } from '../training/predict.js';
 import { predictSplit } from '../training/predict.js';

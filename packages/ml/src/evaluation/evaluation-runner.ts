@@ -14,8 +14,7 @@ import {
   requireSameClasses,
 } from '@medsweep/core';
 import type { BackendInfo } from '../backend.js';
-import type { Dataset } from '../data/dataset-store.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { Dataset, ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { EvaluationPlanError } from '../errors.js';
 import { predictSplit } from '../training/predict.js';

@@ -2,7 +2,7 @@
 // image fed to the model as it was trained, explained for its predicted class, drawn over the image.
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../backend.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch } from '../data/preprocess.js';
 import { gradCam } from './grad-cam.js';

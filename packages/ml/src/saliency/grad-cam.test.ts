@@ -3,7 +3,7 @@ import { Rng, auc } from '@medsweep/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch } from '../data/preprocess.js';
 import { GradCamConfigError } from '../errors.js';

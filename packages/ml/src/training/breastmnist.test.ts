@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
 import { LocalDirectoryBlobStore } from '../data/blob-store.js';
-import { loadDataset } from '../data/dataset-store.js';
+import { loadDataset } from '@medsweep/core/records';
 import { MEDMNIST_DATASETS, importMedmnistNpz } from '../data/medmnist.js';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { initializeWeights } from './initialize-weights.js';

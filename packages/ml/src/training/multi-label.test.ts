@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auc } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildLabelBatch } from '../data/preprocess.js';
 import { MultiLabelBatchError, TrainConfigError } from '../errors.js';

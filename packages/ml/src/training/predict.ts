@@ -2,7 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { SplitScores, TaskType } from '@medsweep/core';
 import type { Tf } from '../backend.js';
 import { batchesOf, sequentialOrder } from '../data/batch-plan.js';
-import type { ImageSplit } from '../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { buildImageBatch, buildLabelBatch } from '../data/preprocess.js';
 import { crossEntropyPerSample } from './loss.js';

@@ -14,7 +14,7 @@ import type { FinalMetricValue, LineageRecord } from '@medsweep/core';
 import type { PrimaryMetric } from '@medsweep/core/sweep';
 import type { BackendInfo } from '../backend.js';
 import { backendVersions } from '../backend.js';
-import type { Dataset } from '../data/dataset-store.js';
+import type { Dataset } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { evaluateModel } from '../evaluation/evaluate-model.js';
 import { exportGradCams } from '../saliency/export-grad-cams.js';

@@ -5,7 +5,7 @@ import { modelFor } from '@medsweep/core/sweep';
 import type { SweepSpec } from '@medsweep/core/sweep';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../backend.js';
-import type { Dataset } from '../data/dataset-store.js';
+import type { Dataset } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../data/preprocess.js';
 import { InvalidTransferModeError } from '../errors.js';
 import { buildTrialClassifier } from '../evaluation/trained-model.js';

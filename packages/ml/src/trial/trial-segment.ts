@@ -7,7 +7,7 @@
 // the ports it needs, and their S3 and Postgres bindings are the worker's.
 import { primaryMetricOf } from '@medsweep/core';
 import type { BackendInfo } from '../backend.js';
-import type { Dataset } from '../data/dataset-store.js';
+import type { Dataset } from '@medsweep/core/records';
 import type { CheckpointStore, EpochRecord } from '../training/checkpoint.js';
 import type { StepExecution } from '../training/graph-step.js';
 import { train } from '../training/trainer.js';

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tf } from '../../backend.js';
-import type { ImageSplit } from '../image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 
 /** Real BreastMNIST training image `index` (28x28 grey) as PNG bytes, optionally resized (nearest) to `size`. */
 export async function breastPng(tf: Tf, breast: ImageSplit, index: number, size = 28): Promise<Uint8Array> {

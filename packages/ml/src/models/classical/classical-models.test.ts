@@ -6,7 +6,7 @@ import { ARCHITECTURE_NAMES } from '@medsweep/core/sweep';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../../backend.js';
 import { selectBackend } from '../../backend.js';
-import type { ImageSplit } from '../../data/image-split.js';
+import type { ImageSplit } from '@medsweep/core/records';
 import type { ModelInputSpec } from '../../data/preprocess.js';
 import { InvalidArchitectureArgsError, TrainConfigError } from '../../errors.js';
 import { buildTrialClassifier, loadTrainedModel } from '../../evaluation/trained-model.js';

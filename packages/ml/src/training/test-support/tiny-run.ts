@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { loadConfig } from '@medsweep/config';
 import type { Tf } from '../../backend.js';
-import type { ImageSplit, SplitName } from '../../data/image-split.js';
+import type { ImageSplit, SplitName } from '@medsweep/core/records';
 import { MEDMNIST_DATASETS, readMedmnistNpz } from '../../data/medmnist.js';
 import type { ModelInputSpec } from '../../data/preprocess.js';
 import { initializeWeights } from '../initialize-weights.js';

@@ -9,7 +9,7 @@
 // PneumoniaMNIST's chest X-rays, whose coarse layout is alike, it put 42 pairs of different images at
 // distance 0 and about 42,800 within 4 (README, "Datasets"). Because the median splits the 64 bits into
 // two halves, distances are even. The threshold is NEAR_DUPLICATE_MAX_DISTANCE in @medsweep/core.
-import { sha256Hex } from '@medsweep/core';
+import { sha256Hex } from '../lineage/hash.js';
 
 const RESAMPLED = 32;
 const FREQUENCIES = 8;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DatasetManifestError } from '../errors.js';
-import type { TaskType } from '@medsweep/core';
-import { TASK_TYPES, canonicalJson, sha256Hex } from '@medsweep/core';
+import { canonicalJson } from '../lineage/canonical-json.js';
+import { sha256Hex } from '../lineage/hash.js';
+import type { TaskType } from '../metrics/task.js';
+import { TASK_TYPES } from '../metrics/task.js';
 import { MAX_CLASSES } from './image-split.js';
 
 export const DATASET_FORMAT = 'medsweep.dataset/1';

@@ -3,8 +3,8 @@
 // the source gives them, patient, study, series, site, modality and free attributes. Columns without
 // any value are left out, so a table holds only what the source said.
 import { z } from 'zod';
-import type { SampleAttributes, SampleProvenance } from '@medsweep/core';
-import { canonicalJson } from '@medsweep/core';
+import { canonicalJson } from '../lineage/canonical-json.js';
+import type { SampleAttributes, SampleProvenance } from './splits.js';
 import { DatasetManifestError } from '../errors.js';
 
 export const SAMPLE_TABLE_FORMAT = 'medsweep.samples/1';

@@ -1,9 +1,6 @@
-import { EmptySplitError, LabelOutOfRangeError } from '../errors.js';
-import type { SplitName } from '@medsweep/core';
-import { SPLIT_NAMES } from '@medsweep/core';
-
-export { SPLIT_NAMES };
-export type { SplitName };
+import { EmptySplitError } from '../errors.js';
+import type { SplitName } from './splits.js';
+import { SPLIT_NAMES } from './splits.js';
 
 /** Most classes a dataset may have: labels are stored one byte per sample. */
 export const MAX_CLASSES = 256;
@@ -52,27 +49,6 @@ export function sampleLabels(
   const positive: number[] = [];
   for (let l = 0; l < numClasses; l++) if (labels[index * numClasses + l] === 1) positive.push(l);
   return positive;
-}
-
-/**
- * Checks every label is a class index below numClasses and returns them as bytes. `file` and
- * `split` only name the source in the error.
- */
-export function checkedLabels(
-  labels: ArrayLike<number>,
-  numClasses: number,
-  file: string,
-  split: string,
-): Uint8Array {
-  const out = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    const label = labels[i] as number;
-    if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
-      throw new LabelOutOfRangeError(file, split, i, label, numClasses);
-    }
-    out[i] = label;
-  }
-  return out;
 }
 
 /** Throws EmptySplitError for the first split without samples. */

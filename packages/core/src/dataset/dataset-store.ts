@@ -1,7 +1,9 @@
 import { DatasetManifestError } from '../errors.js';
-import type { BlobSink, BlobSource } from './blob-store.js';
-import type { SampleProvenance, SampleRecord, SplitProvenance, TaskType } from '@medsweep/core';
-import { sha256Hex, splitAssignmentHash } from '@medsweep/core';
+import { sha256Hex } from '../lineage/hash.js';
+import type { TaskType } from '../metrics/task.js';
+import type { BlobSink, BlobSource } from './blob-ports.js';
+import type { SplitProvenance } from './split-assignment.js';
+import { splitAssignmentHash } from './split-assignment.js';
 import type { DatasetManifest, DatasetSplitEntry } from './dataset-manifest.js';
 import {
   DATASET_FORMAT,
@@ -12,11 +14,13 @@ import {
   shardBlobName,
   taskOf,
 } from './dataset-manifest.js';
-import type { ImageSplit, SplitName } from './image-split.js';
-import { SPLIT_NAMES, labelHistogram, requireNonEmptySplits, sampleLabels } from './image-split.js';
+import type { ImageSplit } from './image-split.js';
+import { labelHistogram, requireNonEmptySplits, sampleLabels } from './image-split.js';
 import { perceptualHash, pixelSha256 } from './perceptual-hash.js';
 import type { SampleRow } from './sample-table.js';
 import { decodeSampleTable, encodeSampleTable } from './sample-table.js';
+import type { SampleProvenance, SampleRecord, SplitName } from './splits.js';
+import { SPLIT_NAMES } from './splits.js';
 
 /** What the source says about one sample besides its pixels and labels: its key and provenance. */
 export interface SampleSource extends SampleProvenance {
