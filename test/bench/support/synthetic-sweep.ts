@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { submitSweep } from '@medsweep/api';
 import { parseSweepSpec } from '@medsweep/core';
+import type { SweepSpecInput } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import { sweepWorkflowId } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
@@ -26,12 +27,9 @@ export interface SyntheticSweepRun {
   duplicates: number;
 }
 
-/** Submits `trials` one-epoch trials, `parallel` at a time, waits for the sweep and counts its trial rows. */
-export async function runSyntheticSweep(
-  deps: { db: Db; temporal: Client },
-  args: SyntheticSweepArgs,
-): Promise<SyntheticSweepRun> {
-  const spec = parseSweepSpec({
+/** `trials` synthetic trials of `epochs` epochs each (one learning rate per trial), `parallel` at a time. */
+export function syntheticSweepSpec(args: SyntheticSweepArgs & { epochs?: number }): SweepSpecInput {
+  return {
     name: args.name,
     project: args.project,
     dataset: 'synthetic',
@@ -43,9 +41,17 @@ export async function runSyntheticSweep(
       space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
     },
     seeds: [0],
-    budget: { maxTrials: args.trials, maxParallel: args.parallel, maxEpochs: 1 },
+    budget: { maxTrials: args.trials, maxParallel: args.parallel, maxEpochs: args.epochs ?? 1 },
     resources: { queue: args.queue, gpus: 0 },
-  });
+  };
+}
+
+/** Submits `trials` one-epoch trials, `parallel` at a time, waits for the sweep and counts its trial rows. */
+export async function runSyntheticSweep(
+  deps: { db: Db; temporal: Client },
+  args: SyntheticSweepArgs,
+): Promise<SyntheticSweepRun> {
+  const spec = parseSweepSpec(syntheticSweepSpec(args));
   const started = Date.now();
   const { sweepId } = await submitSweep(deps, spec, 'bench');
   const summary: SweepSummary = await deps.temporal.workflow.getHandle(sweepWorkflowId(sweepId)).result();

@@ -12,7 +12,7 @@ import {
   submit,
   sweepResult,
   syntheticMismatches,
-  syntheticSpec,
+  syntheticSweepSpec,
 } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
@@ -31,7 +31,7 @@ async function sweep(name: string) {
   const started = Date.now();
   const sweepId = await submit(
     clients,
-    syntheticSpec({ name, project: PROJECT, queue: QUEUE, trials: TRIALS, parallel: PARALLEL }),
+    syntheticSweepSpec({ name, project: PROJECT, queue: QUEUE, trials: TRIALS, parallel: PARALLEL }),
   );
   const summary = await sweepResult(clients, sweepId);
   const seconds = (Date.now() - started) / 1000;

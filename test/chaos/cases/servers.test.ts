@@ -14,7 +14,7 @@ import {
   submit,
   sweepResult,
   syntheticMismatches,
-  syntheticSpec,
+  syntheticSweepSpec,
 } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
@@ -59,7 +59,7 @@ describe('server crashes mid-sweep', () => {
     const clock = new FaultClock('Postgres killed (SIGKILL) during a result write, started again after 10 s');
     const sweepId = await submit(
       clients,
-      syntheticSpec({
+      syntheticSweepSpec({
         name: 'postgres killed',
         project: PROJECT,
         queue: QUEUE,
@@ -103,7 +103,13 @@ describe('server crashes mid-sweep', () => {
     );
     const sweepId = await submit(
       clients,
-      syntheticSpec({ name: 'history killed', project: PROJECT, queue: QUEUE, trials: TRIALS, parallel: 12 }),
+      syntheticSweepSpec({
+        name: 'history killed',
+        project: PROJECT,
+        queue: QUEUE,
+        trials: TRIALS,
+        parallel: 12,
+      }),
     );
     await whenCompleted(sweepId, 10);
     const killed = await killService(config, 'temporal', 'history');

@@ -13,7 +13,7 @@ import {
   submit,
   sweepResult,
   syntheticMismatches,
-  syntheticSpec,
+  syntheticSweepSpec,
 } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
@@ -51,7 +51,7 @@ describe('soak', () => {
     const started = Date.now();
     const sweepId = await submit(
       clients,
-      syntheticSpec({ name: 'soak', project: PROJECT, queue: QUEUE, trials: TRIALS, parallel: 32 }),
+      syntheticSweepSpec({ name: 'soak', project: PROJECT, queue: QUEUE, trials: TRIALS, parallel: 32 }),
     );
     const result = sweepResult(clients, sweepId);
     let finished = false;

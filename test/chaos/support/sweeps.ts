@@ -67,32 +67,6 @@ export async function sweepResult(clients: ChaosClients, sweepId: string): Promi
   }
 }
 
-/** `trials` synthetic trials of `epochs` epochs each (one learning rate per trial), `parallel` at a time. */
-export function syntheticSpec(args: {
-  name: string;
-  project: string;
-  queue: string;
-  trials: number;
-  parallel: number;
-  epochs?: number;
-}): SweepSpecInput {
-  return {
-    name: args.name,
-    project: args.project,
-    dataset: 'synthetic',
-    architectures: ['vgg16'],
-    arms: ['scratch'],
-    search: {
-      strategy: 'random',
-      samples: args.trials,
-      space: { lr: { type: 'log-uniform', min: 1e-4, max: 1e-1 } },
-    },
-    seeds: [0],
-    budget: { maxTrials: args.trials, maxParallel: args.parallel, maxEpochs: args.epochs ?? 1 },
-    resources: { queue: args.queue, gpus: 0 },
-  };
-}
-
 /**
  * The final metrics a synthetic trial of `epochs` epochs records when nothing goes wrong, as
  * `split/name=value` lines: the synthetic trainer is a pure function of the trial key, so this is what
@@ -131,6 +105,7 @@ export async function syntheticMismatches(
 
 /** A project with a dataset `synthetic` that the synthetic trainer never reads. */
 export { createSyntheticProject } from '../../integration/support/synthetic-project.js';
+export { syntheticSweepSpec } from '../../bench/support/synthetic-sweep.js';
 
 /**
  * Imports BreastMNIST (from the shared data folder) into the chaos stack's bucket and registers it as
