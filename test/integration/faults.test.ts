@@ -1,21 +1,19 @@
-import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitSweep, sweepProgress } from '@medsweep/api';
 import type { SweepServiceDeps } from '@medsweep/api';
-import { loadConfig } from '@medsweep/config';
 import { parseSweepSpec } from '@medsweep/core';
 import type { SweepSpecInput } from '@medsweep/core';
 import { createPrismaClient, verifyAuditChain } from '@medsweep/db';
-import { MEDMNIST_DATASETS, importDatasetTo, importMedmnistNpz } from '@medsweep/ml';
 import { restartServices } from '@medsweep/stack';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { ObjectStore } from '@medsweep/storage';
 import { createSyntheticTrainActivities, createWorker } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES, trialWorkflowId } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
 import { TINY_SPEC } from '@medsweep/worker/test-support';
+import { registerBreastmnist } from './support/breastmnist.js';
 import { privateStack } from './support/private-stack.js';
 import { recordHistory } from './support/record-history.js';
 import { startWorkerProcess } from './support/worker-process.js';
@@ -94,28 +92,7 @@ async function lastModified(key: string): Promise<Date | undefined> {
 
 beforeAll(async () => {
   await stack.up();
-  const dataset = await importDatasetTo(new ObjectBlobStore(store), (sink) =>
-    importMedmnistNpz(
-      { path: join(loadConfig().dataDir, 'medmnist', 'breastmnist.npz'), ...MEDMNIST_DATASETS.breastmnist },
-      sink,
-    ),
-  );
-  for (const slug of [KILL_PROJECT, RESTART_PROJECT]) {
-    const p = await db.project.create({ data: { slug, name: slug } });
-    await db.dataset.create({
-      data: {
-        projectId: p.id,
-        name: 'breastmnist',
-        contentHash: dataset.manifestSha256,
-        manifestUri: dataset.manifestUri,
-        splits: { train: 546, val: 78, test: 156 },
-        numClasses: dataset.numClasses,
-        task: dataset.task,
-        licence: 'CC BY 4.0',
-        source: 'MedMNIST v2',
-      },
-    });
-  }
+  await registerBreastmnist({ db, store }, [KILL_PROJECT, RESTART_PROJECT]);
   connection = await Connection.connect({ address: config.temporal.address });
   temporal = new Client({ connection, namespace: config.temporal.namespace });
   deps = { db, temporal };

@@ -87,7 +87,7 @@ async function runningWorker(sweepId: string): Promise<FleetWorker> {
 beforeAll(async () => {
   rmSync(CACHES, { recursive: true, force: true });
   clients = await connectClients(config);
-  await registerBreastmnist(clients, PROJECT);
+  await registerBreastmnist(clients, [PROJECT]);
   await fleet.add('c1', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
   await fleet.add('t1', trainArgs('train-chaos-real'), cacheOf('t1'));
   await fleet.add('t2', trainArgs('train-chaos-real'), cacheOf('t2'));

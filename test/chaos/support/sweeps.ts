@@ -1,16 +1,13 @@
 // Sweeps for the chaos cases: the clients a case needs, synthetic and real sweep specs, submission, and
 // what a fault-free run of each gives (to compare the faulty runs' results with).
-import { join } from 'node:path';
 import { Client, Connection, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { submitSweep } from '@medsweep/api';
-import { loadConfig } from '@medsweep/config';
 import type { MedsweepConfig } from '@medsweep/config';
 import { parseSweepSpec } from '@medsweep/core';
 import type { SweepSpecInput } from '@medsweep/core';
-import { createPrismaClient, ensureProject } from '@medsweep/db';
+import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
-import { MEDMNIST_DATASETS, importDatasetTo, importMedmnistNpz } from '@medsweep/ml';
-import { ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import { ObjectStore } from '@medsweep/storage';
 import { syntheticAuc } from '@medsweep/worker';
 import { sweepWorkflowId } from '@medsweep/workflows';
 import type { SweepSummary } from '@medsweep/workflows';
@@ -106,33 +103,7 @@ export async function syntheticMismatches(
 /** A project with a dataset `synthetic` that the synthetic trainer never reads. */
 export { createSyntheticProject } from '../../integration/support/synthetic-project.js';
 export { syntheticSweepSpec } from '../../bench/support/synthetic-sweep.js';
-
-/**
- * Imports BreastMNIST (from the shared data folder) into the chaos stack's bucket and registers it as
- * dataset `breastmnist` of `project`: the real tiny trials' data, fetched by workers from S3.
- */
-export async function registerBreastmnist(clients: ChaosClients, project: string): Promise<void> {
-  const dataset = await importDatasetTo(new ObjectBlobStore(clients.store), (sink) =>
-    importMedmnistNpz(
-      { path: join(loadConfig().dataDir, 'medmnist', 'breastmnist.npz'), ...MEDMNIST_DATASETS.breastmnist },
-      sink,
-    ),
-  );
-  const p = await ensureProject(clients.db, project, project);
-  await clients.db.dataset.create({
-    data: {
-      projectId: p.id,
-      name: 'breastmnist',
-      contentHash: dataset.manifestSha256,
-      manifestUri: dataset.manifestUri,
-      splits: { train: 546, val: 78, test: 156 },
-      numClasses: dataset.numClasses,
-      task: dataset.task,
-      licence: 'CC BY 4.0',
-      source: 'MedMNIST v2',
-    },
-  });
-}
+export { registerBreastmnist } from '../../integration/support/breastmnist.js';
 
 /**
  * The real tiny trial of the worker tests (VGG16 at 1/8 width, 32 px BreastMNIST, seeded, deterministic),
