@@ -5,6 +5,7 @@
 // intervals, and the buttons that ask for them (for roles that may submit work).
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import type { TestSetMetrics } from '@medsweep/core';
 import type { RouterOutputs } from '@medsweep/api';
 import { errorMessage } from '../../lib/api-error';
@@ -184,6 +185,47 @@ function ExternalTable({
   );
 }
 
+/** A choice (an external dataset, a subgroup attribute) and the button that evaluates the trial on it. */
+function ChooseAndEvaluate({
+  label,
+  value,
+  onChange,
+  options,
+  selectTestId,
+  runTestId,
+  onRun,
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly { value: string; label: string }[];
+  selectTestId: string;
+  runTestId: string;
+  onRun: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="toolbar">
+      <label>
+        {label}{' '}
+        <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={selectTestId}>
+          <option value="">choose…</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={value === ''} data-testid={runTestId} onClick={onRun}>
+        Evaluate
+      </button>
+      {children}
+    </div>
+  );
+}
+
 export function EvaluationPanels({
   trialId,
   datasetName,
@@ -259,40 +301,25 @@ export function EvaluationPanels({
       <h3>External validation</h3>
       <ExternalTable internal={internal} internalName={datasetName} externals={externals} />
       {may && (
-        <div className="toolbar">
-          <label>
-            Dataset with the same classes{' '}
-            <select
-              value={external}
-              onChange={(e) => setExternal(e.target.value)}
-              data-testid="external-dataset"
-            >
-              <option value="">choose…</option>
-              {compatible.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            disabled={external === ''}
-            data-testid="run-external"
-            onClick={() => {
-              const ask = { kind: 'external' as const, datasetId: external };
-              setExternalAsk(ask);
-              externalRun.start(ask);
-            }}
-          >
-            Evaluate
-          </button>
+        <ChooseAndEvaluate
+          label="Dataset with the same classes"
+          value={external}
+          onChange={setExternal}
+          options={compatible.map((d) => ({ value: d.id, label: d.name }))}
+          selectTestId="external-dataset"
+          runTestId="run-external"
+          onRun={() => {
+            const ask = { kind: 'external' as const, datasetId: external };
+            setExternalAsk(ask);
+            externalRun.start(ask);
+          }}
+        >
           {externalDatasets.length > compatible.length && (
             <span className="muted">
               {externalDatasets.length - compatible.length} other dataset(s) have other classes.
             </span>
           )}
-        </div>
+        </ChooseAndEvaluate>
       )}
       <RequestState state={externalRun.state} error={externalRun.error} testId="external-request" />
 
@@ -306,35 +333,19 @@ export function EvaluationPanels({
         </p>
       ) : (
         may && (
-          <div className="toolbar">
-            <label>
-              Attribute{' '}
-              <select
-                value={attribute}
-                onChange={(e) => setAttribute(e.target.value)}
-                data-testid="subgroup-attribute"
-              >
-                <option value="">choose…</option>
-                {attributes.map((a) => (
-                  <option key={a} value={a}>
-                    {a}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button
-              type="button"
-              disabled={attribute === ''}
-              data-testid="run-subgroups"
-              onClick={() => {
-                const ask = { kind: 'subgroups' as const, attribute };
-                setSubgroupAsk(ask);
-                subgroupRun.start(ask);
-              }}
-            >
-              Evaluate
-            </button>
-          </div>
+          <ChooseAndEvaluate
+            label="Attribute"
+            value={attribute}
+            onChange={setAttribute}
+            options={attributes.map((a) => ({ value: a, label: a }))}
+            selectTestId="subgroup-attribute"
+            runTestId="run-subgroups"
+            onRun={() => {
+              const ask = { kind: 'subgroups' as const, attribute };
+              setSubgroupAsk(ask);
+              subgroupRun.start(ask);
+            }}
+          />
         )
       )}
       <RequestState state={subgroupRun.state} error={subgroupRun.error} testId="subgroups-request" />
