@@ -6,7 +6,7 @@ import type { AddressableBlobSink, DatasetDraft, SplitName, StoredDataset } from
 import {
   draftSampleRows,
   draftTask,
-  manifestBlobName,
+  importDatasetTo,
   sampleLabels,
   SPLIT_NAMES,
   writeDataset,
@@ -64,7 +64,7 @@ export async function importDatasetSource(
     },
     rows,
   );
-  const { id, manifest } = await writeDataset(draft, sink, rows);
+  const stored = await importDatasetTo(sink, (target) => writeDataset(draft, target, rows));
   const previews: DatasetPreviewImage[] = [];
   for (const preview of previewImages(draft, args.previewsPerClass ?? PREVIEWS_PER_CLASS)) {
     const sha256 = sha256Hex(preview.png);
@@ -72,15 +72,7 @@ export async function importDatasetSource(
     await sink.put(name, preview.png);
     previews.push({ ...preview.sample, uri: sink.uriOf(name), sha256 });
   }
-  return {
-    manifestUri: sink.uriOf(manifestBlobName(id)),
-    manifestSha256: id,
-    numClasses: manifest.numClasses,
-    task: manifest.task,
-    manifest,
-    report,
-    previews,
-  };
+  return { ...stored, report, previews };
 }
 
 /**
