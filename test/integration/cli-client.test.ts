@@ -2,62 +2,24 @@
 // own tests: projects, one user per role, their API tokens, completed trials with real artifacts), and the
 // CLI run as a child process whose environment holds no database, S3 or Temporal settings — only its
 // config file with the server and token. What it may do is what the token's role allows.
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '@medsweep/config';
 import { createWorld, PASSWORD } from '@medsweep/api/test-support';
 import type { World } from '@medsweep/api/test-support';
 import type { ApiServer } from '../bench/support/api-server.js';
 import { serveApi } from '../bench/support/api-server.js';
-
-const run = promisify(execFile);
-
-/** What the CLI's environment must not hold: every setting that reaches the stack directly. */
-const STACK_SETTINGS =
-  /^(DATABASE_URL|S3_|TEMPORAL_|MINIO_|MEDSWEEP_STACK_DIR$|MEDSWEEP_(SERVER|TOKEN|PROFILE)$)/;
+import { cliProcess } from './support/cli-process.js';
 
 let w: World;
 let api: ApiServer;
 let home: string;
 let specFile: string;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with `input` on its stdin (default: none, stdin closed). */
-async function cli(args: string[], extraEnv: Record<string, string> = {}, input = ''): Promise<CliResult> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !STACK_SETTINGS.test(k)));
-  const child = run(
-    process.execPath,
-    ['--conditions=@medsweep/source', '--import', 'tsx', 'apps/cli/src/main.ts', ...args],
-    { cwd: repoRoot(), env: { ...env, XDG_CONFIG_HOME: home, ...extraEnv }, timeout: 120_000 },
-  );
-  child.child.stdin?.end(input);
-  return child.then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({
-      code: e.code,
-      stdout: e.stdout,
-      stderr: e.stderr,
-    }),
-  );
-}
-
-/** Runs the CLI and expects success; returns stdout. */
-async function ok(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
-  const r = await cli(args, extraEnv);
-  expect(r.code, `medsweep ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+const { cli, ok } = cliProcess(() => home);
 
 const configFile = () => join(home, 'medsweep', 'config.json');
 
