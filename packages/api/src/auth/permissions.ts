@@ -48,6 +48,12 @@ export function tokenPermissions(tokenRole: Role, membershipRole: Role | null): 
   return new Set(ROLE_PERMISSIONS[tokenRole].filter((a) => member.has(a)));
 }
 
+/**
+ * Lifetime in days of a token a user makes for themselves (any member may): it always expires, so a
+ * forgotten one does not last. Project admins' tokens (tokens.manage) may be longer-lived or not expire.
+ */
+export const OWN_TOKEN_DAYS = { default: 90, max: 365 } as const;
+
 export const INSTANCE_ACTIONS = [
   /** Read every audit event (those of no project too: sign-ins, accounts) and verify the whole chain. */
   'instance.audit',
