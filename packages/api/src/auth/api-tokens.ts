@@ -11,7 +11,7 @@ import {
 } from '@medsweep/db';
 import type { ApiToken, Project, Role, User } from '@medsweep/db/types';
 import { TokenRoleNotAllowedError } from '../errors.js';
-import { permissionsOf, tokenPermissions } from './permissions.js';
+import { roleWithin } from './permissions.js';
 import { newSecret, secretHash } from './secrets.js';
 
 /** Prefix of every API token, so a leaked one is recognisable (and secret scanners can match it). */
@@ -44,8 +44,7 @@ export async function createApiToken(
   input: CreateApiTokenInput,
 ): Promise<{ secret: string; token: ApiToken }> {
   const memberRole = await membershipRole(db, input.userId, input.projectId);
-  const granted = tokenPermissions(input.role, memberRole);
-  if (granted.size !== permissionsOf(input.role).size) {
+  if (!roleWithin(input.role, memberRole)) {
     throw new TokenRoleNotAllowedError(input.projectSlug, input.role, memberRole);
   }
   const secret = newSecret(API_TOKEN_PREFIX);

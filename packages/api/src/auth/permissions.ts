@@ -49,6 +49,14 @@ export function tokenPermissions(tokenRole: Role, membershipRole: Role | null): 
 }
 
 /**
+ * Whether a token of `tokenRole` grants nothing that its user's `membershipRole` does not: the roles a
+ * user may give a token of theirs (none when they are no member).
+ */
+export function roleWithin(tokenRole: Role, membershipRole: Role | null): boolean {
+  return tokenPermissions(tokenRole, membershipRole).size === permissionsOf(tokenRole).size;
+}
+
+/**
  * Lifetime in days of a token a user makes for themselves (any member may): it always expires, so a
  * forgotten one does not last. Project admins' tokens (tokens.manage) may be longer-lived or not expire.
  */
