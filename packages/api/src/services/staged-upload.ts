@@ -1,77 +1,134 @@
-// Weights files registered through the API without S3 credentials: the API hands out a presigned PUT URL
-// for a staging key of its choosing, and on registration reads what arrived, refuses it unless its
-// sha256 is the one declared, and only then stores it under its content address and registers it.
-// Staging keys keep an uploader from ever writing over stored, content-addressed weights.
+// Files uploaded through the API by callers without S3 credentials (weights files, a dataset's shards,
+// samples tables and manifest): the caller declares each blob's name, sha256 and size; the API hands out
+// presigned URLs for staging keys of its choosing (one PUT, or one per part of a multipart upload for a
+// large blob), and on completion hashes what arrived, streaming, refuses any blob whose sha256 is not the
+// declared one, and only then copies it to its content address. Staging keys keep an uploader from ever
+// writing over stored, content-addressed objects; content the store holds already is not uploaded again.
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
-import type { Db } from '@medsweep/db';
-import { registerWeightsFileSource } from '@medsweep/db';
-import type { Project } from '@medsweep/db/types';
-import type { ObjectStore } from '@medsweep/storage';
+import type { BlobUploadPlan, ObjectStore, UploadedPart } from '@medsweep/storage';
+import { MAX_PARTS, ObjectNotFoundError } from '@medsweep/storage';
+import { BlobNotUploadedError, StagedBlobMismatchError } from '../errors.js';
 
-/** How long an upload URL works: long enough for a large file on a slow link. */
+/** How long upload URLs work: long enough for a large file on a slow link. */
 export const UPLOAD_LINK_SECONDS = 3600;
 
-/** Where stored weights live: one object per content. */
-export const weightsKey = (sha256: string) => `weights/${sha256}.h5`;
+/** Part size of multipart uploads unless the caller asks for another; blobs up to it go in one PUT. */
+export const PART_BYTES = 64 * 1024 * 1024;
 
-/** The staging key of one upload of one project. */
-const stagingKey = (projectId: string, uploadId: string) => `uploads/weights/${projectId}/${uploadId}.h5`;
+/** The largest blob accepted: one CopyObject moves it to its content address, and S3 copies at most 5 GiB. */
+export const MAX_BLOB_BYTES = 5 * 1024 * 1024 * 1024;
 
-export type WeightsUpload =
-  | { alreadyStored: true; uploadId: null; url: null }
-  | { alreadyStored: false; uploadId: string; url: string; expiresInSeconds: number };
-
-/** An upload URL for a file of this sha256, or none when the store holds that content already. */
-export async function startWeightsUpload(
-  store: ObjectStore,
-  project: Project,
-  sha256: string,
-): Promise<WeightsUpload> {
-  if (await store.exists(weightsKey(sha256))) return { alreadyStored: true, uploadId: null, url: null };
-  const uploadId = randomUUID();
-  const url = await store.presignPut(stagingKey(project.id, uploadId), {
-    expiresInSeconds: UPLOAD_LINK_SECONDS,
-  });
-  return { alreadyStored: false, uploadId, url, expiresInSeconds: UPLOAD_LINK_SECONDS };
+/** A blob the caller will upload, and the content address the API stores it under once verified. */
+export interface DeclaredBlob {
+  /** Unique within one upload; names the staging object (letters, digits, `.`, `_`, `-`). */
+  name: string;
+  sha256: string;
+  bytes: number;
+  contentKey: string;
 }
 
-export interface RegisterUploadedWeights {
-  project: Project;
-  name: string;
-  architecture: string;
-  sha256: string;
-  fileName: string;
-  /** The upload's id; null when startWeightsUpload found the content stored already. */
+export interface StagedUpload {
+  /** Null when the store holds every blob already: nothing to upload. */
   uploadId: string | null;
-  actor: string;
+  expiresInSeconds: number;
+  blobs: BlobUploadPlan[];
+}
+
+/** A declared blob as the caller reports it uploaded (with its parts' ETags for a multipart upload). */
+export interface UploadedBlob {
+  name: string;
+  sha256: string;
+  contentKey: string;
+  contentType?: string;
+  multipart?: { multipartId: string; parts: UploadedPart[] };
+}
+
+/** Where one blob of one upload of one project is staged. */
+const stagingPrefix = (projectId: string, uploadId: string) => `uploads/${projectId}/${uploadId}/`;
+
+/**
+ * Upload URLs for the declared blobs that the store does not hold at their content address. A blob over
+ * `partBytes` (at least S3's 5 MiB part minimum, which the router's input enforces) goes as a multipart
+ * upload of `partBytes` parts (larger when it would need over S3's 10,000 parts).
+ */
+export async function startStagedUpload(
+  store: ObjectStore,
+  projectId: string,
+  blobs: readonly DeclaredBlob[],
+  partBytes = PART_BYTES,
+): Promise<StagedUpload> {
+  const missing = new Set<string>();
+  for (const blob of blobs) if (!(await store.exists(blob.contentKey))) missing.add(blob.name);
+  if (missing.size === 0) {
+    return {
+      uploadId: null,
+      expiresInSeconds: UPLOAD_LINK_SECONDS,
+      blobs: blobs.map((b) => ({ name: b.name, method: 'stored' })),
+    };
+  }
+  const uploadId = randomUUID();
+  const link = { expiresInSeconds: UPLOAD_LINK_SECONDS };
+  const plans: BlobUploadPlan[] = [];
+  for (const blob of blobs) {
+    const staged = stagingPrefix(projectId, uploadId) + blob.name;
+    if (!missing.has(blob.name)) {
+      plans.push({ name: blob.name, method: 'stored' });
+    } else if (blob.bytes <= partBytes) {
+      plans.push({ name: blob.name, method: 'put', url: await store.presignPut(staged, link) });
+    } else {
+      const size = Math.max(partBytes, Math.ceil(blob.bytes / MAX_PARTS));
+      const multipartId = await store.createMultipartUpload(staged);
+      const parts = [];
+      for (let partNumber = 1; (partNumber - 1) * size < blob.bytes; partNumber++) {
+        parts.push({ partNumber, url: await store.presignUploadPart(staged, multipartId, partNumber, link) });
+      }
+      plans.push({ name: blob.name, method: 'multipart', multipartId, partBytes: size, parts });
+    }
+  }
+  return { uploadId, expiresInSeconds: UPLOAD_LINK_SECONDS, blobs: plans };
 }
 
 /**
- * Verifies the staged upload against its declared sha256 (ObjectIntegrityError when it differs,
- * ObjectNotFoundError when nothing was uploaded), moves it to its content address and registers it.
+ * Finishes an upload: joins multipart uploads, hashes every staged blob (streaming) and, only when all
+ * of them hash to their declared sha256, copies each to its content address. Throws
+ * StagedBlobMismatchError naming the first blob that differs, BlobNotUploadedError for a blob neither
+ * staged nor stored, MultipartUploadRefusedError for parts S3 will not join. Whatever happens, the
+ * upload's staging objects are deleted (and its unfinished multipart uploads dropped).
  */
-export async function registerUploadedWeights(db: Db, store: ObjectStore, input: RegisterUploadedWeights) {
-  const key = weightsKey(input.sha256);
-  if (input.uploadId !== null) {
-    const staged = stagingKey(input.project.id, input.uploadId);
-    try {
-      const bytes = await store.get(staged, input.sha256);
-      if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
-    } finally {
-      await store.delete(staged);
+export async function completeStagedUpload(
+  store: ObjectStore,
+  projectId: string,
+  uploadId: string | null,
+  blobs: readonly UploadedBlob[],
+): Promise<void> {
+  const prefix = uploadId === null ? null : stagingPrefix(projectId, uploadId);
+  const verified: UploadedBlob[] = [];
+  try {
+    for (const blob of blobs) {
+      const staged = prefix === null ? null : prefix + blob.name;
+      if (staged !== null && blob.multipart) {
+        await store.completeMultipartUpload(staged, blob.multipart.multipartId, blob.multipart.parts);
+      }
+      if (await store.exists(blob.contentKey)) continue;
+      if (staged === null) throw new BlobNotUploadedError(blob.name, null);
+      const found = await store.sha256Of(staged).catch((e: unknown) => {
+        throw e instanceof ObjectNotFoundError ? new BlobNotUploadedError(blob.name, staged) : e;
+      });
+      if (found.sha256 !== blob.sha256)
+        throw new StagedBlobMismatchError(blob.name, blob.sha256, found.sha256);
+      verified.push(blob);
     }
-  } else if (!(await store.exists(key))) {
-    // Content claimed to be stored already: only what the store really holds is registered.
-    await store.get(key, input.sha256);
+    for (const blob of verified) {
+      await store.copy(prefix + blob.name, blob.contentKey, blob.sha256, blob.contentType);
+    }
+  } catch (e) {
+    if (prefix !== null) {
+      for (const blob of blobs) {
+        if (blob.multipart) await store.abortMultipartUpload(prefix + blob.name, blob.multipart.multipartId);
+      }
+    }
+    throw e;
+  } finally {
+    if (prefix !== null) for (const key of await store.list(prefix)) await store.delete(key);
   }
-  return registerWeightsFileSource(db, {
-    project: input.project.slug,
-    name: input.name,
-    architecture: input.architecture,
-    uri: store.uriOf(key),
-    sha256: input.sha256,
-    fileName: basename(input.fileName),
-    actor: input.actor,
-  });
 }
