@@ -106,11 +106,12 @@ export async function completeStagedUpload(
   try {
     for (const blob of blobs) {
       const staged = prefix === null ? null : prefix + blob.name;
-      if (staged !== null && blob.multipart) {
-        await store.completeMultipartUpload(staged, blob.multipart.multipartId, blob.multipart.parts);
-      }
+      // Stored meanwhile (by another upload of the same content): what was sent is not needed.
       if (await store.exists(blob.contentKey)) continue;
       if (staged === null) throw new BlobNotUploadedError(blob.name, null);
+      if (blob.multipart) {
+        await store.completeMultipartUpload(staged, blob.multipart.multipartId, blob.multipart.parts);
+      }
       const found = await store.sha256Of(staged).catch((e: unknown) => {
         throw e instanceof ObjectNotFoundError ? new BlobNotUploadedError(blob.name, staged) : e;
       });
@@ -121,14 +122,13 @@ export async function completeStagedUpload(
     for (const blob of verified) {
       await store.copy(prefix + blob.name, blob.contentKey, blob.sha256, blob.contentType);
     }
-  } catch (e) {
+  } finally {
     if (prefix !== null) {
+      // Dropping a multipart upload that was completed is a no-op; one that was not frees its parts.
       for (const blob of blobs) {
         if (blob.multipart) await store.abortMultipartUpload(prefix + blob.name, blob.multipart.multipartId);
       }
+      for (const key of await store.list(prefix)) await store.delete(key);
     }
-    throw e;
-  } finally {
-    if (prefix !== null) for (const key of await store.list(prefix)) await store.delete(key);
   }
 }
