@@ -34,8 +34,6 @@ export interface RegisterStoredDataset {
   maxDistance?: number;
   /** Duplicate pairs, patients and studies the report lists (default 20). */
   maxListed?: number;
-  /** Sample images per class (default PREVIEWS_PER_CLASS). */
-  previewsPerClass?: number;
   actor: string;
 }
 
@@ -129,7 +127,7 @@ export async function registerStoredDataset(
   const keyOf = (split: SplitName, i: number) => rows?.[split][i]?.key ?? `${split}/${i}`;
   for (const preview of previewImages(
     { task: manifest.task, numClasses: manifest.numClasses, splits: dataset.splits },
-    input.previewsPerClass ?? PREVIEWS_PER_CLASS,
+    PREVIEWS_PER_CLASS,
     keyOf,
   )) {
     const sha256 = sha256Hex(preview.png);
