@@ -39,7 +39,9 @@ export interface UploadProgress {
 }
 
 async function putBytes(url: string, bytes: Uint8Array, name: string, partNumber: number | null) {
-  const response = await fetch(url, { method: 'PUT', body: bytes });
+  // Node's fetch sends any Uint8Array; the DOM lib's BodyInit (the dashboard's typecheck) names only
+  // ArrayBuffer-backed ones, and these never sit on a SharedArrayBuffer.
+  const response = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
   if (!response.ok) throw new UploadRejectedError(name, partNumber, response.status, await response.text());
   return response.headers.get('etag') ?? '';
 }
