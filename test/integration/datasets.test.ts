@@ -16,7 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionsFromConfig, LeakyDatasetError, submitSweep } from '@medsweep/api';
 import type { Connections, SweepServiceDeps } from '@medsweep/api';
-import { importDataset, verifyTrial } from '@medsweep/cli';
+import { importDataset } from '@medsweep/cli';
 import type { CliContext } from '@medsweep/cli';
 import { loadConfig } from '@medsweep/config';
 import { LabelShapeMismatchError, parseSweepSpec, Rng, UnknownTaskError } from '@medsweep/core';
@@ -32,7 +32,7 @@ import {
   UnreadableImageError,
 } from '@medsweep/ml';
 import { npz } from '@medsweep/ml/test-support';
-import { createTrainActivities, createWorker } from '@medsweep/worker';
+import { createTrainActivities, createWorker, verifyTrial } from '@medsweep/worker';
 import type { RunningWorker } from '@medsweep/worker';
 import { sweepWorkflowId, TASK_QUEUES } from '@medsweep/workflows';
 
@@ -375,10 +375,7 @@ describe('a manifest with one patient in train and test', () => {
       },
     });
     // `medsweep verify` recomputes the split assignment from the stored samples tables and the reason from the spec.
-    const verification = await verifyTrial(
-      { db: ctx.db, store: ctx.objectStore, backend, actor: 'test:datasets' },
-      trial.id,
-    );
+    const verification = await verifyTrial({ db: ctx.db, store: ctx.objectStore, backend }, trial.id);
     const status = (link: string) => verification.links.find((l) => l.link === link)?.status;
     expect(verification.ok).toBe(true);
     expect([status('splitAssignmentHash'), status('leakageAcknowledgement')]).toEqual(['ok', 'ok']);

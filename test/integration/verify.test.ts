@@ -1,23 +1,23 @@
-// `medsweep verify` end to end: a real trial (tiny VGG16 on BreastMNIST through the real train activity,
-// recorded with recordFinalResult) in MinIO and a throwaway Postgres database, verified as stored, then
-// with its predictions, its weights and one final metric tampered with: each time the verifier must
-// name the link that breaks.
+// `medsweep verify`'s verifier (the verification workflow's activity and record, called directly): a real
+// trial (tiny VGG16 on BreastMNIST through the real train activity, recorded with recordFinalResult) in
+// MinIO and a throwaway Postgres database, verified as stored, then with its predictions, its weights and
+// one final metric tampered with: each time the verifier must name the link that breaks.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderVerification, SCORE_TOLERANCE, verifyTrial } from '@medsweep/cli';
-import type { TrialVerificationReport } from '@medsweep/cli';
+import { renderVerification } from '@medsweep/cli';
 import { canonicalHash, canonicalJson } from '@medsweep/core';
 import type { JsonObject } from '@medsweep/core';
 import { recordFinalResult } from '@medsweep/db';
 import type { BackendInfo } from '@medsweep/ml';
 import { loadTrainedModel, saveKerasWeights, selectBackend } from '@medsweep/ml';
-import { createTrainActivities } from '@medsweep/worker';
+import { createTrainActivities, recordVerification, SCORE_TOLERANCE, verifyTrial } from '@medsweep/worker';
 import type { TrainFixture } from '@medsweep/worker/test-support';
 import { registerTrial, TINY_SPEC, trainFixture } from '@medsweep/worker/test-support';
-import type { TrialEvaluation } from '@medsweep/workflows';
+import type { TrialEvaluation, TrialVerificationReport } from '@medsweep/workflows';
 
 let fixture: TrainFixture;
 let backend: BackendInfo;
@@ -25,8 +25,18 @@ let scratch: string;
 let trialId: string;
 let evaluation: TrialEvaluation;
 
-const verify = () =>
-  verifyTrial({ db: fixture.db, store: fixture.store, backend, actor: 'test:verify' }, trialId);
+/** One verification as its workflow runs it: checked on a train worker, recorded as the asker's event. */
+async function verify(
+  workflowId = `verification-${trialId}-${randomUUID()}`,
+): Promise<TrialVerificationReport> {
+  const outcome = await verifyTrial({ db: fixture.db, store: fixture.store, backend }, trialId);
+  const { auditSeq } = await recordVerification(fixture.db, {
+    verification: { trialId, projectId: fixture.projectId, queue: 'train', actor: 'test:verify' },
+    workflowId,
+    outcome,
+  });
+  return { ...outcome, auditSeq };
+}
 const keyOf = (kind: string) =>
   fixture.store.keyOf(evaluation.artifacts.find((a) => a.kind === kind)?.uri as string);
 const statusOf = (report: TrialVerificationReport, link: string) =>
@@ -131,6 +141,19 @@ describe('medsweep verify', () => {
     const event = await fixture.db.auditEvent.findFirstOrThrow({ where: { seq: report.auditSeq } });
     expect(event).toMatchObject({ action: 'trial.verify', subjectId: trialId, actor: 'test:verify' });
     expect(event.payload).toMatchObject({ ok: true, broken: [] });
+  });
+
+  it('records one audit event per verification workflow, however often its record is retried', async () => {
+    const workflowId = `verification-${trialId}-${randomUUID()}`;
+    const first = await verify(workflowId);
+    const retried = await verify(workflowId);
+    expect(retried.auditSeq).toBe(first.auditSeq);
+    const events = await fixture.db.auditEvent.findMany({
+      where: { action: 'trial.verify', subjectId: trialId },
+    });
+    expect(
+      events.filter((e) => (e.payload as { workflowId?: string }).workflowId === workflowId),
+    ).toHaveLength(1);
   });
 
   it('names predictionsHash when the predictions object is changed', async () => {

@@ -25,6 +25,18 @@ export class NotLoggedInError extends Error {
   }
 }
 
+/** A job the CLI asked the API for (a verification, an evaluation) failed on the workers. */
+export class WorkerJobFailedError extends Error {
+  constructor(
+    readonly job: 'verification' | 'evaluation',
+    readonly workflowId: string,
+    readonly reason: string,
+  ) {
+    super(`${job} ${workflowId} failed on the workers: ${reason}`);
+    this.name = 'WorkerJobFailedError';
+  }
+}
+
 /** A call to the API failed; the message is what the user should read, the fields what a script checks. */
 export class ApiRequestError extends Error {
   constructor(

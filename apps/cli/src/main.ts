@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `medsweep`: sweeps and leaderboards through a MedSweep server's API (after `medsweep login`), and the
-// operator commands (stack, migrate, doctor, web, demo, data, verify) that run next to the stack.
+// `medsweep`: sweeps, leaderboards, evaluations and verification through a MedSweep server's API (after
+// `medsweep login`), and the operator commands (stack, migrate, doctor, web, demo, data) that run next to
+// the stack.
 import { Command, CommanderError } from 'commander';
 import { quietNativeTensorflow } from '@medsweep/config';
+import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerLeaderboardCommand } from './commands/leaderboard.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerSweepCommands } from './commands/sweep.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerWeightsCommands } from './commands/weights.js';
 import { selectProfile } from './client/profiles.js';
 import { describeError, EXIT, exitCodeFor } from './output.js';
@@ -26,9 +29,20 @@ registerLoginCommands(program);
 registerSweepCommands(program);
 registerLeaderboardCommand(program);
 registerWeightsCommands(program);
+registerEvaluateCommand(program);
+registerVerifyCommand(program);
 
 /** Commands that only talk to a server's API, with the caller's token and role. */
-const API_COMMANDS = new Set(['login', 'logout', 'sweep', 'leaderboard', 'report', 'weights']);
+const API_COMMANDS = new Set([
+  'login',
+  'logout',
+  'sweep',
+  'leaderboard',
+  'report',
+  'weights',
+  'evaluate',
+  'verify',
+]);
 
 /** The command word on the command line (skipping --profile's value). */
 function commandWord(argv: readonly string[]): string | undefined {

@@ -14,11 +14,12 @@ import { isTaskQueue, TASK_QUEUES } from '@medsweep/workflows';
 import { createEvaluationActivities } from './activities/evaluate.js';
 import { createSyntheticTrainActivities } from './activities/synthetic-train.js';
 import { createTrainActivities } from './activities/train.js';
+import { createVerificationActivities } from './activities/verify.js';
 import { GpuBackendUnavailableError, WorkerArgsError } from './errors.js';
 import { workerHardware } from './hardware.js';
 import { requestShutdownOnSignals, WorkerShutdown } from './shutdown.js';
 import { createWorker } from './worker.js';
-import type { EvaluatorFactory, RunningWorker, TrainerFactory } from './worker.js';
+import type { EvaluatorFactory, RunningWorker, TrainerFactory, VerifierFactory } from './worker.js';
 
 /** Bookkeeping activities at once on a control queue polled beside a train queue. */
 const CONTROL_BESIDE_TRAIN_CONCURRENCY = 8;
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   let backend: string | undefined;
   let trainer: TrainerFactory | undefined;
   let evaluator: EvaluatorFactory | undefined;
+  let verifier: VerifierFactory | undefined;
   if (trainQueues.length > 0) {
     if (synthetic !== undefined) {
       backend = 'synthetic';
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
         });
       evaluator = ({ store }) =>
         createEvaluationActivities({ store, backend: selected, cacheDir: config.cacheDir });
+      verifier = ({ store, db }) => createVerificationActivities({ store, db, backend: selected });
     }
   }
 
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
         ...(!isControl && backend ? { backend } : {}),
         ...(!isControl && trainer ? { trainer } : {}),
         ...(!isControl && evaluator ? { evaluator } : {}),
+        ...(!isControl && verifier ? { verifier } : {}),
       }),
     );
   }

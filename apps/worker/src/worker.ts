@@ -4,7 +4,12 @@ import { createPrismaClient } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
 import { ObjectStore } from '@medsweep/storage';
 import { TASK_QUEUES, workflowsPath, workflowsResolveConditions } from '@medsweep/workflows';
-import type { EvaluationActivities, SegmentTrainer, WorkerIdentity } from '@medsweep/workflows';
+import type {
+  EvaluationActivities,
+  SegmentTrainer,
+  VerificationActivities,
+  WorkerIdentity,
+} from '@medsweep/workflows';
 import { createControlActivities } from './activities/control.js';
 import { createDoctorActivities } from './activities/doctor.js';
 import { recordOutcomeWith } from './activities/record-outcome.js';
@@ -25,6 +30,9 @@ export type TrainerFactory = (deps: {
 /** What evaluates trained trials on a train worker (robustness, external, subgroups): the real tfjs runner. */
 export type EvaluatorFactory = (deps: { store: ObjectStore }) => EvaluationActivities;
 
+/** What verifies trials' lineage on a train worker (re-hashing, and re-evaluation with tfjs). */
+export type VerifierFactory = (deps: { store: ObjectStore; db: Db }) => VerificationActivities;
+
 export interface StartWorkerArgs {
   config: MedsweepConfig;
   /** `control` runs workflows and bookkeeping; `train` / `train-<kind>` run trial segments. */
@@ -37,6 +45,8 @@ export interface StartWorkerArgs {
   trainer?: TrainerFactory;
   /** On train queues whose trials can be evaluated (absent on synthetic ones, whose trials have no weights). */
   evaluator?: EvaluatorFactory;
+  /** On train queues whose trials can be verified (absent on synthetic ones, as the evaluator). */
+  verifier?: VerifierFactory;
   /** What it trains on (default cpu), recorded in its identity with `concurrency` as its slots. */
   hardware?: WorkerCapacity['hardware'];
 }
@@ -88,6 +98,7 @@ export async function createWorker(args: StartWorkerArgs): Promise<RunningWorker
       : {}),
     ...(!isControl && args.trainer ? registeringTrials(db, args.trainer({ store, db, identity })) : {}),
     ...(!isControl && args.evaluator ? args.evaluator({ store }) : {}),
+    ...(!isControl && args.verifier ? args.verifier({ store, db }) : {}),
   };
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

@@ -4,6 +4,7 @@
 // the instance auditor; the outsider (admin of beta) has no instance role.
 // The table is written out by hand, apart from permissions.ts, so a wrong entry there shows up here; a
 // procedure missing from the table fails the test. Allowed mutations must also append to the audit log.
+import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from './auth/users.js';
@@ -133,6 +134,16 @@ const TABLE: Record<string, Entry> = {
   'trials.evaluation': {
     allowed: READ,
     call: (api, w) => api.trials.evaluation({ trialId: w.results.trialIds[0] }),
+  },
+  'trials.verify': {
+    allowed: AUDIT,
+    call: (api, w) => api.trials.verify({ trialId: w.results.trialIds[0], requestId: randomUUID() }),
+    // The verdict is recorded by the verification workflow once it is known, not when it is asked for.
+    writesNothing: () => true,
+  },
+  'trials.verification': {
+    allowed: AUDIT,
+    call: (api, w) => api.trials.verification({ trialId: w.results.trialIds[0], requestId: randomUUID() }),
   },
   'leaderboard.get': { allowed: READ, call: (api, w) => api.leaderboard.get({ scope: scope(w) }) },
   'leaderboard.scratchVsTransfer': {

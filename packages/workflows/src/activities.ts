@@ -233,6 +233,64 @@ export interface EvaluationActivities {
   runEvaluation(input: EvaluationInput): Promise<EvaluationOutcome>;
 }
 
+/** One verification of a completed trial's lineage, resolved when it is asked for. */
+export interface VerificationInput {
+  trialId: string;
+  /** The trial's project: the audit event's. */
+  projectId: string;
+  /** The train queue that runs it: the trial's own (the weights are re-evaluated with TensorFlow). */
+  queue: string;
+  /** Who asked for it, for the audit log. */
+  actor: string;
+}
+
+export type LinkStatus = 'ok' | 'broken' | 'unchecked';
+
+/** One row of a verification: a lineage link, an artifact, or the re-evaluation. */
+export interface VerifiedLink {
+  /** A lineage link, `recordHash`, `artifact:<kind>`, `reevaluation` or `reevaluatedMetrics`. */
+  link: string;
+  status: LinkStatus;
+  /** What the record says (lineage value, recorded hash). */
+  expected: string | null;
+  /** What was recomputed now; null when nothing could be. */
+  found: string | null;
+  /** Where `found` comes from, or why the link breaks or could not be checked. */
+  detail: string;
+}
+
+/** What re-checking a trial's lineage found, before it is recorded. */
+export interface TrialVerification {
+  trialId: string;
+  /** Every checked link holds. */
+  ok: boolean;
+  links: VerifiedLink[];
+  /** Largest |stored − re-evaluated| score over val and test; null when the re-evaluation failed. */
+  maxScoreDifference: number | null;
+  /** The lineage record's own hash, as stored. */
+  recordHash: string;
+  /** The tfjs backend the re-evaluation ran on. */
+  backend: string;
+}
+
+/** A recorded verification: what `medsweep verify` prints. */
+export interface TrialVerificationReport {
+  trialId: string;
+  ok: boolean;
+  links: VerifiedLink[];
+  maxScoreDifference: number | null;
+  /** seq of the `trial.verify` audit event. */
+  auditSeq: number;
+}
+
+export interface VerificationActivities {
+  /**
+   * Re-hashes the trial's artifacts, re-evaluates its stored weights on its stored dataset and checks
+   * every lineage link against what is stored now; heartbeats while it works. Records nothing.
+   */
+  verifyTrial(input: VerificationInput): Promise<TrialVerification>;
+}
+
 export interface ControlActivities {
   /** Creates the trial row (or returns the existing one): a retried or replayed call never makes a second. */
   registerTrial(input: { trial: TrialInput }): Promise<{ trialId: string }>;
@@ -250,6 +308,15 @@ export interface ControlActivities {
     evaluation: EvaluationInput;
     outcome: EvaluationOutcome;
   }): Promise<{ evaluationId: string }>;
+  /**
+   * Records a verification's verdict as a `trial.verify` audit event by the one who asked; recording the
+   * same workflow's verification again returns the first event.
+   */
+  recordVerification(input: {
+    verification: VerificationInput;
+    workflowId: string;
+    outcome: TrialVerification;
+  }): Promise<{ auditSeq: number }>;
   /** Moves the sweep's status (and writes the audit event); idempotent. */
   setSweepStatus(input: {
     sweepId: string;

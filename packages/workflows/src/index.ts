@@ -6,6 +6,7 @@ export {
   trialWorkflowId,
   trialKeyOf,
   evaluationWorkflowId,
+  verificationWorkflowId,
   trialObjectPrefix,
 } from './task-queues.js';
 export type { TaskQueue } from './task-queues.js';
@@ -24,4 +25,10 @@ export type { SweepState, SweepSummary } from './workflows/sweep.js';
 export type { TrialSummary } from './workflows/trial.js';
 export type { EvaluationSummary } from './workflows/evaluation.js';
 // Workflow functions as types only: clients start them by name and never load workflow code.
-export type { doctorWorkflow, evaluationWorkflow, sweepWorkflow, trialWorkflow } from './workflows/index.js';
+export type {
+  doctorWorkflow,
+  evaluationWorkflow,
+  sweepWorkflow,
+  trialWorkflow,
+  verificationWorkflow,
+} from './workflows/index.js';

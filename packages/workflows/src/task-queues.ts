@@ -25,3 +25,6 @@ export const trialObjectPrefix = (sweepId: string, index: number): string => `tr
 /** One evaluation of a trial: its kind and parameters hash name it, so asking twice starts it once. */
 export const evaluationWorkflowId = (trialId: string, kind: string, paramsHash: string): string =>
   `evaluation-${trialId}-${kind}-${paramsHash}`;
+/** One verification of a trial, per request: the asker's request id names it, so a retried ask starts it once. */
+export const verificationWorkflowId = (trialId: string, requestId: string): string =>
+  `verification-${trialId}-${requestId}`;

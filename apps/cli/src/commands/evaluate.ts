@@ -1,12 +1,15 @@
-// `medsweep evaluate <trial>`: asks for an evaluation of a completed trial — its robustness panel, an
-// external dataset, or subgroups of an attribute — through the same service as the dashboard's buttons,
-// and with --wait follows it until it is recorded (or fails), printing its metrics.
+// `medsweep evaluate <trial>`: asks the API for an evaluation of a completed trial — its robustness panel,
+// an external dataset, or subgroups of an attribute — as the dashboard's buttons do (a worker runs it), and
+// with --wait follows it until it is recorded (or fails), printing its metrics.
 import type { Command } from 'commander';
-import { evaluationState, requestEvaluation, trialEvaluationViews } from '@medsweep/api';
-import type { EvaluationAsk, EvaluationView } from '@medsweep/api';
-import { evaluationSubject, findLatestDataset } from '@medsweep/db';
-import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
+import type { EvaluationView } from '@medsweep/api';
+import type { ApiClient } from '../client/api.js';
+import { withApi } from '../client/api.js';
+import { WorkerJobFailedError } from '../errors.js';
+import { pollUntilSettled } from '../poll.js';
+
+/** What the API's evaluations.run takes as `ask`. */
+type EvaluationAsk = Parameters<ApiClient['evaluations']['run']['mutate']>[0]['ask'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -21,7 +24,7 @@ interface EvaluateOptions {
 }
 
 /** The ask the options describe: exactly one of --robustness, --external, --subgroups. */
-async function askOf(ctx: CliContext, trialId: string, opts: EvaluateOptions): Promise<EvaluationAsk> {
+async function askOf(api: ApiClient, trialId: string, opts: EvaluateOptions): Promise<EvaluationAsk> {
   const chosen = [opts.robustness, opts.external, opts.subgroups].filter((o) => o !== undefined);
   if (chosen.length !== 1) {
     throw new RangeError('give exactly one of --robustness, --external <dataset>, --subgroups <attribute>');
@@ -29,9 +32,10 @@ async function askOf(ctx: CliContext, trialId: string, opts: EvaluateOptions): P
   if (opts.subgroups !== undefined) return { kind: 'subgroups', attribute: opts.subgroups };
   if (opts.external !== undefined) {
     if (UUID.test(opts.external)) return { kind: 'external', datasetId: opts.external };
-    const { sweep } = await evaluationSubject(ctx.db, trialId);
-    const dataset = await findLatestDataset(ctx.db, sweep.projectId, { name: opts.external });
-    if (dataset === null)
+    // The newest registration of that name in the trial's project (the list is newest first).
+    const { project } = await api.trials.get.query({ trialId });
+    const dataset = (await api.datasets.list.query({ project })).find((d) => d.name === opts.external);
+    if (dataset === undefined)
       throw new RangeError(`--external: no dataset named ${opts.external} in the trial's project`);
     return { kind: 'external', datasetId: dataset.id };
   }
@@ -95,19 +99,18 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--wait', 'wait until it is recorded and print its metrics')
     .option('--json', 'JSON output')
     .action(async (trialId: string, opts: EvaluateOptions) => {
-      await withContext(async (ctx) => {
-        const ask = await askOf(ctx, trialId, opts);
-        const requested = await requestEvaluation(ctx, trialId, ask, ctx.actor);
-        let state = await evaluationState(ctx, trialId, ask);
-        while (opts.wait && state.state === 'running') {
-          await new Promise((r) => setTimeout(r, 2000));
-          state = await evaluationState(ctx, trialId, ask);
-        }
+      await withApi(async (api) => {
+        const ask = await askOf(api, trialId, opts);
+        const requested = await api.evaluations.run.mutate({ trialId, ask });
+        const look = () => api.evaluations.status.query({ trialId, ask });
+        const state = opts.wait
+          ? await pollUntilSettled(look, `evaluating trial ${trialId} on a worker`)
+          : await look();
         if (state.state === 'failed')
-          throw new Error(`evaluation ${requested.workflowId} failed: ${state.error}`);
-        const view =
+          throw new WorkerJobFailedError('evaluation', requested.workflowId, state.error);
+        const view: EvaluationView | undefined =
           state.state === 'recorded'
-            ? (await trialEvaluationViews(ctx.db, trialId)).find((e) => e.id === state.evaluationId)
+            ? (await api.evaluations.list.query({ trialId })).find((e) => e.id === state.evaluationId)
             : undefined;
         if (opts.json)
           console.log(JSON.stringify({ ...requested, state: state.state, evaluation: view ?? null }));

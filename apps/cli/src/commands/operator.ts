@@ -4,17 +4,13 @@ import type { Command } from 'commander';
 import { registerDataCommands } from './data.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDoctorCommand } from './doctor.js';
-import { registerEvaluateCommand } from './evaluate.js';
 import { registerStackCommands } from './stack.js';
-import { registerVerifyCommand } from './verify.js';
 import { registerWebCommands } from './web.js';
 
 export function registerOperatorCommands(program: Command): void {
   registerStackCommands(program);
   registerDoctorCommand(program);
   registerDataCommands(program);
-  registerEvaluateCommand(program);
   registerDemoCommand(program);
-  registerVerifyCommand(program);
   registerWebCommands(program);
 }

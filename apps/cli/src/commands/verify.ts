@@ -1,9 +1,13 @@
+// `medsweep verify <trial>`: asks the API for a trial's full verification, which a worker runs (artifacts
+// re-hashed, stored weights re-evaluated with TensorFlow, every lineage link checked) and records as a
+// `trial.verify` event of the caller; polls until its report is ready and prints one row per link.
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { selectBackend } from '@medsweep/ml';
-import { withContext } from '../context.js';
+import type { TrialVerificationReport } from '@medsweep/workflows';
+import { withApi } from '../client/api.js';
+import { WorkerJobFailedError } from '../errors.js';
 import { EXIT } from '../output.js';
-import type { TrialVerificationReport } from '../verify/verify-trial.js';
-import { verifyTrial } from '../verify/verify-trial.js';
+import { pollUntilSettled } from '../poll.js';
 
 const STATUS_LABEL = { ok: 'OK', broken: 'BROKEN', unchecked: 'UNCHECKED' } as const;
 
@@ -31,15 +35,21 @@ export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <trialId>')
     .description(
-      "re-hash a trial's artifacts, re-evaluate its stored weights on the stored test split, and name the lineage link that breaks",
+      "re-hash a trial's artifacts, re-evaluate its stored weights on the stored test split, and name the lineage link that breaks (runs on a worker; needs role auditor or admin)",
     )
     .option('--json', 'one JSON object on stdout')
     .action(async (trialId: string, opts: { json?: boolean }) => {
-      await withContext(async (ctx) => {
-        const report = await verifyTrial(
-          { db: ctx.db, store: ctx.objectStore, backend: await selectBackend(), actor: ctx.actor },
-          trialId,
+      await withApi(async (api) => {
+        const request = { trialId, requestId: randomUUID() };
+        const { workflowId } = await api.trials.verify.mutate(request);
+        const state = await pollUntilSettled(
+          () => api.trials.verification.query(request),
+          `verifying trial ${trialId} on a worker`,
         );
+        if (state.state === 'failed') throw new WorkerJobFailedError('verification', workflowId, state.error);
+        if (state.state !== 'done')
+          throw new WorkerJobFailedError('verification', workflowId, 'the workflow is gone');
+        const { report } = state;
         console.log(opts.json ? JSON.stringify(report) : renderVerification(report));
         process.exitCode = report.ok ? EXIT.ok : EXIT.checkFailed;
       });

@@ -2,6 +2,7 @@ import type { Db } from '@medsweep/db';
 import { recordEvaluation as storeEvaluation, setSweepStatus } from '@medsweep/db';
 import type { ControlActivities, TrialFinished } from '@medsweep/workflows';
 import { registerTrialRow } from '../trial-records.js';
+import { recordVerification } from './record-verification.js';
 
 export interface ControlDeps {
   db: Db;
@@ -49,6 +50,8 @@ export function createControlActivities({
       });
       return { evaluationId: row.id };
     },
+
+    recordVerification: (input) => recordVerification(db, input),
 
     async setSweepStatus({ sweepId, status }) {
       // A finished sweep never changes again: a late, replayed status write must not reopen it.

@@ -1,13 +1,18 @@
 // A sweep's trials as a sortable, filterable, cursor-paged table, and one trial in full: config, learning
 // curves, final metrics, attempts and workers, lineage with its verification, artifacts; its ROC curves,
-// confusion matrices and reliability diagrams come from `evaluation` (read from the object store).
+// confusion matrices and reliability diagrams come from `evaluation` (read from the object store); its
+// full verification (artifacts re-hashed, weights re-evaluated) runs on a worker: `verify`, `verification`.
 import { findDataset, latestArtifact, listTrials, runDetail, verifyTrialLineage } from '@medsweep/db';
 import { TrialStatus } from '@medsweep/db/types';
 import { z } from 'zod';
 import { DatasetNotFoundError } from '../errors.js';
-import { cursor, label, metricRef, sweepInput, trialInput } from '../inputs.js';
+import { actorOf } from '../auth/principal.js';
+import { cursor, label, metricRef, sweepInput, trialInput, uuid } from '../inputs.js';
 import { projectOfSweep, projectOfTrial } from '../locate.js';
 import { evaluateSplits, loadPredictions, positiveClassOfTrial, taskOf } from '../services/predictions.js';
+import type { VerificationServiceDeps } from '../services/verifications.js';
+import { requestVerification, verificationState } from '../services/verifications.js';
+import type { Context } from '../trpc.js';
 import { projectProcedure, router } from '../trpc.js';
 
 const sortKey = z.discriminatedUnion('by', [
@@ -16,6 +21,15 @@ const sortKey = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('primaryMetric') }),
   z.strictObject({ by: z.literal('metric'), metric: metricRef }),
 ]);
+
+/** One verification request: the trial and the asker's id for the request (a UUID it makes). */
+const verificationInput = trialInput.extend({ requestId: uuid });
+
+const verificationDeps = (ctx: Context): VerificationServiceDeps => ({
+  db: ctx.db,
+  temporal: ctx.temporal,
+  ...(ctx.sweepTaskQueue ? { taskQueue: ctx.sweepTaskQueue } : {}),
+});
 
 export const trialsRouter = router({
   /** One page of a sweep's trials (limit <= 500), each with its final metrics. */
@@ -79,4 +93,18 @@ export const trialsRouter = router({
       splits: evaluateSplits(predictions, task),
     };
   }),
+
+  /**
+   * Starts the trial's full verification on a worker: every artifact re-hashed, the stored weights
+   * re-evaluated on the stored dataset, every lineage link checked. Asking again with the same request id
+   * starts nothing new. The verdict is recorded as a `trial.verify` event of the caller once known.
+   */
+  verify: projectProcedure(verificationInput, 'audit.verify', projectOfTrial).mutation(({ ctx, input }) =>
+    requestVerification(verificationDeps(ctx), input.trialId, input.requestId, actorOf(ctx.principal)),
+  ),
+
+  /** Where a verification request stands; its report (one row per link, the audit event's seq) once done. */
+  verification: projectProcedure(verificationInput, 'audit.verify', projectOfTrial).query(({ ctx, input }) =>
+    verificationState(verificationDeps(ctx), input.trialId, input.requestId),
+  ),
 });

@@ -240,7 +240,7 @@ export async function evaluationState(
 }
 
 /** The innermost message of a failure chain: what actually went wrong. */
-function innermostMessage(error: unknown): string {
+export function innermostMessage(error: unknown): string {
   let current = error as { message?: string; cause?: unknown } | undefined;
   let message = String(error);
   while (current) {

@@ -5,7 +5,7 @@
 // auditor the instance auditor; a dataset (stored in MinIO, with a samples table whose test samples carry a
 // `sex` attribute), weights source and completed trials in alpha whose predictions and weights really are
 // in MinIO; audit anchors under a prefix of their own in a locked test bucket; and a Temporal client whose
-// sweep and evaluation workflows go to a task queue nobody polls (terminated at the end).
+// sweep, evaluation and verification workflows go to a task queue nobody polls (terminated at the end).
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { canonicalJson, finalMetricsHash, predictionsDocument, sha256Hex } from '@medsweep/core';
@@ -478,6 +478,11 @@ export async function createWorld(): Promise<World> {
           ...sweeps.map((s) => s.workflowId),
           ...evaluations.map((e) => (e.payload as { workflowId: string }).workflowId),
         ];
+        // Verifications leave no row behind until they end: found by type on the queue nobody polls.
+        const verifications = client.workflow.list({
+          query: `WorkflowType = 'verificationWorkflow' AND TaskQueue = '${deps.sweepTaskQueue}' AND ExecutionStatus = 'Running'`,
+        });
+        for await (const v of verifications) started.push(v.workflowId);
         await Promise.allSettled(
           started.map((id) => client.workflow.getHandle(id).terminate('api tests finished')),
         );

@@ -69,7 +69,7 @@ export {
 } from './compare-entries.js';
 export { runDetail, type Curve, type RunDetail } from './run-detail.js';
 export { sweepSpecHash } from './sweep-spec-hash.js';
-export { findLineage, trialForVerification, verifyTrialLineage } from './lineage.js';
+export { findLineage, recordTrialVerification, trialForVerification, verifyTrialLineage } from './lineage.js';
 export {
   listTrials,
   type TrialListPage,

@@ -14,7 +14,9 @@ import {
 } from '@medsweep/core';
 import type { SweepSpec } from '@medsweep/core';
 import { LineageNotRecordedError, TrialNotFoundError } from '../errors.js';
+import { appendAuditEvent } from './audit.js';
 import type { DbClient } from './db-client.js';
+import { inTransaction } from './db-client.js';
 
 /** The hash of the recorded artifact of `kind` the lineage names, else of the first one (to show it). */
 function artifactHash(artifacts: readonly { kind: string; sha256: string }[], kind: string, named: string) {
@@ -85,4 +87,34 @@ export function trialForVerification(db: DbClient, trialId: string) {
 /** The trial's lineage record; null before its result is recorded. */
 export function findLineage(db: DbClient, trialId: string) {
   return db.lineage.findUnique({ where: { trialId } });
+}
+
+/**
+ * Records a verification of a trial (`medsweep verify`) as a `trial.verify` event of its project, once per
+ * verification workflow: recording the same workflow's verdict again returns the first event's seq.
+ */
+export async function recordTrialVerification(
+  db: DbClient,
+  input: { projectId: string; trialId: string; actor: string; workflowId: string; payload: JsonObject },
+): Promise<{ seq: number }> {
+  return inTransaction(db, async (tx) => {
+    const recorded = await tx.auditEvent.findFirst({
+      where: {
+        action: 'trial.verify',
+        subjectId: input.trialId,
+        payload: { path: ['workflowId'], equals: input.workflowId },
+      },
+      select: { seq: true },
+    });
+    if (recorded !== null) return { seq: Number(recorded.seq) };
+    const event = await appendAuditEvent(tx, {
+      projectId: input.projectId,
+      actor: input.actor,
+      action: 'trial.verify',
+      subjectType: 'trial',
+      subjectId: input.trialId,
+      payload: { ...input.payload, workflowId: input.workflowId },
+    });
+    return { seq: event.seq };
+  });
 }

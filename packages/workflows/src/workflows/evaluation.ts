@@ -2,14 +2,9 @@
 // attribute): the heavy part on the trial's own train queue, then its record on the control worker. The
 // workflow id derives from (trial, kind, parameters hash), and the record is keyed the same way, so
 // asking twice runs it once and a retry or replay records nothing new.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { ControlActivities, EvaluationActivities, EvaluationInput } from '../activities.js';
-
-// A Postgres write with its audit event: seconds at most; retried with backoff through DB restarts.
-const bookkeeping = proxyLocalActivities<ControlActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+import { proxyActivities } from '@temporalio/workflow';
+import type { EvaluationActivities, EvaluationInput } from '../activities.js';
+import { localBookkeeping } from './bookkeeping.js';
 
 export interface EvaluationSummary {
   evaluationId: string;
@@ -32,5 +27,5 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     },
   });
   const outcome = await runEvaluation(input);
-  return bookkeeping.recordEvaluation({ evaluation: input, outcome });
+  return localBookkeeping.recordEvaluation({ evaluation: input, outcome });
 }

@@ -3,3 +3,4 @@ export { doctorWorkflow } from './doctor.js';
 export { evaluationWorkflow } from './evaluation.js';
 export { sweepWorkflow } from './sweep.js';
 export { trialWorkflow } from './trial.js';
+export { verificationWorkflow } from './verification.js';

@@ -1,8 +1,9 @@
-// `medsweep verify <trial>`: checks every link of a trial's lineage against what is stored now. Each
-// artifact is downloaded and hashed; the database re-derives what it can (dataset, spec, config, weights
-// source, final metrics); the stored output weights are loaded into a fresh model of the trial's
-// architecture and re-evaluated on the stored dataset, and their scores and metrics compared with the
-// recorded ones. The outcome is one row per link and a `trial.verify` audit event.
+// The verification behind `medsweep verify`, run by the verification workflow's activity on a train worker:
+// checks every link of a trial's lineage against what is stored now. Each artifact is downloaded and
+// hashed; the database re-derives what it can (dataset, spec, config, weights source, final metrics); the
+// stored output weights are loaded into a fresh model of the trial's architecture and re-evaluated on the
+// stored dataset, and their scores and metrics compared with the recorded ones. The outcome is one row
+// per link; the control worker records it as a `trial.verify` audit event (recordVerification).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ import {
 import type { ReadPredictions } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import {
-  appendAuditEvent,
   LineageNotRecordedError,
   TrialNotFoundError,
   trialForVerification,
@@ -37,46 +37,18 @@ import {
 } from '@medsweep/ml';
 import type { ObjectStore } from '@medsweep/storage';
 import { ObjectBlobStore, ObjectNotFoundError } from '@medsweep/storage';
+import type { TrialVerification, VerifiedLink } from '@medsweep/workflows';
 
 /** Largest difference between a stored and a re-evaluated score that still reproduces, on one backend. */
 export const SCORE_TOLERANCE = 1e-5;
-
-export type LinkStatus = 'ok' | 'broken' | 'unchecked';
-
-/** One row of the verification: a lineage link, an artifact, or the re-evaluation. */
-export interface VerifiedLink {
-  /** A lineage link, `recordHash`, `artifact:<kind>`, `reevaluation` or `reevaluatedMetrics`. */
-  link: string;
-  status: LinkStatus;
-  /** What the record says (lineage value, recorded hash). */
-  expected: string | null;
-  /** What was recomputed now; null when nothing could be. */
-  found: string | null;
-  /** Where `found` comes from, or why the link breaks or could not be checked. */
-  detail: string;
-}
-
-export interface TrialVerificationReport {
-  trialId: string;
-  /** Every checked link holds. */
-  ok: boolean;
-  links: VerifiedLink[];
-  /** Largest |stored − re-evaluated| score over val and test; null when the re-evaluation failed. */
-  maxScoreDifference: number | null;
-  /** seq of the `trial.verify` audit event. */
-  auditSeq: number;
-}
 
 export interface VerifyTrialDeps {
   db: Db;
   store: ObjectStore;
   /** The selected tfjs backend the re-evaluation runs on. */
   backend: BackendInfo;
-  /** Who verifies, for the audit log. */
-  actor: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVALUATED_SPLITS = ['val', 'test'] as const;
 
 /** A stored artifact as downloaded now. */
@@ -89,10 +61,8 @@ interface FetchedArtifact {
   sha256: string | null;
 }
 
-/** Verifies trial `trialId` and records the outcome; throws only when the trial or its lineage does not exist. */
-export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promise<TrialVerificationReport> {
-  if (!UUID.test(trialId))
-    throw new RangeError(`trial id must be a UUID, as \`medsweep sweep\` lists; got ${trialId}`);
+/** Verifies trial `trialId`; throws only when the trial or its lineage does not exist. */
+export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promise<TrialVerification> {
   const { db, store } = deps;
   const trial = await trialForVerification(db, trialId);
   if (trial === null) throw new TrialNotFoundError('verifyTrial', [trialId]);
@@ -171,24 +141,14 @@ export async function verifyTrial(deps: VerifyTrialDeps, trialId: string): Promi
       : 'hash of the stored links',
   });
 
-  const ok = links.every((l) => l.status !== 'broken');
-  const event = await appendAuditEvent(db, {
-    projectId: trial.sweep.projectId,
-    actor: deps.actor,
-    action: 'trial.verify',
-    subjectType: 'trial',
-    subjectId: trialId,
-    payload: {
-      ok,
-      recordHash: lineage.recordHash,
-      broken: links
-        .filter((l) => l.status === 'broken')
-        .map(({ link, expected, found }) => ({ link, expected, found })),
-      maxScoreDifference: reevaluation.maxScoreDifference,
-      backend: deps.backend.name,
-    },
-  });
-  return { trialId, ok, links, maxScoreDifference: reevaluation.maxScoreDifference, auditSeq: event.seq };
+  return {
+    trialId,
+    ok: links.every((l) => l.status !== 'broken'),
+    links,
+    maxScoreDifference: reevaluation.maxScoreDifference,
+    recordHash: lineage.recordHash,
+    backend: deps.backend.name,
+  };
 }
 
 function show(value: unknown): string {
