@@ -82,15 +82,3 @@ export class NoProjectError extends Error {
     this.name = 'NoProjectError';
   }
 }
-
-/** The object store refused an upload through the URL the API signed. */
-export class UploadFailedError extends Error {
-  constructor(
-    readonly file: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`uploading ${file} was refused by the object store (HTTP ${status}): ${body.slice(0, 300)}`);
-    this.name = 'UploadFailedError';
-  }
-}

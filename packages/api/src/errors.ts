@@ -362,3 +362,55 @@ export class RequestTooLargeError extends RequestRefusedError {
     this.name = 'RequestTooLargeError';
   }
 }
+
+// ─── Uploads ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Thrown when an uploaded blob does not hash to the sha256 declared for it; nothing of the upload is kept. */
+export class StagedBlobMismatchError extends Error {
+  constructor(
+    readonly blob: string,
+    readonly expectedSha256: string,
+    readonly foundSha256: string,
+  ) {
+    super(
+      `upload: blob ${blob} has sha256 ${foundSha256}, but ${expectedSha256} was declared; nothing of this upload was stored (upload the declared bytes again under a new upload)`,
+    );
+    this.name = 'StagedBlobMismatchError';
+  }
+}
+
+/** Thrown when completing an upload finds a declared blob neither uploaded nor already stored. */
+export class BlobNotUploadedError extends Error {
+  constructor(
+    readonly blob: string,
+    /** Where it was expected; null when the upload had no staging area (the store was said to hold everything). */
+    readonly stagingKey: string | null,
+  ) {
+    super(
+      stagingKey === null
+        ? `upload: blob ${blob} is not stored and no upload was started for it; start an upload and send it`
+        : `upload: blob ${blob} was not uploaded (nothing at ${stagingKey}); send it to the URL the upload gave before completing`,
+    );
+    this.name = 'BlobNotUploadedError';
+  }
+}
+
+/**
+ * Thrown when a dataset's stored records disagree with its stored images: a samples table's pixel or
+ * perceptual hash, or the manifest's split-assignment hash, is not what the images and keys give. The
+ * duplicate and leakage report would rest on them, so the dataset is not registered.
+ */
+export class DatasetRecordsMismatchError extends Error {
+  constructor(
+    readonly datasetId: string,
+    /** What disagrees, e.g. `test sample 12 (test/12) pixelSha256`. */
+    readonly field: string,
+    readonly stored: string,
+    readonly computed: string,
+  ) {
+    super(
+      `dataset ${datasetId}: ${field} is ${stored} in the uploaded records, but the uploaded images give ${computed}; the records do not describe the images, so the dataset was not registered (import it again from its source)`,
+    );
+    this.name = 'DatasetRecordsMismatchError';
+  }
+}

@@ -33,6 +33,9 @@ export {
   sweepProgress,
 } from './services/sweeps.js';
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
+export { registerStoredDataset } from './services/dataset-registration.js';
+export type { RegisteredDatasetSummary, RegisterStoredDataset } from './services/dataset-registration.js';
+export { weightsKey } from './routers/weights.js';
 export { liveProgress } from './services/progress.js';
 export type { LiveProgress, TrialPosition } from './services/progress.js';
 export { evaluationState, requestEvaluation, trialEvaluationViews } from './services/evaluations.js';

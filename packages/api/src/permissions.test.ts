@@ -14,7 +14,7 @@ import { appRouter } from './root.js';
 import { submitSweep } from './services/sweeps.js';
 import { parseSweepSpecText, sha256Hex } from '@medsweep/core';
 import type { Caller, Via, Who, World } from './test-support/world.js';
-import { createWorld, PASSWORD, WHO } from './test-support/world.js';
+import { createWorld, draftBlobs, PASSWORD, uploadDataset, WHO, worldDataset } from './test-support/world.js';
 
 type Api = Caller['api'];
 /** Who is let through: named callers, every signed-in caller, or anyone at all. */
@@ -229,11 +229,38 @@ const TABLE: Record<string, Entry> = {
   'datasets.list': { allowed: READ, call: (api) => api.datasets.list({ project: 'alpha' }) },
   'datasets.get': { allowed: READ, call: (api, w) => api.datasets.get({ datasetId: w.datasetId }) },
   'datasets.previews': { allowed: READ, call: (api, w) => api.datasets.previews({ datasetId: w.datasetId }) },
+  'datasets.startUpload': {
+    allowed: SUBMIT,
+    writesNothing: () => true,
+    call: async (api) => {
+      const { blobs } = await draftBlobs(worldDataset(next()));
+      const declared = [...blobs].map(([name, b]) => ({ name, sha256: sha256Hex(b), bytes: b.length }));
+      return api.datasets.startUpload({ project: 'alpha', blobs: declared });
+    },
+  },
+  'datasets.register': {
+    allowed: SUBMIT,
+    call: async (api, w) => {
+      // Uploaded by an admin, so the registration itself is the only thing that can be refused.
+      const { id, blobs } = await draftBlobs(worldDataset(next()));
+      const admin = await w.as('admin', 'token');
+      const { upload } = await uploadDataset(admin.api, { project: 'alpha', name: 'unused', id, blobs });
+      const sent = [...blobs].map(([name, b]) => ({ name, sha256: sha256Hex(b) }));
+      return api.datasets.register({
+        project: 'alpha',
+        name: `uploaded-${next()}`,
+        contentHash: id,
+        uploadId: upload.uploadId,
+        blobs: sent,
+        origin: 'permissions test',
+      });
+    },
+  },
   'weights.list': { allowed: READ, call: (api) => api.weights.list({ project: 'alpha' }) },
   'weights.startUpload': {
     allowed: SUBMIT,
     writesNothing: () => true,
-    call: (api) => api.weights.startUpload({ project: 'alpha', sha256: sha256Hex(next()) }),
+    call: (api) => api.weights.startUpload({ project: 'alpha', sha256: sha256Hex(next()), bytes: 10 }),
   },
   'weights.register': {
     allowed: SUBMIT,
@@ -242,8 +269,9 @@ const TABLE: Record<string, Entry> = {
       const bytes = new TextEncoder().encode(`weights ${next()}`);
       const sha256 = sha256Hex(bytes);
       const admin = await w.as('admin', 'token');
-      const upload = await admin.api.weights.startUpload({ project: 'alpha', sha256 });
-      await fetch(upload.url!, { method: 'PUT', body: bytes });
+      const upload = await admin.api.weights.startUpload({ project: 'alpha', sha256, bytes: bytes.length });
+      const [plan] = upload.blobs;
+      if (plan?.method === 'put') await fetch(plan.url, { method: 'PUT', body: bytes });
       return api.weights.register({
         project: 'alpha',
         name: `uploaded-${next()}/vgg16`,

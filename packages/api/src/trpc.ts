@@ -17,8 +17,8 @@ import {
 } from '@medsweep/db';
 import type { Project } from '@medsweep/db/types';
 import type { AuditAnchorStore, ObjectStore } from '@medsweep/storage';
-import { ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
-import { IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
+import { MultipartUploadRefusedError, ObjectIntegrityError, ObjectNotFoundError } from '@medsweep/storage';
+import { DatasetManifestError, IncompatibleDatasetError, SweepSpecError } from '@medsweep/core';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { z } from 'zod';
@@ -31,12 +31,15 @@ import {
   AccessDeniedError,
   AccountDisabledError,
   ArtifactNotFoundError,
+  BlobNotUploadedError,
   DatasetNotFoundError,
+  DatasetRecordsMismatchError,
   InstanceAccessDeniedError,
   InvalidCredentialsError,
   LeakyDatasetError,
   NothingToReportError,
   SessionRequiredError,
+  StagedBlobMismatchError,
   SweepFinishedError,
   TooManyLoginAttemptsError,
   NotAuthenticatedError,
@@ -187,6 +190,11 @@ const DOMAIN_ERROR_CODES: readonly [abstract new (...args: never[]) => Error, TR
   [UserExistsError, 'CONFLICT'],
   [WeightsSourceConflictError, 'CONFLICT'],
   [ObjectIntegrityError, 'BAD_REQUEST'],
+  [StagedBlobMismatchError, 'BAD_REQUEST'],
+  [BlobNotUploadedError, 'BAD_REQUEST'],
+  [MultipartUploadRefusedError, 'BAD_REQUEST'],
+  [DatasetRecordsMismatchError, 'BAD_REQUEST'],
+  [DatasetManifestError, 'BAD_REQUEST'],
   [SweepFinishedError, 'CONFLICT'],
   [WrongPasswordError, 'BAD_REQUEST'],
   [LastInstanceAdminError, 'BAD_REQUEST'],

@@ -502,6 +502,16 @@ export class EmptySplitError extends CoreError {
   }
 }
 
+/** Thrown by encodePng() when the pixels do not describe an image it can encode. */
+export class PngEncodeError extends CoreError {
+  constructor(
+    readonly received: string,
+    readonly expected: string,
+  ) {
+    super(`cannot encode a PNG of ${received}; expected ${expected}`);
+  }
+}
+
 /** Thrown when a stored dataset manifest is not valid JSON or does not match the manifest format. */
 export class DatasetManifestError extends CoreError {
   constructor(

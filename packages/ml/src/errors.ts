@@ -665,16 +665,6 @@ export class PngEncoderUnavailableError extends MlError {
   }
 }
 
-/** Thrown by encodePng() when the pixels do not describe an image it can encode. */
-export class PngEncodeError extends MlError {
-  constructor(
-    readonly received: string,
-    readonly expected: string,
-  ) {
-    super(`cannot encode a PNG of ${received}; expected ${expected}`);
-  }
-}
-
 // ---- sweep trials (src/trial) ----
 
 /**

@@ -50,7 +50,6 @@ export {
   WeightsShapeMismatchError,
   TrainedWeightsInputMissingError,
   GradCamConfigError,
-  PngEncodeError,
   PngEncoderUnavailableError,
   UnsupportedHyperparameterError,
   CorruptionConfigError,

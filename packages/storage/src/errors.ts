@@ -81,6 +81,45 @@ export class ObjectNotFoundError extends StorageError {
 }
 
 /**
+ * Thrown by ObjectStore.completeMultipartUpload() when S3 refuses to join the parts (a part missing or
+ * with another ETag, a part but the last under 5 MiB, an unknown or finished upload). Permanent: the same
+ * parts are refused again; upload them again under a new upload.
+ */
+export class MultipartUploadRefusedError extends StorageError {
+  override readonly permanent = true;
+
+  constructor(
+    readonly key: string,
+    readonly s3Code: string,
+    readonly s3Message: string,
+    options: { cause: unknown },
+  ) {
+    super(
+      `multipart upload to ${key} cannot be completed: S3 says ${s3Code} (${s3Message}); every part but the last must be at least 5 MiB and each part's ETag must be the one its upload answered`,
+      options,
+    );
+  }
+}
+
+/**
+ * Thrown by sendPlannedBlob() when the store refuses an upload through a presigned URL (expired link,
+ * wrong size, store down). Retryable: a fresh upload may go through.
+ */
+export class UploadRejectedError extends StorageError {
+  constructor(
+    readonly blob: string,
+    /** The part refused, for a multipart upload; null for a single PUT. */
+    readonly partNumber: number | null,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(
+      `uploading ${blob}${partNumber === null ? '' : ` (part ${partNumber})`} was refused by the object store (HTTP ${status}): ${body.slice(0, 300)}`,
+    );
+  }
+}
+
+/**
  * Thrown by ObjectStore.presignGet() when the link's lifetime is not a whole number of seconds S3 accepts.
  * Permanent: the same lifetime is refused every time.
  */

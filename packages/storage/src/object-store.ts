@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -10,6 +15,7 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { MedsweepConfig } from '@medsweep/config';
@@ -17,6 +23,7 @@ import { sha256Hex } from '@medsweep/core';
 import {
   ForeignObjectUriError,
   LinkLifetimeError,
+  MultipartUploadRefusedError,
   ObjectIntegrityError,
   ObjectNotFoundError,
   S3AccessDeniedError,
@@ -40,6 +47,24 @@ export interface StoredObject {
   key: string;
   sha256: string;
   sizeBytes: number;
+}
+
+/** One uploaded part of a multipart upload: its number (1-based) and the ETag S3 answered its PUT with. */
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** S3's smallest part of a multipart upload (every part but the last): 5 MiB. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+/** S3's most parts in one multipart upload. */
+export const MAX_PARTS = 10_000;
+
+/** Refuses a link lifetime S3 would not sign. */
+function checkLifetime(key: string, expiresInSeconds: number): void {
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
+    throw new LinkLifetimeError(key, expiresInSeconds, MAX_LINK_SECONDS);
+  }
 }
 
 /** Maps SDK failures to the project's errors so callers see which setting to fix. */
@@ -183,9 +208,7 @@ export class ObjectStore {
    * nor fails when S3 is down.
    */
   async presignGet(key: string, { expiresInSeconds, downloadName }: PresignGetArgs): Promise<string> {
-    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
-      throw new LinkLifetimeError(key, expiresInSeconds, MAX_LINK_SECONDS);
-    }
+    checkLifetime(key, expiresInSeconds);
     const disposition =
       downloadName === undefined
         ? {}
@@ -207,12 +230,133 @@ export class ObjectStore {
    * before using it: the bytes are the uploader's.
    */
   async presignPut(key: string, { expiresInSeconds }: { expiresInSeconds: number }): Promise<string> {
-    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
-      throw new LinkLifetimeError(key, expiresInSeconds, MAX_LINK_SECONDS);
-    }
+    checkLifetime(key, expiresInSeconds);
     return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: expiresInSeconds,
     });
+  }
+
+  /**
+   * Starts a multipart upload to `key` and returns its id: for objects too large for one PUT (over 5 GB)
+   * or too large to send in one request reliably. Parts are then uploaded through presignUploadPart's
+   * URLs and joined by completeMultipartUpload (or dropped by abortMultipartUpload).
+   */
+  async createMultipartUpload(key: string, contentType = 'application/octet-stream'): Promise<string> {
+    try {
+      const res = await this.client.send(
+        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+      );
+      if (!res.UploadId) throw new Error(`S3 answered no upload id for ${key}`);
+      return res.UploadId;
+    } catch (e) {
+      throw classify(this.settings, e);
+    }
+  }
+
+  /**
+   * A presigned URL that uploads part `partNumber` (1 to MAX_PARTS) of a multipart upload with one PUT;
+   * S3 answers it with the part's ETag, which completeMultipartUpload needs. Parts but the last must be
+   * at least MIN_PART_BYTES. Like presignPut: hand it out for staging keys only.
+   */
+  async presignUploadPart(
+    key: string,
+    multipartId: string,
+    partNumber: number,
+    { expiresInSeconds }: { expiresInSeconds: number },
+  ): Promise<string> {
+    checkLifetime(key, expiresInSeconds);
+    return getSignedUrl(
+      this.client,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: multipartId, PartNumber: partNumber }),
+      { expiresIn: expiresInSeconds },
+    );
+  }
+
+  /**
+   * Joins the uploaded parts, in part-number order, into the object at `key`. Throws
+   * MultipartUploadRefusedError when S3 refuses them (a part missing or with another ETag, a part but the
+   * last under 5 MiB, an unknown or finished upload id).
+   */
+  async completeMultipartUpload(
+    key: string,
+    multipartId: string,
+    parts: readonly UploadedPart[],
+  ): Promise<void> {
+    const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    try {
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: multipartId,
+          MultipartUpload: { Parts: ordered.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (e) {
+      const status = (e as S3ServiceException).$metadata?.httpStatusCode;
+      if (e instanceof S3ServiceException && (status === 400 || status === 404)) {
+        throw new MultipartUploadRefusedError(key, e.name, e.message, { cause: e });
+      }
+      throw classify(this.settings, e);
+    }
+  }
+
+  /** Drops a multipart upload and its parts; dropping one that is gone already is not an error. */
+  async abortMultipartUpload(key: string, multipartId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: multipartId }),
+      );
+    } catch (e) {
+      if ((e as S3ServiceException).$metadata?.httpStatusCode === 404) return;
+      throw classify(this.settings, e);
+    }
+  }
+
+  /**
+   * The sha256 and size of a stored object, read as a stream (memory stays flat however large it is).
+   * Throws ObjectNotFoundError when there is no such object.
+   */
+  async sha256Of(key: string): Promise<{ sha256: string; sizeBytes: number }> {
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!res.Body) throw new Error(`object ${key} has no body`);
+      for await (const chunk of res.Body as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        sizeBytes += chunk.byteLength;
+      }
+    } catch (e) {
+      if (e instanceof NoSuchKey) throw new ObjectNotFoundError(this.bucket, key, { cause: e });
+      throw classify(this.settings, e);
+    }
+    return { sha256: hash.digest('hex'), sizeBytes };
+  }
+
+  /**
+   * Copies an object inside the bucket on the server (no bytes through this process), recording
+   * `sha256` as the copy's metadata as put() does: for moving a verified staged upload to its content
+   * address. One CopyObject, so up to S3's 5 GB copy limit. Throws ObjectNotFoundError for a missing source.
+   */
+  async copy(fromKey: string, toKey: string, sha256: string, contentType = 'application/octet-stream') {
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: `${this.bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+          MetadataDirective: 'REPLACE',
+          Metadata: { sha256 },
+          ContentType: contentType,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as S3ServiceException).$metadata?.httpStatusCode === 404) {
+        throw new ObjectNotFoundError(this.bucket, fromKey, { cause: e });
+      }
+      throw classify(this.settings, e);
+    }
   }
 
   async exists(key: string): Promise<boolean> {

@@ -1,36 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
+import type { RegisteredDatasetSummary } from '@medsweep/api';
+import { registerStoredDataset, weightsKey } from '@medsweep/api';
 import { sha256Hex } from '@medsweep/core';
-import type { StoredDatasetReport } from '@medsweep/core';
-import { leakageCounts, registerDataset, registerWeightsFileSource } from '@medsweep/db';
+import { registerWeightsFileSource } from '@medsweep/db';
 import type { DatasetImportArgs } from '@medsweep/ml';
 import { importDatasetSource } from '@medsweep/ml';
-import { ObjectBlobStore } from '@medsweep/storage';
+import { bytesBody, ObjectBlobStore, sendPlannedUpload } from '@medsweep/storage';
+import type { ApiClient } from '../client/api.js';
+import { projectOf, withApi } from '../client/api.js';
+import { progressLine } from '../client/upload.js';
 import type { CliContext } from '../context.js';
-import { withContext } from '../context.js';
 import { registerDataInspectCommand } from './data-inspect.js';
 import type { DatasetSourceOptions } from './dataset-source.js';
 import { datasetSourceArgs, withDatasetSourceOptions } from './dataset-source.js';
 
 /** A dataset as `data import` registered it. */
-export interface ImportedDatasetSummary {
-  datasetId: string;
-  contentHash: string;
-  /** False when the project already had this manifest (nothing changed). */
-  created: boolean;
-  task: string;
-  splitAssignmentHash: string | null;
-  leaky: boolean;
-  /** One line per reason the dataset is leaky. */
-  leakageReasons: string[];
-  leakage: ReturnType<typeof leakageCounts>;
-}
+export type ImportedDatasetSummary = RegisteredDatasetSummary;
+
+/** How the registration reports on it: the report options of the import's arguments. */
+const reportOptions = (source: DatasetImportArgs) => ({
+  ...(source.maxDistance === undefined ? {} : { maxDistance: source.maxDistance }),
+  ...(source.maxListed === undefined ? {} : { maxListed: source.maxListed }),
+});
 
 /**
- * Imports any source `data inspect` reads into the bucket (shards, manifest, sample PNGs) and registers
- * it in the project with its duplicate and leakage report; importing it again changes nothing. A source
- * that fails to read or check (its error names file, row and problem) registers nothing.
+ * In-process import for operator commands (the demo) and tests with stack credentials: stores the
+ * source's blobs in the bucket and registers it through the API's one registration path (which
+ * verifies what is stored and computes the report and sample images). A source that fails to read or
+ * check (its error names file, row and problem) registers nothing.
  */
 export async function importDataset(
   ctx: CliContext,
@@ -39,40 +38,51 @@ export async function importDataset(
   const store = ctx.objectStore;
   await store.ensureBucket();
   const stored = await importDatasetSource({ ...args.source, name: args.name }, new ObjectBlobStore(store));
-  const { manifest } = stored;
-  const splitAssignmentHash = manifest.splitAssignment?.sha256 ?? null;
-  // Without per-sample records (never, for the importers of today) there is nothing to check.
-  const report: StoredDatasetReport | null = splitAssignmentHash === null ? null : stored.report;
-  const { dataset, created } = await registerDataset(ctx.db, {
+  return registerStoredDataset(ctx.db, store, {
     project: args.project,
     name: args.name,
     contentHash: stored.manifestSha256,
-    manifestUri: stored.manifestUri,
-    splits: Object.fromEntries(
-      Object.entries(manifest.splits).map(([k, v]) => [
-        k,
-        { count: v.count, labelHistogram: v.labelHistogram },
-      ]),
-    ),
-    numClasses: stored.numClasses,
-    task: stored.task,
-    licence: manifest.source.licence ?? 'unknown',
-    source: manifest.source.citation ?? args.source.path,
-    splitAssignmentHash,
-    report,
-    previews: stored.previews,
+    origin: args.source.path,
+    ...reportOptions(args.source),
     actor: ctx.actor,
   });
-  return {
-    datasetId: dataset.id,
-    contentHash: dataset.contentHash,
-    created,
-    task: dataset.task,
-    splitAssignmentHash: dataset.splitAssignmentHash,
-    leaky: dataset.leaky,
-    leakageReasons: stored.report.leakage.reasons,
-    leakage: leakageCounts(stored.report),
-  };
+}
+
+/**
+ * `data import` through the API: reads the source here (into memory: shards, samples tables, manifest),
+ * uploads the blobs the store lacks straight to it through the URLs the API signs, and has the API
+ * verify them and register the dataset with the report it computes itself.
+ */
+async function importDatasetThroughApi(
+  api: ApiClient,
+  args: { name: string; project: string; source: DatasetImportArgs },
+): Promise<ImportedDatasetSummary> {
+  const blobs = new Map<string, Uint8Array>();
+  const stored = await importDatasetSource(
+    { ...args.source, name: args.name },
+    { put: async (name, bytes) => void blobs.set(name, bytes), uriOf: (name) => name },
+  );
+  const bodies = new Map(
+    [...blobs].map(([name, bytes]) => [name, { ...bytesBody(bytes), sha256: sha256Hex(bytes) }]),
+  );
+  const upload = await api.datasets.startUpload.mutate({
+    project: args.project,
+    blobs: [...bodies].map(([name, body]) => ({ name, sha256: body.sha256, bytes: body.bytes })),
+  });
+  const sent = await sendPlannedUpload(
+    upload.blobs,
+    bodies,
+    progressLine((name) => `${args.name} ${name}`),
+  );
+  return api.datasets.register.mutate({
+    project: args.project,
+    name: args.name,
+    contentHash: stored.manifestSha256,
+    uploadId: upload.uploadId,
+    blobs: sent,
+    origin: args.source.path,
+    ...reportOptions(args.source),
+  });
 }
 
 /** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
@@ -84,7 +94,7 @@ export async function registerWeightsFile(
   const sha256 = sha256Hex(bytes);
   const store = ctx.objectStore;
   await store.ensureBucket();
-  const key = `weights/${sha256}.h5`;
+  const key = weightsKey(sha256);
   if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
   const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
     project: args.project,
@@ -106,17 +116,19 @@ export function registerDataCommands(program: Command): void {
       .command('import <path>')
       .description(
         'import a MedMNIST .npz, an image folder (root/<class>/ or root/<split>/<class>/) or a CSV/JSONL ' +
-          'manifest (PNG, JPEG, DICOM) into the bucket and register it with its duplicate and leakage report',
+          'manifest (PNG, JPEG, DICOM) through the API (uploads verified by sha256; members, leads and admins) ' +
+          'and register it with the duplicate and leakage report the API computes',
       )
       .requiredOption('--name <name>', 'dataset name in the project, e.g. breastmnist')
-      .option('--project <slug>', 'project', 'default')
+      .option('--project <slug>', "the project (default: your token's project)")
       .option('--json', 'print the registered dataset as JSON (the last line of output)'),
     '20',
   ).action(
-    async (path: string, opts: DatasetSourceOptions & { name: string; project: string; json?: boolean }) => {
+    async (path: string, opts: DatasetSourceOptions & { name: string; project?: string; json?: boolean }) => {
       const source = datasetSourceArgs(path, opts);
-      await withContext(async (ctx) => {
-        const r = await importDataset(ctx, { name: opts.name, project: opts.project, source });
+      await withApi(async (api, profile) => {
+        const project = await projectOf(api, opts.project, profile);
+        const r = await importDatasetThroughApi(api, { name: opts.name, project, source });
         if (opts.json) {
           console.log(JSON.stringify(r));
           return;

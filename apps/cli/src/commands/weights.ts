@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { sha256Hex } from '@medsweep/core';
+import { sendPlannedUpload } from '@medsweep/storage';
 import type { ApiClient } from '../client/api.js';
 import { projectOf, withApi } from '../client/api.js';
-import { UploadFailedError } from '../errors.js';
+import { fileBody, progressLine } from '../client/upload.js';
 
 /** `<ref>/<architecture>` → the architecture. */
 function architectureOf(name: string): string {
@@ -16,24 +15,25 @@ function architectureOf(name: string): string {
 }
 
 /**
- * Uploads a weights file straight to the object store through the URL the API signs (one PUT, so up to
- * S3's 5 GB single-upload limit; multipart uploads are not implemented), then has the API verify its
- * sha256 and register it. Content the store already holds is not uploaded again.
+ * Uploads a weights file straight to the object store through the URLs the API signs (one PUT, or a
+ * multipart upload in parts for a large file, read from disk part by part), then has the API verify
+ * its sha256 and register it. Content the store already holds is not uploaded again.
  */
 async function uploadWeights(api: ApiClient, project: string, file: string, name: string) {
-  const bytes = new Uint8Array(readFileSync(file));
-  const sha256 = sha256Hex(bytes);
-  const upload = await api.weights.startUpload.mutate({ project, sha256 });
-  if (upload.url !== null) {
-    const response = await fetch(upload.url, { method: 'PUT', body: bytes });
-    if (!response.ok) throw new UploadFailedError(file, response.status, await response.text());
-  }
+  const body = await fileBody(file);
+  const upload = await api.weights.startUpload.mutate({ project, sha256: body.sha256, bytes: body.bytes });
+  const [sent] = await sendPlannedUpload(
+    upload.blobs,
+    new Map(upload.blobs.map((b) => [b.name, body])),
+    progressLine(() => basename(file)),
+  );
   return api.weights.register.mutate({
     project,
     name,
-    sha256,
+    sha256: body.sha256,
     fileName: basename(file),
     uploadId: upload.uploadId,
+    ...(sent?.multipart ? { multipart: sent.multipart } : {}),
   });
 }
 
@@ -44,7 +44,7 @@ export function registerWeightsCommands(program: Command): void {
   weights
     .command('register <file>')
     .description(
-      'upload a Keras .h5 weights file (presigned URL, verified by sha256) and register it, e.g. --name imagenet/squeezenet1_1',
+      'upload a Keras .h5 weights file (presigned URLs, multipart for large files, verified by sha256) and register it, e.g. --name imagenet/squeezenet1_1',
     )
     .requiredOption('--name <ref/architecture>', 'weights source name: <ref>/<architecture>')
     .option('--project <slug>', "the project (default: your token's project)")

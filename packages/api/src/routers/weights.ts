@@ -1,16 +1,22 @@
 // The initial-weights sources registered in a project: uploaded files and earlier trials' outputs. Files
-// are uploaded straight to the object store through a presigned URL and verified by sha256 before they are
-// registered. Registering needs the right to submit sweeps (members, leads, admins): weights are what
-// a sweep's pretrained arms start from.
-import { listWeightsSources, registerTrialWeightsSource } from '@medsweep/db';
+// are uploaded straight to the object store through presigned URLs (multipart for large files) and
+// verified by sha256 before they are registered (services/staged-upload.ts). Registering needs the right
+// to submit sweeps (members, leads, admins): weights are what a sweep's pretrained arms start from.
+import { basename } from 'node:path';
+import { listWeightsSources, registerTrialWeightsSource, registerWeightsFileSource } from '@medsweep/db';
 import { z } from 'zod';
 import { actorOf } from '../auth/principal.js';
 import { label, projectInput, uuid } from '../inputs.js';
 import { projectBySlug, projectOfTrial } from '../locate.js';
-import { registerUploadedWeights, startWeightsUpload } from '../services/weights-upload.js';
+import { completeStagedUpload, startStagedUpload } from '../services/staged-upload.js';
 import { projectProcedure, router } from '../trpc.js';
+import { blobBytes, multipartCompletion, partBytes, sha256 } from './upload-inputs.js';
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 as 64 lowercase hex digits');
+/** Where stored weights live: one object per content. */
+export const weightsKey = (sha256: string) => `weights/${sha256}.h5`;
+
+/** The one blob of a weights upload. */
+const WEIGHTS_BLOB = 'weights.h5';
 
 /** `<ref>/<architecture>`, e.g. `imagenet/squeezenet1_1`. */
 const weightsName = label(128).regex(
@@ -24,29 +30,64 @@ export const weightsRouter = router({
   ),
 
   /**
-   * A presigned PUT URL (valid an hour; one request, so at most S3's 5 GB single upload) for a weights
-   * file of this sha256; none when the store holds that content already. Writes nothing but the link.
+   * Upload URLs (valid an hour) for a weights file of this sha256 and size: one PUT up to `partBytes`
+   * (default 64 MiB), else one URL per part of a multipart upload; none when the store holds that
+   * content already (`uploadId` null). Writes nothing but the links and an empty multipart upload.
    */
-  startUpload: projectProcedure(projectInput.extend({ sha256 }), 'sweep.submit', projectBySlug).mutation(
-    ({ ctx, input }) => startWeightsUpload(ctx.objectStore, ctx.located.project, input.sha256),
+  startUpload: projectProcedure(
+    projectInput.extend({ sha256, bytes: blobBytes, partBytes }),
+    'sweep.submit',
+    projectBySlug,
+  ).mutation(({ ctx, input }) =>
+    startStagedUpload(
+      ctx.objectStore,
+      ctx.located.project.id,
+      [
+        {
+          name: WEIGHTS_BLOB,
+          sha256: input.sha256,
+          bytes: input.bytes,
+          contentKey: weightsKey(input.sha256),
+        },
+      ],
+      input.partBytes,
+    ),
   ),
 
   /**
-   * Registers an uploaded file as a weights source once its bytes hash to `sha256` (400 otherwise);
-   * 409 when the name is taken by other content.
+   * Registers an uploaded file as a weights source once its bytes hash to `sha256` (400 otherwise, and
+   * nothing is kept); `multipart` completes a multipart upload first. 409 when the name is taken by
+   * other content.
    */
   register: projectProcedure(
-    projectInput.extend({ name: weightsName, sha256, fileName: label(255), uploadId: uuid.nullable() }),
+    projectInput.extend({
+      name: weightsName,
+      sha256,
+      fileName: label(255),
+      uploadId: uuid.nullable(),
+      multipart: multipartCompletion.optional(),
+    }),
     'sweep.submit',
     projectBySlug,
   ).mutation(async ({ ctx, input }) => {
-    const { weightsSource, created } = await registerUploadedWeights(ctx.db, ctx.objectStore, {
-      project: ctx.located.project,
+    const { project } = ctx.located;
+    const key = weightsKey(input.sha256);
+    await completeStagedUpload(ctx.objectStore, project.id, input.uploadId, [
+      {
+        name: WEIGHTS_BLOB,
+        sha256: input.sha256,
+        contentKey: key,
+        contentType: 'application/x-hdf5',
+        ...(input.multipart ? { multipart: input.multipart } : {}),
+      },
+    ]);
+    const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
+      project: project.slug,
       name: input.name,
       architecture: input.name.split('/')[1]!,
+      uri: ctx.objectStore.uriOf(key),
       sha256: input.sha256,
-      fileName: input.fileName,
-      uploadId: input.uploadId,
+      fileName: basename(input.fileName),
       actor: actorOf(ctx.principal),
     });
     return { id: weightsSource.id, name: weightsSource.name, sha256: input.sha256, created };

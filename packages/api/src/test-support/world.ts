@@ -17,7 +17,14 @@ import type { Project, Role } from '@medsweep/db/types';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { importDatasetTo, writeDataset } from '@medsweep/core/records';
 import type { DatasetDraft, ImageSplit } from '@medsweep/core/records';
-import { AuditAnchorStore, ObjectBlobStore, ObjectStore } from '@medsweep/storage';
+import type { SampleRow, SplitName } from '@medsweep/core/records';
+import {
+  AuditAnchorStore,
+  bytesBody,
+  ObjectBlobStore,
+  ObjectStore,
+  sendPlannedUpload,
+} from '@medsweep/storage';
 import { createApiToken } from '../auth/api-tokens.js';
 import { SESSION_COOKIE } from '../auth/session.js';
 import { createUser } from '../auth/users.js';
@@ -123,6 +130,51 @@ export function worldDataset(
       assignment: { method: 'given' },
     },
   };
+}
+
+/**
+ * A draft written as an uploader writes it (into memory: blob name -> bytes), with the dataset id;
+ * `rows` replace its sample rows (to make a lying samples table).
+ */
+export async function draftBlobs(draft: DatasetDraft, rows?: Record<SplitName, SampleRow[]>) {
+  const blobs = new Map<string, Uint8Array>();
+  const sink = { put: async (name: string, bytes: Uint8Array) => void blobs.set(name, bytes) };
+  const { id } = await writeDataset(draft, sink, rows);
+  return { id, blobs };
+}
+
+/**
+ * Imports a dataset through the API as the CLI does: declares the blobs, sends those the plan asks for
+ * (straight to the store), then registers; `tamper` changes a blob's bytes on the way.
+ */
+export async function uploadDataset(
+  api: Caller['api'],
+  args: { project: string; name: string; id: string; blobs: Map<string, Uint8Array> },
+  tamper: (name: string, bytes: Uint8Array) => Uint8Array = (_, bytes) => bytes,
+) {
+  const declared = [...args.blobs].map(([name, bytes]) => ({
+    name,
+    sha256: sha256Hex(bytes),
+    bytes: bytes.length,
+  }));
+  const upload = await api.datasets.startUpload({ project: args.project, blobs: declared });
+  const bodies = new Map(
+    declared.map((d) => [
+      d.name,
+      { ...bytesBody(tamper(d.name, args.blobs.get(d.name)!)), sha256: d.sha256 },
+    ]),
+  );
+  const blobs = await sendPlannedUpload(upload.blobs, bodies);
+  const register = () =>
+    api.datasets.register({
+      project: args.project,
+      name: args.name,
+      contentHash: args.id,
+      uploadId: upload.uploadId,
+      blobs,
+      origin: 'api tests',
+    });
+  return { upload, register };
 }
 
 export async function createWorld(): Promise<World> {

@@ -38,3 +38,6 @@ export type { ImageSplit } from './image-split.js';
 export { SPLIT_NAMES } from './splits.js';
 export type { SplitName } from './splits.js';
 export { perceptualHash, pixelSha256 } from './perceptual-hash.js';
+export { encodePng } from './png.js';
+export { PREVIEWS_PER_CLASS, previewImages } from './previews.js';
+export type { PreviewSample } from './previews.js';

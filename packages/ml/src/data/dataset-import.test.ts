@@ -1,5 +1,6 @@
-// importDatasetSource: any source read, reported on as `data inspect` does, stored with sample PNGs;
-// a source that fails stores nothing.
+// importDatasetSource: any source read and stored; what is stored reports as `data inspect` does on the
+// source and gives sample PNGs per class (as the API's registration makes them); a source that fails
+// stores nothing.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +8,13 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tf } from '../backend.js';
 import { selectBackend } from '../backend.js';
-import { ManifestImageMissingError, PngEncodeError } from '../errors.js';
+import { datasetReport, PngEncodeError } from '@medsweep/core';
+import { ManifestImageMissingError } from '../errors.js';
 import { LocalDirectoryBlobStore } from './blob-store.js';
 import { importDatasetSource } from './dataset-import.js';
 import { inspectDraft, readDatasetDraft } from './dataset-inspection.js';
-import type { AddressableBlobSink } from '@medsweep/core/records';
-import { loadDataset } from '@medsweep/core/records';
-import { encodePng } from './png.js';
+import type { AddressableBlobSink, BlobSource, Dataset } from '@medsweep/core/records';
+import { encodePng, loadDataset, loadSampleRecords, previewImages } from '@medsweep/core/records';
 import { generatedMedmnistNpz } from './test-support/npz-fixtures.js';
 
 let tf: Tf;
@@ -37,6 +38,25 @@ async function localSink() {
 }
 
 const loadTf = async () => tf;
+
+/** The stored dataset with its sample records and `perClass` sample images per class, as registration reads it. */
+async function storedWithPreviews(blobs: BlobSource, id: string, perClass: number) {
+  const dataset: Dataset = await loadDataset(blobs, id);
+  const samples = (await loadSampleRecords(blobs, dataset))!;
+  const { task, numClasses } = dataset.manifest;
+  const keys = samples.map((s) => s.key);
+  const offsets = {
+    train: 0,
+    val: dataset.splits.train.count,
+    test: dataset.splits.train.count + dataset.splits.val.count,
+  };
+  const previews = previewImages(
+    { task, numClasses, splits: dataset.splits },
+    perClass,
+    (split, i) => keys[offsets[split] + i]!,
+  );
+  return { dataset, samples, previews };
+}
 
 /** tf.node.decodePng, which the native backend has (tfjs' types do not say so). */
 function decodePng(png: Uint8Array, channels: number): Uint8Array {
@@ -66,7 +86,7 @@ describe('encodePng', () => {
 });
 
 describe('importDatasetSource', () => {
-  it('stores a 5-class RGB .npz with the report data inspect gives and sample PNGs per class', async () => {
+  it('stores a 5-class RGB .npz that reports as data inspect does and gives sample PNGs per class', async () => {
     const path = join(scratch, 'five.npz');
     const cycling = (count: number) => ({ labels: Array.from({ length: count }, (_, i) => [i % 5]) });
     await writeFile(
@@ -74,15 +94,31 @@ describe('importDatasetSource', () => {
       generatedMedmnistNpz(28, 3, { train: cycling(20), val: cycling(5), test: cycling(5) }),
     );
     const { blobs, sink } = await localSink();
-    const imported = await importDatasetSource({ path, name: 'five', loadTf, previewsPerClass: 2 }, sink);
+    const imported = await importDatasetSource({ path, name: 'five', loadTf }, sink);
     expect(imported).toMatchObject({ task: 'multi-class', numClasses: 5 });
-    expect(imported.report).toEqual(
-      inspectDraft(await readDatasetDraft({ path, name: 'five', loadTf }), { maxListed: 20 }),
-    );
-    expect(imported.report.splitAssignment).toEqual(imported.manifest.splitAssignment);
+    const { dataset, samples, previews } = await storedWithPreviews(blobs, imported.manifestSha256, 2);
+    const { manifest } = dataset;
+    const inspection = inspectDraft(await readDatasetDraft({ path, name: 'five', loadTf }), {
+      maxListed: 20,
+    });
+    const { name, source, image, splitAssignment, ...reported } = inspection;
+    expect({ name, source, image }).toEqual({
+      name: manifest.name,
+      source: manifest.source.kind,
+      image: manifest.image,
+    });
+    expect(
+      datasetReport({
+        task: manifest.task,
+        numClasses: 5,
+        classNames: manifest.classNames,
+        samples,
+        maxListed: 20,
+      }),
+    ).toEqual(reported);
+    expect(splitAssignment).toEqual(imported.manifest.splitAssignment);
 
-    const dataset = await loadDataset(blobs, imported.manifestSha256);
-    expect(imported.previews.map((p) => [p.classIndex, p.key])).toEqual([
+    expect(previews.map((p) => [p.sample.classIndex, p.sample.key])).toEqual([
       [0, 'train/0'],
       [1, 'train/1'],
       [2, 'train/2'],
@@ -94,9 +130,7 @@ describe('importDatasetSource', () => {
       [3, 'train/8'],
       [4, 'train/9'],
     ]);
-    const first = imported.previews[0]!;
-    const png = await blobs.get(`${first.sha256}.png`, first.sha256);
-    expect(Array.from(decodePng(png, 3))).toEqual(
+    expect(Array.from(decodePng(previews[0]!.png, 3))).toEqual(
       Array.from(dataset.splits.train.images.subarray(0, 28 * 28 * 3)),
     );
   });
@@ -107,10 +141,11 @@ describe('importDatasetSource', () => {
       labels: Array.from({ length: count }, (_, i) => [i % 2, i % 3 === 0 ? 1 : 0, 1]),
     });
     await writeFile(path, generatedMedmnistNpz(28, 1, { train: rows(6), val: rows(3), test: rows(3) }));
-    const { sink } = await localSink();
-    const imported = await importDatasetSource({ path, loadTf, previewsPerClass: 1 }, sink);
+    const { blobs, sink } = await localSink();
+    const imported = await importDatasetSource({ path, loadTf }, sink);
     expect(imported.task).toBe('multi-label, binary-class');
-    expect(imported.previews.map((p) => [p.classIndex, p.key])).toEqual([
+    const { previews } = await storedWithPreviews(blobs, imported.manifestSha256, 1);
+    expect(previews.map((p) => [p.sample.classIndex, p.sample.key])).toEqual([
       [1, 'train/0'],
       [2, 'train/0'],
       [0, 'train/1'],

@@ -1,6 +1,6 @@
 // A minimal PNG encoder for uint8 grey or RGB pixels (PNG 1.2: IHDR, one zlib-compressed IDAT with
-// filter type 0 on every row, IEND), so the dataset importer can store sample images without loading
-// TensorFlow for an .npz. Node's zlib does the compression and the chunk CRCs.
+// filter type 0 on every row, IEND), so a dataset's sample images are stored without TensorFlow (the API
+// makes them from the stored shards). Node's zlib does the compression and the chunk CRCs.
 import { crc32, deflateSync } from 'node:zlib';
 import { PngEncodeError } from '../errors.js';
 
