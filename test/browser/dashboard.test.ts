@@ -358,6 +358,56 @@ describe('dashboard in a real browser', () => {
     await lead.getByTestId('audit-forbidden').waitFor();
   });
 
+  it('shows the instance audit log to the instance admin alone, and makes and revokes an own API token', async () => {
+    // The lead has no instance role: no link, and the page says why.
+    const leadOnly = await signIn(world.users.lead);
+    expect(await leadOnly.getByTestId('nav-instance-audit').count()).toBe(0);
+    await leadOnly.goto('/audit/instance');
+    await leadOnly.getByTestId('instance-audit-forbidden').waitFor();
+
+    const admin = await signIn(world.users.admin);
+    await admin.getByTestId('nav-instance-audit').click();
+    await admin.waitForURL(/\/audit\/instance$/);
+    const rows = (attribute: string) =>
+      admin
+        .getByTestId('audit-row')
+        .evaluateAll((found, name) => found.map((r) => r.getAttribute(name)), attribute);
+    // Events of no project: the sign-ins and the accounts made for this test.
+    expect(await rows('data-action')).toEqual(expect.arrayContaining(['auth.login', 'user.create']));
+    expect(new Set(await rows('data-project'))).toEqual(new Set(['']));
+    // All events: the projects' too.
+    await admin.getByTestId('instance-audit-scope-all').click();
+    await admin.waitForURL(/scope=all$/);
+    await expect.poll(async () => (await rows('data-project')).some((p) => p !== '')).toBe(true);
+    await admin.getByTestId('instance-audit-verify').click();
+    const verdict = admin.getByTestId('instance-audit-verdict');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-ok')).toBe('true');
+    expect(await verdict.textContent()).toMatch(/Whole chain intact: \d+ events verified up to #\d+/);
+    await shot(admin, '12b-instance-audit-verified');
+
+    // An own token, its secret shown once; it acts for the admin until revoked.
+    await admin.getByTestId('nav-account').click();
+    await admin.waitForURL(/\/account$/);
+    expect(await admin.getByTestId('account-instance-role').textContent()).toBe('admin');
+    await admin.getByTestId('token-name').fill('browser-test');
+    await admin.getByTestId('token-create').click();
+    const secret = (await admin.getByTestId('token-secret').textContent())!.trim();
+    expect(secret).toMatch(/^mst_/);
+    const me = () =>
+      fetch(`${app.url}/api/trpc/auth.me`, { headers: { authorization: `Bearer ${secret}` } }).then(
+        (r) => r.status,
+      );
+    expect(await me()).toBe(200);
+    const row = admin.locator('[data-testid="token-row"][data-name="browser-test"]');
+    expect(await row.getAttribute('data-state')).toBe('active');
+    await shot(admin, '12c-account-token');
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await row.getByTestId('token-revoke').click();
+    await expect.poll(() => row.getAttribute('data-state')).toBe('revoked');
+    expect(await me()).toBe(401);
+  });
+
   it("runs a BreastMNIST trial's robustness panel, external validation and subgroups, shown on its page and leaderboard row", async () => {
     await lead.goto('/submit');
     await lead

@@ -25,6 +25,26 @@ export class NotLoggedInError extends Error {
   }
 }
 
+/**
+ * `medsweep logout` forgot the profile but could not revoke its token on the server (unreachable, or it
+ * answered with an error): the token stays valid until it expires or someone revokes it.
+ */
+export class TokenNotRevokedError extends Error {
+  constructor(
+    readonly profile: string,
+    readonly server: string,
+    cause: unknown,
+  ) {
+    super(
+      `profile '${profile}' removed, but its token was NOT revoked (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        `It stays valid until it expires: revoke it under API tokens on ${server}/account once the server is reachable, ` +
+        `or ask a project admin to revoke it (admin.revokeToken)`,
+      { cause },
+    );
+    this.name = 'TokenNotRevokedError';
+  }
+}
+
 /** A job the CLI asked the API for (a verification, an evaluation) failed on the workers. */
 export class WorkerJobFailedError extends Error {
   constructor(

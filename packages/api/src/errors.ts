@@ -282,13 +282,18 @@ export class UserExistsError extends Error {
   }
 }
 
-/** Thrown when an operation names an API token that does not exist in the project. */
+/** Thrown when an operation names an API token that does not exist in the project (or among its own). */
 export class TokenNotFoundError extends Error {
   constructor(
     readonly tokenId: string,
-    readonly project: string,
+    /** The project it was looked for in; null when it was looked for among the caller's own tokens. */
+    readonly project: string | null,
   ) {
-    super(`API token ${tokenId} does not exist in project '${project}'`);
+    super(
+      project === null
+        ? `API token ${tokenId} is not one of your tokens`
+        : `API token ${tokenId} does not exist in project '${project}'`,
+    );
     this.name = 'TokenNotFoundError';
   }
 }

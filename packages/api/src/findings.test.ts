@@ -7,6 +7,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventHash } from '@medsweep/core';
 import { withClient } from '@medsweep/db/test-support';
+import { createApiToken } from './auth/api-tokens.js';
 import { LOGIN_FAILURE_LIMIT } from './auth/login-attempts.js';
 import { handleTrpcRequest, MAX_BODY_BYTES } from './http.js';
 import { MAX_BATCH_ITEMS } from './http-limits.js';
@@ -271,7 +272,17 @@ describe('finding 9: cross-origin POSTs', () => {
       expect(await refused.text()).toMatch(/cross-origin request refused/);
     }
     expect((await (await w.caller({ cookie })).api.auth.me()).via).toBe('session'); // still signed in
-    const token = { authorization: `Bearer ${w.tokens.member}`, origin: 'https://evil.example' };
+    // A token of its own: signing out with a token revokes it, and the world's member token stays usable.
+    const { secret } = await createApiToken(w.db, {
+      userId: w.users.member.id,
+      projectId: w.alpha.id,
+      projectSlug: 'alpha',
+      role: 'member',
+      name: 'signs out cross-origin',
+      expiresAt: null,
+      actor: 'system:test',
+    });
+    const token = { authorization: `Bearer ${secret}`, origin: 'https://evil.example' };
     expect((await logout(token)).status).toBe(200);
     expect((await logout({ cookie, origin: ORIGIN, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });

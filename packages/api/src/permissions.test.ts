@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_TOKEN_PREFIX } from './auth/api-tokens.js';
+import { newSecret, secretHash } from './auth/secrets.js';
 import { createUser } from './auth/users.js';
 import { appRouter } from './root.js';
 import { submitSweep } from './services/sweeps.js';
@@ -56,6 +58,27 @@ async function inFreshSession<T>(w: World, who: Who, call: (api: Api) => Promise
 const freshUser = (w: World) =>
   createUser(w.db, { email: `u-${next()}@example.test`, password: PASSWORD, actor: 'system:test' });
 
+/** The project `who` is a member of (the outsider: beta). */
+const projectOf = (who: Who | null) => (who === 'outsider' ? 'beta' : 'alpha');
+
+/**
+ * A fresh API token of `who` with their role in their project, stored directly rather than through
+ * createApiToken: its own audit event would satisfy the check that the call under test wrote one.
+ */
+async function unauditedToken(w: World, who: Who): Promise<{ id: string; secret: string }> {
+  const secret = newSecret(API_TOKEN_PREFIX);
+  const { id } = await w.db.apiToken.create({
+    data: {
+      tokenHash: secretHash(secret),
+      name: `fresh-${next()}`,
+      userId: w.users[who].id,
+      projectId: who === 'outsider' ? w.beta.id : w.alpha.id,
+      role: who === 'outsider' ? 'admin' : who,
+    },
+  });
+  return { id, secret };
+}
+
 /** A sweep of alpha submitted by the member, its workflow started on the queue nobody polls. */
 async function memberSweep(w: World): Promise<string> {
   const { sweepId } = await submitSweep(
@@ -76,13 +99,17 @@ const TABLE: Record<string, Entry> = {
   },
   'auth.logout': {
     allowed: 'signed-in',
-    // An API token has no session to end.
-    writesNothing: (via) => via === 'token',
-    // Ends a fresh session, not the one the other calls use.
+    // Ends a fresh session, or revokes a fresh token, not the one the other calls use.
     call: async (api, w, who, via) =>
-      via === 'session'
-        ? (await w.caller({ cookie: await w.login(who!) })).api.auth.logout()
-        : api.auth.logout(),
+      via === null
+        ? api.auth.logout()
+        : (
+            await w.caller(
+              via === 'session'
+                ? { cookie: await w.login(who!) }
+                : { authorization: `Bearer ${(await unauditedToken(w, who!)).secret}` },
+            )
+          ).api.auth.logout(),
   },
   'auth.logoutEverywhere': {
     allowed: 'signed-in',
@@ -103,6 +130,18 @@ const TABLE: Record<string, Entry> = {
     },
   },
   'auth.me': { allowed: 'signed-in', call: (api) => api.auth.me() },
+  'auth.createToken': {
+    allowed: 'signed-in',
+    sessionsOnly: true,
+    call: (api, _w, who) => api.auth.createToken({ project: projectOf(who), name: `own-${next()}` }),
+  },
+  'auth.listTokens': { allowed: 'signed-in', sessionsOnly: true, call: (api) => api.auth.listTokens() },
+  'auth.revokeToken': {
+    allowed: 'signed-in',
+    sessionsOnly: true,
+    call: async (api, w, who) =>
+      api.auth.revokeToken({ tokenId: (await unauditedToken(w, who ?? 'viewer')).id }),
+  },
   'projects.list': { allowed: 'signed-in', call: (api) => api.projects.list() },
   'sweeps.validateSpec': {
     allowed: SUBMIT,
@@ -293,6 +332,7 @@ const TABLE: Record<string, Entry> = {
   },
   'admin.createToken': {
     allowed: PROJECT_ADMIN,
+    sessionsOnly: true,
     call: (api) => api.admin.createToken({ project: 'alpha', name: `t-${next()}`, role: 'viewer' }),
   },
   'admin.listTokens': { allowed: PROJECT_ADMIN, call: (api) => api.admin.listTokens({ project: 'alpha' }) },

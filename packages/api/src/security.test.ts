@@ -96,7 +96,7 @@ describe('browser sessions over HTTP', () => {
   it('logout revokes the session: its cookie is cleared and no longer accepted', async () => {
     const cookie = await w.login('member');
     const { api, resHeaders } = await w.caller({ cookie });
-    expect(await api.auth.logout()).toEqual({ sessionEnded: true });
+    expect(await api.auth.logout()).toEqual({ sessionEnded: true, tokenRevoked: false });
     expect(resHeaders.getSetCookie()[0]).toMatch(/Max-Age=0/);
     const after = await w.caller({ cookie });
     expect((await failure(after.api.auth.me())).code).toBe('UNAUTHORIZED');
@@ -397,6 +397,13 @@ describe('hostile text in every text field', () => {
       refuses: onlyOversized,
       readBack: async (api, _v, sent) =>
         (await api.sweeps.get({ sweepId: (sent as { sweepId: string }).sweepId })).name,
+    },
+    {
+      field: 'name',
+      send: (api, v) => api.auth.createToken({ project: 'alpha', name: v }),
+      refuses: (v) => v.length > 100,
+      readBack: async (api, _v, sent) =>
+        (await api.auth.listTokens()).find((t) => t.id === (sent as { id: string }).id)?.name,
     },
     { field: 'specText', send: (api, v) => api.sweeps.validateSpec({ specText: v }), refuses: onlyOversized },
     { field: 'project', send: (api, v) => api.sweeps.list({ project: v }), refuses: always },

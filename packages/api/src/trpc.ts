@@ -236,12 +236,19 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { principal: ctx.principal } });
 });
 
-/** A caller signed in through a browser session (changing its own sign-ins); a token is refused. */
-export const sessionProcedure = authedProcedure.use(({ ctx, path, next }) => {
+/**
+ * Refuses any caller but a browser session: for changing one's own sign-ins and minting API tokens (a
+ * token that could mint tokens could outlive its own revocation).
+ */
+export const requireSession = t.middleware(({ ctx, path, next }) => {
   const { principal } = ctx;
+  if (principal === null) throw new NotAuthenticatedError(ctx.authProblem ?? 'no credentials');
   if (principal.kind !== 'session') throw new SessionRequiredError(path);
   return next({ ctx: { principal } });
 });
+
+/** A caller signed in through a browser session; a token is refused. */
+export const sessionProcedure = authedProcedure.use(requireSession);
 
 /** A procedure over the whole instance: the caller's instance role must grant `action` (instanceAccess). */
 export function instanceProcedure(action: InstanceAction) {

@@ -52,7 +52,8 @@ export interface World {
   /** The environment the web app needs to use this world. */
   env: Record<string, string>;
   project: string;
-  users: Record<'lead' | 'viewer' | 'auditor', TestUser>;
+  /** One user per role in the project; the admin is also the instance admin. */
+  users: Record<'lead' | 'viewer' | 'auditor' | 'admin', TestUser>;
   close(): Promise<void>;
 }
 
@@ -148,7 +149,7 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
     });
   }
   const users = {} as World['users'];
-  for (const role of ['lead', 'viewer', 'auditor'] as const) {
+  for (const role of ['lead', 'viewer', 'auditor', 'admin'] as const) {
     const email = `${role}@${project}.test`;
     await createUser(db, {
       email,
@@ -156,6 +157,7 @@ export async function createWorld({ segmentMs }: WorldOptions): Promise<World> {
       displayName: `Test ${role}`,
       actor: 'system:browser-test',
       memberships: [{ projectId, role }],
+      instanceRole: role === 'admin' ? 'admin' : null,
     });
     users[role] = { email, password: PASSWORD, role };
   }

@@ -25,6 +25,18 @@ export function SiteHeader({ user }: { user: SignedInUser }) {
               Audit
             </Link>
           </li>
+          {user.instanceActions.includes('instance.audit') && (
+            <li>
+              <Link href="/audit/instance" data-testid="nav-instance-audit">
+                Instance audit
+              </Link>
+            </li>
+          )}
+          <li>
+            <Link href="/account" data-testid="nav-account">
+              Account
+            </Link>
+          </li>
         </ul>
       </nav>
       <div className="who">

@@ -2,10 +2,16 @@
 // project and a role no larger than their user's role there. Expiry and revocation are checked at every
 // use, and so is the user's current role (see tokenPermissions).
 import type { Db } from '@medsweep/db';
-import { findApiTokenByHash, membershipRole, registerApiToken, touchApiToken } from '@medsweep/db';
-import type { ApiToken, Role, User } from '@medsweep/db/types';
+import {
+  findApiTokenByHash,
+  membershipRole,
+  registerApiToken,
+  revokeApiToken,
+  touchApiToken,
+} from '@medsweep/db';
+import type { ApiToken, Project, Role, User } from '@medsweep/db/types';
 import { TokenRoleNotAllowedError } from '../errors.js';
-import { permissionsOf, tokenPermissions } from './permissions.js';
+import { roleWithin } from './permissions.js';
 import { newSecret, secretHash } from './secrets.js';
 
 /** Prefix of every API token, so a leaked one is recognisable (and secret scanners can match it). */
@@ -38,8 +44,7 @@ export async function createApiToken(
   input: CreateApiTokenInput,
 ): Promise<{ secret: string; token: ApiToken }> {
   const memberRole = await membershipRole(db, input.userId, input.projectId);
-  const granted = tokenPermissions(input.role, memberRole);
-  if (granted.size !== permissionsOf(input.role).size) {
+  if (!roleWithin(input.role, memberRole)) {
     throw new TokenRoleNotAllowedError(input.projectSlug, input.role, memberRole);
   }
   const secret = newSecret(API_TOKEN_PREFIX);
@@ -53,6 +58,60 @@ export async function createApiToken(
     actor: input.actor,
   });
   return { secret, token };
+}
+
+/** A new token as its creator is told of it: the only answer that holds its secret. */
+export interface IssuedApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  /** The project's slug. */
+  project: string;
+  expiresAt: Date | null;
+  secret: string;
+}
+
+/**
+ * Creates a token of `userId` in `project` (createApiToken: audited, role at most the user's there) that
+ * expires `expiresInDays` from now, or never when that is undefined.
+ */
+export async function issueApiToken(
+  db: Db,
+  input: {
+    userId: string;
+    project: Project;
+    role: Role;
+    name: string;
+    expiresInDays: number | undefined;
+    actor: string;
+  },
+): Promise<IssuedApiToken> {
+  const { project, expiresInDays } = input;
+  const { secret, token } = await createApiToken(db, {
+    userId: input.userId,
+    projectId: project.id,
+    projectSlug: project.slug,
+    role: input.role,
+    name: input.name,
+    expiresAt: expiresInDays === undefined ? null : new Date(Date.now() + expiresInDays * 86_400_000),
+    actor: input.actor,
+  });
+  const { id, name, role, expiresAt } = token;
+  return { id, name, role, project: project.slug, expiresAt, secret };
+}
+
+/**
+ * Revokes a token, audited. Revoking it again is recorded again but keeps the first revocation time,
+ * which is the one that took effect.
+ */
+export async function revokeToken(
+  db: Db,
+  token: Pick<ApiToken, 'id' | 'revokedAt'>,
+  actor: string,
+): Promise<{ id: string; revokedAt: Date }> {
+  const revokedAt = token.revokedAt ?? new Date();
+  await revokeApiToken(db, { tokenId: token.id, revokedAt, actor });
+  return { id: token.id, revokedAt };
 }
 
 export type TokenCheck =

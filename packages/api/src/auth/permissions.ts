@@ -48,6 +48,20 @@ export function tokenPermissions(tokenRole: Role, membershipRole: Role | null): 
   return new Set(ROLE_PERMISSIONS[tokenRole].filter((a) => member.has(a)));
 }
 
+/**
+ * Whether a token of `tokenRole` grants nothing that its user's `membershipRole` does not: the roles a
+ * user may give a token of theirs (none when they are no member).
+ */
+export function roleWithin(tokenRole: Role, membershipRole: Role | null): boolean {
+  return tokenPermissions(tokenRole, membershipRole).size === permissionsOf(tokenRole).size;
+}
+
+/**
+ * Lifetime in days of a token a user makes for themselves (any member may): it always expires, so a
+ * forgotten one does not last. Project admins' tokens (tokens.manage) may be longer-lived or not expire.
+ */
+export const OWN_TOKEN_DAYS = { default: 90, max: 365 } as const;
+
 export const INSTANCE_ACTIONS = [
   /** Read every audit event (those of no project too: sign-ins, accounts) and verify the whole chain. */
   'instance.audit',

@@ -6,7 +6,6 @@ import {
   listProjectApiTokens,
   listUsers,
   projectMembers,
-  revokeApiToken,
   setInstanceRole,
   setMembership,
   setUserDisabled,
@@ -14,13 +13,13 @@ import {
 } from '@medsweep/db';
 import { InstanceRole, Role } from '@medsweep/db/types';
 import { z } from 'zod';
-import { createApiToken } from '../auth/api-tokens.js';
+import { issueApiToken, revokeToken } from '../auth/api-tokens.js';
 import { actorOf } from '../auth/principal.js';
 import { createUser } from '../auth/users.js';
 import { UserNotFoundError } from '../errors.js';
 import { email, label, password, projectInput, uuid } from '../inputs.js';
 import { projectBySlug, projectOfToken } from '../locate.js';
-import { instanceProcedure, projectProcedure, router } from '../trpc.js';
+import { instanceProcedure, projectProcedure, requireSession, router } from '../trpc.js';
 
 /** Instance-wide user administration: the caller must be an instance admin. */
 const userAdminProcedure = instanceProcedure('instance.users');
@@ -93,7 +92,8 @@ export const adminRouter = router({
 
   /**
    * Creates an API token of the caller (a token always acts as the user who created it, never as someone
-   * else); its secret is in the answer and nowhere else.
+   * else); its secret is in the answer and nowhere else. Only through a browser session: a token cannot
+   * mint tokens, so a leaked one cannot outlive its revocation or expiry through a successor.
    */
   createToken: projectProcedure(
     projectInput.extend({
@@ -104,21 +104,18 @@ export const adminRouter = router({
     }),
     'tokens.manage',
     projectBySlug,
-  ).mutation(async ({ ctx, input }) => {
-    const { project } = ctx.located;
-    const expiresAt =
-      input.expiresInDays === undefined ? null : new Date(Date.now() + input.expiresInDays * 86_400_000);
-    const { secret, token } = await createApiToken(ctx.db, {
-      userId: ctx.principal.userId,
-      projectId: project.id,
-      projectSlug: project.slug,
-      role: input.role,
-      name: input.name,
-      expiresAt,
-      actor: actorOf(ctx.principal),
-    });
-    return { id: token.id, name: token.name, role: token.role, expiresAt: token.expiresAt, secret };
-  }),
+  )
+    .use(requireSession)
+    .mutation(({ ctx, input }) =>
+      issueApiToken(ctx.db, {
+        userId: ctx.principal.userId,
+        project: ctx.located.project,
+        role: input.role,
+        name: input.name,
+        expiresInDays: input.expiresInDays,
+        actor: actorOf(ctx.principal),
+      }),
+    ),
 
   /** The project's tokens (never their secrets or hashes). */
   listTokens: projectProcedure(projectInput, 'tokens.manage', projectBySlug).query(({ ctx }) =>
@@ -129,10 +126,5 @@ export const adminRouter = router({
     projectInput.extend({ tokenId: uuid }),
     'tokens.manage',
     projectOfToken,
-  ).mutation(async ({ ctx }) => {
-    const { token } = ctx.located;
-    const revokedAt = token.revokedAt ?? new Date();
-    await revokeApiToken(ctx.db, { tokenId: token.id, revokedAt, actor: actorOf(ctx.principal) });
-    return { id: token.id, revokedAt };
-  }),
+  ).mutation(({ ctx }) => revokeToken(ctx.db, ctx.located.token, actorOf(ctx.principal))),
 });

@@ -1,31 +1,39 @@
-// Signing in and out of the browser dashboard, changing one's password, and who the caller is. Login sets
-// the session cookie on the response (resHeaders); API tokens need no login.
+// Signing in and out of the browser dashboard, changing one's password, who the caller is, and one's own
+// API tokens (made, listed and revoked from a browser session; signing out with a token revokes it). Login
+// sets the session cookie on the response (resHeaders); API tokens need no login.
 import {
   changePasswordHash,
   clearLoginThrottle,
+  findUserApiToken,
   findUserByEmail,
   findUserById,
   findUserView,
+  listUserApiTokens,
   recordFailedLogin,
   revokeUserSessions,
 } from '@medsweep/db';
 import type { Db } from '@medsweep/db';
+import { Role } from '@medsweep/db/types';
 import { z } from 'zod';
+import { issueApiToken, revokeToken } from '../auth/api-tokens.js';
+import { OWN_TOKEN_DAYS } from '../auth/permissions.js';
 import { UNKNOWN_CLIENT_ADDRESS } from '../auth/client-address.js';
 import { chargeLogin } from '../auth/login-attempts.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { actorOf, membershipsOf } from '../auth/principal.js';
+import { actorOf, instanceAccess, membershipsOf } from '../auth/principal.js';
 import { clearSessionCookie, endSession, startSession } from '../auth/session.js';
 import {
   AccountDisabledError,
   InvalidCredentialsError,
+  TokenNotFoundError,
   TooManyLoginAttemptsError,
   UserNotFoundError,
   WrongPasswordError,
 } from '../errors.js';
-import { email, password } from '../inputs.js';
+import { email, label, password, projectInput, uuid } from '../inputs.js';
+import { projectBySlug } from '../locate.js';
 import type { Context } from '../trpc.js';
-import { authedProcedure, publicProcedure, router, sessionProcedure } from '../trpc.js';
+import { authedProcedure, publicProcedure, requireAccess, router, sessionProcedure } from '../trpc.js';
 
 /** A password as typed at sign-in: only checked against its hash, so the limit only bounds hashing work. */
 const typedPassword = z.string().min(1).max(256, 'must be at most 256 characters');
@@ -88,10 +96,16 @@ export const authRouter = router({
       };
     }),
 
-  /** Ends the browser session (its row is revoked, the cookie cleared). With an API token it does nothing. */
+  /**
+   * Signs the caller out: a browser session ends (its row is revoked, the cookie cleared); an API token is
+   * revoked, so the same secret is refused from then on, wherever it was copied to.
+   */
   logout: authedProcedure.mutation(async ({ ctx }) => {
     const { principal } = ctx;
-    if (principal.kind !== 'session') return { sessionEnded: false };
+    if (principal.kind === 'token') {
+      await revokeToken(ctx.db, { id: principal.tokenId, revokedAt: null }, actorOf(principal));
+      return { sessionEnded: false, tokenRevoked: true };
+    }
     await endSession(
       ctx.db,
       principal.sessionId,
@@ -100,7 +114,7 @@ export const authRouter = router({
       ctx.resHeaders,
       ctx.session,
     );
-    return { sessionEnded: true };
+    return { sessionEnded: true, tokenRevoked: false };
   }),
 
   /** Ends every session of the caller, on every device, this one included. */
@@ -133,7 +147,7 @@ export const authRouter = router({
       return { otherSessionsEnded };
     }),
 
-  /** The caller: user, how they are signed in, and their role in each project they can act in. */
+  /** The caller: user, how they are signed in, its instance role, and its role in each of its projects. */
   me: authedProcedure.query(async ({ ctx }) => {
     const { principal } = ctx;
     const user = await findUserView(ctx.db, principal.userId);
@@ -144,7 +158,54 @@ export const authRouter = router({
       via: principal.kind,
       /** For an API token: the role it acts with (narrowed by the user's role). */
       tokenRole: principal.kind === 'token' ? principal.role : null,
+      /** The user's role over the whole instance (auditor, admin), if any. */
+      instanceRole: principal.instanceRole,
+      /** What the caller may do over the instance (an API token: only what its own role carries). */
+      instanceActions: [...(await instanceAccess(ctx.db, principal))],
       memberships: memberships.map((m) => ({ project: m.project.slug, name: m.project.name, role: m.role })),
     };
+  }),
+
+  /**
+   * Creates an API token of the caller in a project they are a member of, with their role there or a
+   * smaller one, expiring after `expiresInDays` (90 by default, a year at most). Only through a browser
+   * session: a token cannot mint tokens. The secret is in the answer and nowhere else.
+   */
+  createToken: sessionProcedure
+    .input(
+      projectInput.extend({
+        name: label(100),
+        /** Omitted: the caller's role in the project. */
+        role: z.enum(Role).optional(),
+        expiresInDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(OWN_TOKEN_DAYS.max, `must be at most ${OWN_TOKEN_DAYS.max} days`)
+          .default(OWN_TOKEN_DAYS.default),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { project } = await projectBySlug(ctx.db, input);
+      // A member of any role may make a token; one who is not a member is refused here.
+      const access = await requireAccess(ctx, project, 'project.read');
+      return issueApiToken(ctx.db, {
+        userId: ctx.principal.userId,
+        project,
+        role: input.role ?? access.role!,
+        name: input.name,
+        expiresInDays: input.expiresInDays,
+        actor: actorOf(ctx.principal),
+      });
+    }),
+
+  /** The caller's own API tokens in every project, newest first (never their secrets or hashes). */
+  listTokens: sessionProcedure.query(({ ctx }) => listUserApiTokens(ctx.db, ctx.principal.userId)),
+
+  /** Revokes one of the caller's own API tokens; another user's is NOT_FOUND. */
+  revokeToken: sessionProcedure.input(z.strictObject({ tokenId: uuid })).mutation(async ({ ctx, input }) => {
+    const token = await findUserApiToken(ctx.db, ctx.principal.userId, input.tokenId);
+    if (token === null) throw new TokenNotFoundError(input.tokenId, null);
+    return revokeToken(ctx.db, token, actorOf(ctx.principal));
   }),
 });

@@ -1,6 +1,6 @@
 // API tokens: stored as the sha256 of their secret, bound to one project and a role. Creating and revoking
 // one is audited with the row's write.
-import type { ApiToken, User } from '../generated/prisma/client.js';
+import type { ApiToken, Project, User } from '../generated/prisma/client.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { appendAuditEvent } from './audit.js';
 import type { DbClient } from './db-client.js';
@@ -85,6 +85,35 @@ export function listProjectApiTokens(db: DbClient, projectId: string): Promise<L
     },
     orderBy: { createdAt: 'desc' },
   });
+}
+
+/** A token as its own user lists it: never its hash; with the project it is bound to. */
+export type OwnApiToken = Pick<
+  ApiToken,
+  'id' | 'name' | 'role' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'
+> & { project: Pick<Project, 'slug' | 'name'> };
+
+/** The user's own tokens in every project, newest first. */
+export function listUserApiTokens(db: DbClient, userId: string): Promise<OwnApiToken[]> {
+  return db.apiToken.findMany({
+    where: { userId },
+    select: {
+      id: true,
+      name: true,
+      role: true,
+      createdAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      project: { select: { slug: true, name: true } },
+    },
+    orderBy: { createdAt: 'desc' },
+  });
+}
+
+/** The token with this id when it belongs to this user; null otherwise. */
+export function findUserApiToken(db: DbClient, userId: string, tokenId: string): Promise<ApiToken | null> {
+  return db.apiToken.findFirst({ where: { id: tokenId, userId } });
 }
 
 /** Sets the token's revocation time and appends its `token.revoke` audit event, in one transaction. */

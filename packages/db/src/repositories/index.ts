@@ -119,11 +119,14 @@ export {
 export {
   findApiTokenByHash,
   findProjectApiToken,
+  findUserApiToken,
   listProjectApiTokens,
+  listUserApiTokens,
   registerApiToken,
   revokeApiToken,
   touchApiToken,
   type ListedApiToken,
+  type OwnApiToken,
   type RegisterApiTokenInput,
 } from './api-tokens.js';
 export {

@@ -1,23 +1,41 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { AuditLog } from '../../../components/audit/audit-log';
 import { ProjectSwitcher } from '../../../components/project-switcher';
 import type { PageWithSearch } from '../../../lib/page-props';
 import { cursorPages } from '../../../lib/cursor-pages';
 import { AUDIT_PAGE_SIZE } from '../../../lib/paging';
 import { getQueryClient, serverCaller, trpc } from '../../../server/caller';
-import { chosenProject, myProjects } from '../../../server/session';
+import { chosenProject, myProjects, requireUser } from '../../../server/session';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 export default async function AuditPage({ searchParams }: PageWithSearch) {
+  const user = await requireUser();
+  // Instance auditors and admins also read the log of the whole instance.
+  const instanceLink = user.instanceActions.includes('instance.audit') && (
+    <p>
+      <Link href="/audit/instance" data-testid="instance-audit-link">
+        Audit log of the whole instance
+      </Link>
+    </p>
+  );
   const project = await chosenProject((await searchParams).project);
-  if (project === null) return <p className="notice">You are not a member of any project yet.</p>;
+  if (project === null) {
+    return (
+      <>
+        <p className="notice">You are not a member of any project yet.</p>
+        {instanceLink}
+      </>
+    );
+  }
   const projects = await myProjects();
   const header = (
     <>
       <h1>Audit log of {project.name}</h1>
       <ProjectSwitcher projects={projects} current={project.slug} path="/audit" />
+      {instanceLink}
     </>
   );
   if (!project.actions.includes('audit.read')) {
