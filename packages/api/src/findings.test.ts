@@ -3,8 +3,7 @@
 // from several addresses, batching, cross-origin POSTs, body limits and hostile YAML over HTTP, the
 // instance audit view and whole-chain verification against anchors, audit events that record outcomes,
 // audited artifact links, scoped administration, and the session rules.
-import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEventHash } from '@medsweep/core';
 import { withClient } from '@medsweep/db/test-support';
 import { createApiToken } from './auth/api-tokens.js';
@@ -14,27 +13,12 @@ import { MAX_BATCH_ITEMS } from './http-limits.js';
 import { anchorAuditHead } from './services/audit-anchors.js';
 import { submitSweep } from './services/sweeps.js';
 import { parseSweepSpecText } from '@medsweep/core';
-import type { World } from './test-support/world.js';
-import { createWorld, PASSWORD, sessionCookieOf } from './test-support/world.js';
+import { PASSWORD, sessionCookieOf } from './test-support/world.js';
+import { failure, worldOfThisFile } from './test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
+const w = worldOfThisFile();
 
 const ORIGIN = 'http://medsweep.test';
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call succeeded').toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 /** A POST of one call (or a batch, `path` a,b with `batch`) over HTTP, from `address`. */
 function post(

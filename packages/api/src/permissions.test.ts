@@ -6,7 +6,7 @@
 // procedure missing from the table fails the test. Allowed mutations must also append to the audit log.
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_TOKEN_PREFIX } from './auth/api-tokens.js';
 import { newSecret, secretHash } from './auth/secrets.js';
 import { createUser } from './auth/users.js';
@@ -14,7 +14,8 @@ import { appRouter } from './root.js';
 import { submitSweep } from './services/sweeps.js';
 import { parseSweepSpecText, sha256Hex } from '@medsweep/core';
 import type { Caller, Via, Who, World } from './test-support/world.js';
-import { createWorld, draftBlobs, PASSWORD, uploadDataset, WHO, worldDataset } from './test-support/world.js';
+import { draftBlobs, PASSWORD, uploadDataset, WHO, worldDataset } from './test-support/world.js';
+import { worldOfThisFile } from './test-support/file-world.js';
 
 type Api = Caller['api'];
 /** Who is let through: named callers, every signed-in caller, or anyone at all. */
@@ -357,13 +358,7 @@ function isAllowed({ allowed, sessionsOnly }: Entry, who: Who | null, via: Via |
   return allowed === 'signed-in' || allowed.includes(who);
 }
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
+const w = worldOfThisFile();
 
 describe('the permission table', () => {
   it('has an entry for every procedure and no other', () => {

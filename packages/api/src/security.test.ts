@@ -2,9 +2,9 @@
 // passwords) and their flags, expiry and revocation; project isolation; hostile text in every text field
 // refused with the field named or stored inertly and read back byte for byte; artifact links that expire.
 import { createHash } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import { ObjectStore } from '@medsweep/storage';
 import { createApiToken } from './auth/api-tokens.js';
@@ -13,25 +13,11 @@ import { assertLoginAllowed, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS } from
 import { SESSION_COOKIE } from './auth/session.js';
 import { handleTrpcRequest } from './http.js';
 import { INTERNAL_ERROR_MESSAGE } from './trpc.js';
-import type { Caller, World } from './test-support/world.js';
-import { createWorld, PASSWORD, sessionCookieOf } from './test-support/world.js';
+import type { Caller } from './test-support/world.js';
+import { PASSWORD, sessionCookieOf } from './test-support/world.js';
+import { failure, worldOfThisFile } from './test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call succeeded').toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const w = worldOfThisFile();
 
 /** The fields a refused input names (`email`, `architectures.0`, ...). */
 function fieldsOf(error: TRPCError): string[] {

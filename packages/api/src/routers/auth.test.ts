@@ -1,28 +1,11 @@
 // One's own API tokens and signing out with one: a signed-in user makes a token in a project they are a
 // member of, with at most their role there and a bounded lifetime; a token cannot make tokens; signing
 // out with a token revokes it. And who the caller is over the whole instance (auth.me's instance role).
-import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OWN_TOKEN_DAYS } from '../auth/permissions.js';
-import type { World } from '../test-support/world.js';
-import { createWorld } from '../test-support/world.js';
+import { failure, worldOfThisFile } from '../test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
-
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the call succeeded').toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
+const w = worldOfThisFile();
 
 const bearer = (secret: string) => w.caller({ authorization: `Bearer ${secret}` });
 const DAY_MS = 86_400_000;

@@ -4,17 +4,11 @@
 import { datasetReport, sha256Hex } from '@medsweep/core';
 import { draftSampleRows, sampleRecordsOf } from '@medsweep/core/records';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../test-support/world.js';
-import { createWorld, draftBlobs, uploadDataset, worldDataset } from '../test-support/world.js';
+import { describe, expect, it } from 'vitest';
+import { draftBlobs, uploadDataset, worldDataset } from '../test-support/world.js';
+import { worldOfThisFile } from '../test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
+const w = worldOfThisFile();
 
 const seed = () => `upload ${Date.now()} ${Math.random()}`;
 const namesOf = async () =>

@@ -3,18 +3,12 @@
 // comparison, the audit log and its verifiers, and bootstrapping the first admin.
 import { configFromEnv } from '@medsweep/config';
 import { sha256Hex } from '@medsweep/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureBootstrapAdmin } from '../auth/users.js';
-import type { World } from '../test-support/world.js';
-import { createWorld, PASSWORD } from '../test-support/world.js';
+import { PASSWORD } from '../test-support/world.js';
+import { worldOfThisFile } from '../test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
+const w = worldOfThisFile();
 
 describe('sweeps', () => {
   it('creates a sweep owned by its submitter and lists it with status and progress', async () => {

@@ -3,19 +3,12 @@
 // or registered.
 import { sha256Hex } from '@medsweep/core';
 import { TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytesBody, MIN_PART_BYTES, sendPlannedBlob } from '@medsweep/storage';
 import { weightsKey } from './weights.js';
-import type { World } from '../test-support/world.js';
-import { createWorld } from '../test-support/world.js';
+import { worldOfThisFile } from '../test-support/file-world.js';
 
-let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-}, 120_000);
-afterAll(async () => {
-  await w?.close();
-}, 60_000);
+const w = worldOfThisFile();
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
