@@ -63,50 +63,38 @@ export function findProjectApiToken(
   return db.apiToken.findFirst({ where: { id: tokenId, projectId } });
 }
 
-/** A token as administrators list it: never its hash. */
-export type ListedApiToken = Pick<
-  ApiToken,
-  'id' | 'name' | 'role' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'
-> & { user: Pick<User, 'id' | 'email'> };
+/** What a token listing shows of each token: never its hash. */
+const LISTED_TOKEN_FIELDS = {
+  id: true,
+  name: true,
+  role: true,
+  createdAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
+} as const;
+type ListedTokenFields = Pick<ApiToken, keyof typeof LISTED_TOKEN_FIELDS>;
+
+/** A token as administrators list it, with its user. */
+export type ListedApiToken = ListedTokenFields & { user: Pick<User, 'id' | 'email'> };
 
 /** The project's tokens, newest first, with their users. */
 export function listProjectApiTokens(db: DbClient, projectId: string): Promise<ListedApiToken[]> {
   return db.apiToken.findMany({
     where: { projectId },
-    select: {
-      id: true,
-      name: true,
-      role: true,
-      createdAt: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      user: { select: { id: true, email: true } },
-    },
+    select: { ...LISTED_TOKEN_FIELDS, user: { select: { id: true, email: true } } },
     orderBy: { createdAt: 'desc' },
   });
 }
 
-/** A token as its own user lists it: never its hash; with the project it is bound to. */
-export type OwnApiToken = Pick<
-  ApiToken,
-  'id' | 'name' | 'role' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'
-> & { project: Pick<Project, 'slug' | 'name'> };
+/** A token as its own user lists it, with the project it is bound to. */
+export type OwnApiToken = ListedTokenFields & { project: Pick<Project, 'slug' | 'name'> };
 
 /** The user's own tokens in every project, newest first. */
 export function listUserApiTokens(db: DbClient, userId: string): Promise<OwnApiToken[]> {
   return db.apiToken.findMany({
     where: { userId },
-    select: {
-      id: true,
-      name: true,
-      role: true,
-      createdAt: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      project: { select: { slug: true, name: true } },
-    },
+    select: { ...LISTED_TOKEN_FIELDS, project: { select: { slug: true, name: true } } },
     orderBy: { createdAt: 'desc' },
   });
 }
