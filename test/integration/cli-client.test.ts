@@ -2,17 +2,14 @@
 // own tests: projects, one user per role, their API tokens, completed trials with real artifacts), and the
 // CLI run as a child process whose environment holds no database, S3 or Temporal settings — only its
 // config file with the server and token. What it may do is what the token's role allows.
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, PASSWORD } from '@medsweep/api/test-support';
+import { PASSWORD } from '@medsweep/api/test-support';
 import type { World } from '@medsweep/api/test-support';
 import type { ApiServer } from '../bench/support/api-server.js';
-import { serveApi } from '../bench/support/api-server.js';
-import { cliProcess } from './support/cli-process.js';
+import { cliProcess, closedPort, startCliWorld, stopCliWorld } from './support/cli-process.js';
+import type { CliWorld } from './support/cli-process.js';
 
 let w: World;
 let api: ApiServer;
@@ -23,22 +20,15 @@ const { cli, ok } = cliProcess(() => home);
 
 const configFile = () => join(home, 'medsweep', 'config.json');
 
+let world: CliWorld | undefined;
 beforeAll(async () => {
-  w = await createWorld();
-  api = await serveApi(w.deps);
-  home = mkdtempSync(join(tmpdir(), 'medsweep-cli-'));
+  world = await startCliWorld({ homePrefix: 'medsweep-cli-', profiles: ['member', 'viewer', 'lead'] });
+  ({ w, api, home } = world);
   specFile = join(home, 'spec.yaml');
   writeFileSync(specFile, w.specText('submitted from the CLI'));
-  for (const who of ['member', 'viewer', 'lead'] as const) {
-    await ok(['login', '--server', api.url, '--token', w.tokens[who], '--profile', who]);
-  }
 }, 240_000);
 
-afterAll(async () => {
-  await api?.stop();
-  await w?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stopCliWorld(world), 60_000);
 
 describe('medsweep login', () => {
   it('stores the profiles in a config file only its owner can read', () => {
@@ -79,10 +69,7 @@ describe('medsweep login', () => {
     };
     expect(await ok(['sweep', 'list'], env)).toContain(w.results.sweepId);
     // A port that was free a moment ago: nothing listens there.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const down = await cli(['sweep', 'list'], { ...env, MEDSWEEP_SERVER: `http://127.0.0.1:${port}` });
     expect(down.code).toBe(3);
     expect(down.stderr).toContain(

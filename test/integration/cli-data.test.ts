@@ -2,38 +2,27 @@
 // child process with no database, S3 or Temporal settings, reads the source itself, uploads its blobs
 // straight to the object store through the URLs the API signs (multipart for large files), and the API
 // verifies them and registers the dataset with the duplicate and leakage report it computes itself.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
-import { createWorld } from '@medsweep/api/test-support';
 import type { World } from '@medsweep/api/test-support';
-import type { ApiServer } from '../bench/support/api-server.js';
-import { serveApi } from '../bench/support/api-server.js';
-import { cliProcess } from './support/cli-process.js';
+import { cliProcess, startCliWorld, stopCliWorld } from './support/cli-process.js';
+import type { CliWorld } from './support/cli-process.js';
 
 let w: World;
-let api: ApiServer;
 let home: string;
 
 const { cli, ok } = cliProcess(() => home);
 const breastmnist = () => join(loadConfig().dataDir, 'medmnist', 'breastmnist.npz');
 
+let world: CliWorld | undefined;
 beforeAll(async () => {
-  w = await createWorld();
-  api = await serveApi(w.deps);
-  home = mkdtempSync(join(tmpdir(), 'medsweep-cli-data-'));
-  for (const who of ['member', 'viewer'] as const) {
-    await ok(['login', '--server', api.url, '--token', w.tokens[who], '--profile', who]);
-  }
+  world = await startCliWorld({ homePrefix: 'medsweep-cli-data-', profiles: ['member', 'viewer'] });
+  ({ w, home } = world);
 }, 240_000);
 
-afterAll(async () => {
-  await api?.stop();
-  await w?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stopCliWorld(world), 60_000);
 
 describe('medsweep data import', () => {
   it("imports BreastMNIST with a member's token, reporting its known cross-split duplicates", async () => {

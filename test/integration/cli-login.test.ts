@@ -3,17 +3,14 @@
 // Any member signs in with a password and gets a token of their own role, expiring; logging out revokes
 // the token on the server, and when the server cannot be reached says plainly that it did not.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, PASSWORD } from '@medsweep/api/test-support';
+import { PASSWORD } from '@medsweep/api/test-support';
 import type { Who, World } from '@medsweep/api/test-support';
 import type { ApiServer } from '../bench/support/api-server.js';
-import { serveApi } from '../bench/support/api-server.js';
-import { cliProcess } from './support/cli-process.js';
+import { cliProcess, closedPort, startCliWorld, stopCliWorld } from './support/cli-process.js';
+import type { CliWorld } from './support/cli-process.js';
 
 let w: World;
 let api: ApiServer;
@@ -54,28 +51,15 @@ const passwordLogin = (who: Who, profile: string, extra: string[] = []) =>
 const meStatus = async (token: string) =>
   (await fetch(`${api.url}/api/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
+let world: CliWorld | undefined;
 beforeAll(async () => {
-  w = await createWorld();
-  api = await serveApi(w.deps);
-  home = mkdtempSync(join(tmpdir(), 'medsweep-cli-login-'));
+  world = await startCliWorld({ homePrefix: 'medsweep-cli-login-' });
+  ({ w, api, home } = world);
   specFile = join(home, 'spec.yaml');
   writeFileSync(specFile, w.specText('submitted after a password login'));
 }, 240_000);
 
-afterAll(async () => {
-  await api?.stop();
-  await w?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stopCliWorld(world), 60_000);
 
 describe('medsweep login --email', () => {
   it('gives a member a token of their own role, expiring in 90 days, that submits and cancels', async () => {

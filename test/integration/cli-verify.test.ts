@@ -2,16 +2,13 @@
 // world of the API's own tests), a worker process of the fleet (control and a train queue of its own,
 // TensorFlow loaded there and never in the API), a tiny trial trained through a sweep the member submits,
 // and the CLI run as a child process with no database, S3 or Temporal settings — only its profiles.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld } from '@medsweep/api/test-support';
 import type { World } from '@medsweep/api/test-support';
 import { TASK_QUEUES } from '@medsweep/workflows';
-import type { ApiServer } from '../bench/support/api-server.js';
-import { serveApi } from '../bench/support/api-server.js';
-import { cliProcess } from './support/cli-process.js';
+import { cliProcess, startCliWorld, stopCliWorld } from './support/cli-process.js';
+import type { CliWorld } from './support/cli-process.js';
 import type { WorkerProcess } from './support/worker-process.js';
 import { startWorkerProcess } from './support/worker-process.js';
 
@@ -20,8 +17,8 @@ const TRAIN_QUEUE = 'train-cli-verify';
 /** Exit code of a check that ran and found a problem (EXIT.checkFailed). */
 const CHECK_FAILED = 1;
 
+let world: CliWorld | undefined;
 let w: World;
-let api: ApiServer;
 let worker: WorkerProcess;
 let home: string;
 let trialId: string;
@@ -38,19 +35,21 @@ const spec = (w: World) =>
     .concat(`resources: { queue: ${TRAIN_QUEUE} }\n`);
 
 beforeAll(async () => {
-  w = await createWorld();
-  // The worker as deployed (apps/worker's main): it reaches the world's database as its schema owner.
-  worker = await startWorkerProcess({ DATABASE_URL: w.ownerUrl }, [
-    '--queue',
-    TASK_QUEUES.control,
-    '--queue',
-    TRAIN_QUEUE,
-  ]);
-  api = await serveApi({ ...w.deps, sweepTaskQueue: TASK_QUEUES.control });
-  home = mkdtempSync(join(tmpdir(), 'medsweep-cli-verify-'));
-  for (const who of ['member', 'auditor'] as const) {
-    await ok(['login', '--server', api.url, '--token', w.tokens[who], '--profile', who]);
-  }
+  world = await startCliWorld({
+    homePrefix: 'medsweep-cli-verify-',
+    profiles: ['member', 'auditor'],
+    deps: async (made) => {
+      // The worker as deployed (apps/worker's main): it reaches the world's database as its schema owner.
+      worker = await startWorkerProcess({ DATABASE_URL: made.ownerUrl }, [
+        '--queue',
+        TASK_QUEUES.control,
+        '--queue',
+        TRAIN_QUEUE,
+      ]);
+      return { sweepTaskQueue: TASK_QUEUES.control };
+    },
+  });
+  ({ w, home } = world);
   const specFile = join(home, 'spec.yaml');
   writeFileSync(specFile, spec(w));
   const { sweepId } = JSON.parse(
@@ -72,9 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await api?.stop();
-  await w?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
+  await stopCliWorld(world);
 }, 120_000);
 
 describe('medsweep verify', () => {
