@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `medsweep`: sweeps, leaderboards, evaluations and verification through a MedSweep server's API (after
-// `medsweep login`), and the operator commands (stack, migrate, doctor, web, demo, data) that run next to
-// the stack.
+// `medsweep`: sweeps, leaderboards, datasets, weights, evaluations and verification through a MedSweep
+// server's API (after `medsweep login`), and the operator commands (stack, migrate, doctor, web, demo)
+// that run next to the stack with its credentials.
 import { Command, CommanderError } from 'commander';
 import { quietNativeTensorflow } from '@medsweep/config';
 import { registerEvaluateCommand } from './commands/evaluate.js';
@@ -54,7 +54,14 @@ function commandWord(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-if (!API_COMMANDS.has(commandWord(process.argv.slice(2)) ?? '')) {
+const word = commandWord(process.argv.slice(2)) ?? '';
+// `data` reads dataset files here (@medsweep/ml's readers) before it imports through the API, and the
+// operator commands load the stack's clients: each is loaded only when it may run (or for help).
+if (word === 'data' || !API_COMMANDS.has(word)) {
+  const { registerDataCommands } = await import('./commands/data.js');
+  registerDataCommands(program);
+}
+if (word !== 'data' && !API_COMMANDS.has(word)) {
   const { registerOperatorCommands } = await import('./commands/operator.js');
   registerOperatorCommands(program);
 }

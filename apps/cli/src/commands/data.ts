@@ -1,52 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// `medsweep data`: `inspect` reads a dataset source here and reports on it; `import` reads it here too,
+// then uploads its blobs through the API, which verifies them and registers the dataset.
 import type { Command } from 'commander';
 import type { RegisteredDatasetSummary } from '@medsweep/api';
-import { registerStoredDataset, weightsKey } from '@medsweep/api';
 import { sha256Hex } from '@medsweep/core';
-import { registerWeightsFileSource } from '@medsweep/db';
 import type { DatasetImportArgs } from '@medsweep/ml';
 import { importDatasetSource } from '@medsweep/ml';
-import { bytesBody, ObjectBlobStore, sendPlannedUpload } from '@medsweep/storage';
+import { bytesBody, sendPlannedUpload } from '@medsweep/storage';
 import type { ApiClient } from '../client/api.js';
 import { projectOf, withApi } from '../client/api.js';
 import { progressLine } from '../client/upload.js';
-import type { CliContext } from '../context.js';
 import { registerDataInspectCommand } from './data-inspect.js';
 import type { DatasetSourceOptions } from './dataset-source.js';
-import { datasetSourceArgs, withDatasetSourceOptions } from './dataset-source.js';
-
-/** A dataset as `data import` registered it. */
-export type ImportedDatasetSummary = RegisteredDatasetSummary;
-
-/** How the registration reports on it: the report options of the import's arguments. */
-const reportOptions = (source: DatasetImportArgs) => ({
-  ...(source.maxDistance === undefined ? {} : { maxDistance: source.maxDistance }),
-  ...(source.maxListed === undefined ? {} : { maxListed: source.maxListed }),
-});
-
-/**
- * In-process import for operator commands (the demo) and tests with stack credentials: stores the
- * source's blobs in the bucket and registers it through the API's one registration path (which
- * verifies what is stored and computes the report and sample images). A source that fails to read or
- * check (its error names file, row and problem) registers nothing.
- */
-export async function importDataset(
-  ctx: CliContext,
-  args: { name: string; project: string; source: DatasetImportArgs },
-): Promise<ImportedDatasetSummary> {
-  const store = ctx.objectStore;
-  await store.ensureBucket();
-  const stored = await importDatasetSource({ ...args.source, name: args.name }, new ObjectBlobStore(store));
-  return registerStoredDataset(ctx.db, store, {
-    project: args.project,
-    name: args.name,
-    contentHash: stored.manifestSha256,
-    origin: args.source.path,
-    ...reportOptions(args.source),
-    actor: ctx.actor,
-  });
-}
+import { datasetSourceArgs, reportOptions, withDatasetSourceOptions } from './dataset-source.js';
 
 /**
  * `data import` through the API: reads the source here (into memory: shards, samples tables, manifest),
@@ -56,7 +21,7 @@ export async function importDataset(
 async function importDatasetThroughApi(
   api: ApiClient,
   args: { name: string; project: string; source: DatasetImportArgs },
-): Promise<ImportedDatasetSummary> {
+): Promise<RegisteredDatasetSummary> {
   const blobs = new Map<string, Uint8Array>();
   const stored = await importDatasetSource(
     { ...args.source, name: args.name },
@@ -83,29 +48,6 @@ async function importDatasetThroughApi(
     origin: args.source.path,
     ...reportOptions(args.source),
   });
-}
-
-/** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
-export async function registerWeightsFile(
-  ctx: CliContext,
-  args: { path: string; name: string; architecture: string; project: string },
-): Promise<{ weightsSourceId: string; sha256: string; created: boolean }> {
-  const bytes = new Uint8Array(readFileSync(args.path));
-  const sha256 = sha256Hex(bytes);
-  const store = ctx.objectStore;
-  await store.ensureBucket();
-  const key = weightsKey(sha256);
-  if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
-  const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
-    project: args.project,
-    name: args.name,
-    architecture: args.architecture,
-    uri: store.uriOf(key),
-    sha256,
-    fileName: basename(args.path),
-    actor: ctx.actor,
-  });
-  return { weightsSourceId: weightsSource.id, sha256, created };
 }
 
 export function registerDataCommands(program: Command): void {
@@ -146,6 +88,3 @@ export function registerDataCommands(program: Command): void {
     },
   );
 }
-
-/** The shared MedMNIST file of a dataset name. */
-export const sharedMedmnistPath = (dataDir: string, name: string) => join(dataDir, 'medmnist', `${name}.npz`);

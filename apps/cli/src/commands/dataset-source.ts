@@ -78,3 +78,9 @@ function fraction(flag: string, value: string): number {
   if (!(n >= 0 && n < 1)) throw new RangeError(`${flag} must be a fraction in [0, 1); got ${value}`);
   return n;
 }
+
+/** How the registration reports on it: the report options of the import's arguments. */
+export const reportOptions = (source: DatasetImportArgs) => ({
+  ...(source.maxDistance === undefined ? {} : { maxDistance: source.maxDistance }),
+  ...(source.maxListed === undefined ? {} : { maxListed: source.maxListed }),
+});

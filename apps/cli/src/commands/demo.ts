@@ -21,7 +21,7 @@ import type { CliContext } from '../context.js';
 import { sweepServices, withContext } from '../context.js';
 import type { GainClaim } from './demo-conclusion.js';
 import { demoConclusion } from './demo-conclusion.js';
-import { importDataset, registerWeightsFile, sharedMedmnistPath } from './data.js';
+import { importDataset, registerWeightsFile, sharedMedmnistPath } from '../stack-import.js';
 import { renderSweepTables } from './leaderboard.js';
 import type { TableSource } from './leaderboard.js';
 import { watchSweep } from './sweep.js';
