@@ -100,13 +100,15 @@ export async function stackUp(config: MedsweepConfig, log: Log = console.log): P
 }
 
 /**
- * Idempotent set-up that every consumer relies on: the bucket exists, the application's database role
+ * Idempotent set-up that every consumer relies on: the bucket exists (staged uploads nobody registered
+ * expire there), the application's database role
  * exists, and the schema is current (migrated by its owner, the application role granted).
  */
 async function provision(config: MedsweepConfig, log: Log): Promise<void> {
   const { ObjectStore } = await import('@medsweep/storage');
-  const bucket = await new ObjectStore(config.s3).ensureBucket();
-  log(`S3 bucket ${config.s3.bucket}: ${bucket}`);
+  const store = new ObjectStore(config.s3);
+  log(`S3 bucket ${config.s3.bucket}: ${await store.ensureBucket()}`);
+  await store.expireStagedUploads();
   const { ensureApplicationRole, migrateConfiguredDatabase } = await import('@medsweep/db');
   // Only a Postgres this stack runs is ours to add roles to; an external one brings its own (SECURITY.md).
   if (

@@ -1,4 +1,10 @@
-export { MAX_PARTS, MIN_PART_BYTES, ObjectStore } from './object-store.js';
+export {
+  MAX_PARTS,
+  MIN_PART_BYTES,
+  ObjectStore,
+  STAGED_UPLOAD_DAYS,
+  STAGED_UPLOADS_PREFIX,
+} from './object-store.js';
 export type { PresignGetArgs, S3Settings, StoredObject, UploadedPart } from './object-store.js';
 export { DATASET_BLOBS_PREFIX, ObjectBlobStore } from './blob-store.js';
 export { ContentCache } from './content-cache.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@medsweep/config';
 import {
@@ -12,7 +12,7 @@ import {
   S3UnreachableError,
 } from './errors.js';
 import { sha256Hex } from '@medsweep/core';
-import { MIN_PART_BYTES, ObjectStore } from './object-store.js';
+import { MIN_PART_BYTES, ObjectStore, STAGED_UPLOAD_DAYS, STAGED_UPLOADS_PREFIX } from './object-store.js';
 
 // Runs against the real MinIO of the local stack (`npm run stack:up`).
 const settings = loadConfig().s3;
@@ -32,6 +32,20 @@ describe('ObjectStore on MinIO', () => {
 
   it('creates the bucket idempotently', async () => {
     expect(await store.ensureBucket()).toBe('exists');
+  });
+
+  it('expires staged uploads nobody registered, by a lifecycle rule set idempotently', async () => {
+    await store.expireStagedUploads();
+    await store.expireStagedUploads();
+    const { Rules } = await store.client.send(
+      new GetBucketLifecycleConfigurationCommand({ Bucket: settings.bucket }),
+    );
+    expect(Rules).toHaveLength(1);
+    expect(Rules?.[0]).toMatchObject({
+      Status: 'Enabled',
+      Filter: { Prefix: STAGED_UPLOADS_PREFIX },
+      Expiration: { Days: STAGED_UPLOAD_DAYS },
+    });
   });
 
   it('round-trips bytes and verifies their sha256', async () => {
@@ -68,13 +82,14 @@ describe('ObjectStore on MinIO', () => {
     const key = `tests/${randomUUID()}/weights.h5`;
     const body = new TextEncoder().encode('weights bytes');
     await store.put(key, body);
-    const url = await store.presignGet(key, { expiresInSeconds: 1, downloadName: 'trial 7/weights.h5' });
-    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('1');
+    // 3 s: with 1 s the link could run out before the first download on a loaded machine.
+    const url = await store.presignGet(key, { expiresInSeconds: 3, downloadName: 'trial 7/weights.h5' });
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('3');
     const fresh = await fetch(url);
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('content-disposition')).toBe('attachment; filename="trial_7_weights.h5"');
     expect(new Uint8Array(await fresh.arrayBuffer())).toEqual(body);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
     const stale = await fetch(url);
     expect(stale.status).toBe(403);
     expect(await stale.text()).toMatch(/expired/i);

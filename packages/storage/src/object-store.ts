@@ -10,6 +10,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -84,6 +85,12 @@ export function classify(settings: S3Settings, e: unknown): Error {
 }
 
 /** One bucket of an S3-compatible store (MinIO locally, AWS S3 in production). */
+/** Where uploads wait, under keys of the API's choosing, until the API has verified them by hash. */
+export const STAGED_UPLOADS_PREFIX = 'uploads/';
+
+/** Days after which the bucket's lifecycle rule removes a staged upload that nobody registered. */
+export const STAGED_UPLOAD_DAYS = 1;
+
 export class ObjectStore {
   readonly client: S3Client;
   readonly bucket: string;
@@ -131,6 +138,33 @@ export class ObjectStore {
       return 'created';
     } catch (e) {
       if ((e as Error).name === 'BucketAlreadyOwnedByYou') return 'exists';
+      throw classify(this.settings, e);
+    }
+  }
+
+  /**
+   * Sets the bucket's lifecycle rule that removes staged uploads STAGED_UPLOAD_DAYS after they were
+   * written: the API deletes those it verified or refused, this catches the ones a client started and
+   * never registered. It replaces the bucket's lifecycle configuration, in which this is the only rule.
+   */
+  async expireStagedUploads(): Promise<void> {
+    try {
+      await this.client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: this.bucket,
+          LifecycleConfiguration: {
+            Rules: [
+              {
+                ID: 'medsweep-staged-uploads',
+                Status: 'Enabled',
+                Filter: { Prefix: STAGED_UPLOADS_PREFIX },
+                Expiration: { Days: STAGED_UPLOAD_DAYS },
+              },
+            ],
+          },
+        }),
+      );
+    } catch (e) {
       throw classify(this.settings, e);
     }
   }

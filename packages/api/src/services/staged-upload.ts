@@ -6,7 +6,7 @@
 // writing over stored, content-addressed objects; content the store holds already is not uploaded again.
 import { randomUUID } from 'node:crypto';
 import type { BlobUploadPlan, ObjectStore, UploadedPart } from '@medsweep/storage';
-import { MAX_PARTS, ObjectNotFoundError } from '@medsweep/storage';
+import { MAX_PARTS, ObjectNotFoundError, STAGED_UPLOADS_PREFIX } from '@medsweep/storage';
 import { BlobNotUploadedError, StagedBlobMismatchError } from '../errors.js';
 
 /** How long upload URLs work: long enough for a large file on a slow link. */
@@ -44,7 +44,8 @@ export interface UploadedBlob {
 }
 
 /** Where one blob of one upload of one project is staged. */
-const stagingPrefix = (projectId: string, uploadId: string) => `uploads/${projectId}/${uploadId}/`;
+const stagingPrefix = (projectId: string, uploadId: string) =>
+  `${STAGED_UPLOADS_PREFIX}${projectId}/${uploadId}/`;
 
 /**
  * Upload URLs for the declared blobs that the store does not hold at their content address. A blob over
