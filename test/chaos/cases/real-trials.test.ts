@@ -35,7 +35,7 @@ const EPOCHS = 20;
  * Seconds of training the partition case's trial is sized to at this machine's measured speed: a worker
  * cut from Temporal after its first epoch must still be training when its successor takes over, 30 s (the
  * heartbeat timeout) and a retry later. A fixed epoch count cannot promise that: 20 epochs took ~70 s
- * on a loaded machine and ~26 s on an idle one, where the cut worker finished before the server timed
+ * in one run and ~26 s in another, where the cut worker finished before the server timed
  * it out.
  */
 const PARTITION_TRAINING_S = 90;
