@@ -2,18 +2,11 @@
 // each way — against the same sweep on clean links: nothing lost or repeated, and the figure is the
 // throughput (trials/s) of the degraded run against the clean one.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TASK_QUEUES } from '@medsweep/workflows';
 import { chaosConfig } from '../support/chaos-stack.js';
-import { exactlyOnce, expectExactlyOnce, FaultClock, report } from '../support/exactly-once.js';
+import { expectExactlyOnce, FaultClock, report } from '../support/exactly-once.js';
 import { Fleet } from '../support/fleet.js';
-import {
-  connectClients,
-  createSyntheticProject,
-  submit,
-  sweepResult,
-  syntheticMismatches,
-  syntheticSweepSpec,
-} from '../support/sweeps.js';
+import { startSyntheticCase, stopChaosCase, syntheticOutcome } from '../support/synthetic-case.js';
+import { submit, sweepResult, syntheticSweepSpec } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
 const env = inject('chaosEnv');
@@ -37,27 +30,24 @@ async function sweep(name: string) {
   const seconds = (Date.now() - started) / 1000;
   return {
     sweepId,
-    summary,
     seconds,
     trialsPerSecond: Number((summary.counts.completed / seconds).toFixed(2)),
-    check: await exactlyOnce(clients, { sweepId, trials: TRIALS }),
-    mismatches: await syntheticMismatches(clients, sweepId, 1),
+    ...(await syntheticOutcome(clients, sweepId, TRIALS)),
   };
 }
 
 beforeAll(async () => {
-  clients = await connectClients(config);
-  await createSyntheticProject(clients.db, PROJECT, 'chaos');
-  // One after another: starting several at once on a loaded machine only slows each down.
-  await fleet.add('lc1', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('lt1', ['--queue', QUEUE, '--concurrency', '8', '--synthetic-ms', '500']);
-  await fleet.add('lt2', ['--queue', QUEUE, '--concurrency', '8', '--synthetic-ms', '500']);
+  clients = await startSyntheticCase(fleet, config, PROJECT, {
+    prefix: 'l',
+    queue: QUEUE,
+    controlWorkers: 1,
+    trainWorkers: 2,
+    trainConcurrency: 8,
+    syntheticMs: 500,
+  });
 });
 
-afterAll(async () => {
-  await fleet.destroy();
-  await clients?.close();
-});
+afterAll(() => stopChaosCase(fleet, clients));
 
 describe('degraded worker links', () => {
   it('loses and repeats nothing with 200 ms latency and 5% loss on every worker link', async () => {

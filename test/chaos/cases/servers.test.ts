@@ -4,18 +4,16 @@
 // so every recorded result is compared with its fault-free value.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { killService, stackUp } from '@medsweep/stack';
-import { TASK_QUEUES } from '@medsweep/workflows';
 import { chaosConfig } from '../support/chaos-stack.js';
-import { exactlyOnce, expectExactlyOnce, FaultClock, report } from '../support/exactly-once.js';
+import { expectExactlyOnce, FaultClock, report } from '../support/exactly-once.js';
 import { Fleet } from '../support/fleet.js';
 import {
-  connectClients,
-  createSyntheticProject,
-  submit,
-  sweepResult,
-  syntheticMismatches,
-  syntheticSweepSpec,
-} from '../support/sweeps.js';
+  completedTrials,
+  startSyntheticCase,
+  stopChaosCase,
+  syntheticOutcome,
+} from '../support/synthetic-case.js';
+import { submit, syntheticSweepSpec } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
 const env = inject('chaosEnv');
@@ -28,31 +26,29 @@ let clients: ChaosClients;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function completedTrials(sweepId: string): Promise<number> {
-  return clients.db.trial.count({ where: { sweepId, status: 'completed' } });
-}
-
 async function whenCompleted(sweepId: string, n: number): Promise<void> {
-  for (const deadline = Date.now() + 300_000; (await completedTrials(sweepId)) < n; await sleep(200)) {
+  for (
+    const deadline = Date.now() + 300_000;
+    (await completedTrials(clients, sweepId)) < n;
+    await sleep(200)
+  ) {
     if (Date.now() > deadline)
       throw new Error(`sweep ${sweepId}: fewer than ${n} trials completed within 300 s`);
   }
 }
 
 beforeAll(async () => {
-  clients = await connectClients(config);
-  await createSyntheticProject(clients.db, PROJECT, 'chaos');
-  // One after another: starting several at once on a loaded machine only slows each down.
-  await fleet.add('sc1', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('sc2', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('st1', ['--queue', QUEUE, '--concurrency', '6', '--synthetic-ms', '1000']);
-  await fleet.add('st2', ['--queue', QUEUE, '--concurrency', '6', '--synthetic-ms', '1000']);
+  clients = await startSyntheticCase(fleet, config, PROJECT, {
+    prefix: 's',
+    queue: QUEUE,
+    controlWorkers: 2,
+    trainWorkers: 2,
+    trainConcurrency: 6,
+    syntheticMs: 1000,
+  });
 });
 
-afterAll(async () => {
-  await fleet.destroy();
-  await clients?.close();
-});
+afterAll(() => stopChaosCase(fleet, clients));
 
 describe('server crashes mid-sweep', () => {
   it('completes a sweep through Postgres killed during a result write', async () => {
@@ -83,9 +79,7 @@ describe('server crashes mid-sweep', () => {
     await sleep(10_000);
     await stackUp(config, () => undefined);
     clock.heal();
-    const summary = await sweepResult(clients, sweepId);
-    const check = await exactlyOnce(clients, { sweepId, trials: TRIALS });
-    const mismatches = await syntheticMismatches(clients, sweepId, 1);
+    const { summary, check, mismatches } = await syntheticOutcome(clients, sweepId, TRIALS);
     report('postgres-killed-during-result-write', clock.window, check, {
       killedPids: killed.length,
       caughtWriting: caught?.replace(/\s+/g, ' ').slice(0, 80),
@@ -114,13 +108,11 @@ describe('server crashes mid-sweep', () => {
     await whenCompleted(sweepId, 10);
     const killed = await killService(config, 'temporal', 'history');
     clock.inject();
-    const completedAtKill = await completedTrials(sweepId);
+    const completedAtKill = await completedTrials(clients, sweepId);
     await sleep(10_000);
     await stackUp(config, () => undefined);
     clock.heal();
-    const summary = await sweepResult(clients, sweepId);
-    const check = await exactlyOnce(clients, { sweepId, trials: TRIALS });
-    const mismatches = await syntheticMismatches(clients, sweepId, 1);
+    const { summary, check, mismatches } = await syntheticOutcome(clients, sweepId, TRIALS);
     report('temporal-history-killed', clock.window, check, {
       killedPids: killed,
       completedAtKill,

@@ -2,19 +2,12 @@
 // killed with SIGKILL and a fresh one started on its host. Prints
 // {"trials":5000,"lost":0,"duplicates":0,...} with the time it took.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TASK_QUEUES } from '@medsweep/workflows';
 import { chaosConfig } from '../support/chaos-stack.js';
 import { exactlyOnce, expectExactlyOnce } from '../support/exactly-once.js';
 import { Fleet } from '../support/fleet.js';
+import { completedTrials, startSyntheticCase, stopChaosCase } from '../support/synthetic-case.js';
 import type { FleetWorker } from '../support/fleet.js';
-import {
-  connectClients,
-  createSyntheticProject,
-  submit,
-  sweepResult,
-  syntheticMismatches,
-  syntheticSweepSpec,
-} from '../support/sweeps.js';
+import { submit, sweepResult, syntheticMismatches, syntheticSweepSpec } from '../support/sweeps.js';
 import type { ChaosClients } from '../support/sweeps.js';
 
 const env = inject('chaosEnv');
@@ -35,21 +28,17 @@ let clients: ChaosClients;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  clients = await connectClients(config);
-  await createSyntheticProject(clients.db, PROJECT, 'chaos');
-  // One after another: starting several at once on a loaded machine only slows each down.
-  await fleet.add('kc1', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('kc2', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('kc3', ['--queue', TASK_QUEUES.control, '--concurrency', '20']);
-  await fleet.add('kt1', ['--queue', QUEUE, '--concurrency', '16', '--synthetic-ms', '200']);
-  await fleet.add('kt2', ['--queue', QUEUE, '--concurrency', '16', '--synthetic-ms', '200']);
-  await fleet.add('kt3', ['--queue', QUEUE, '--concurrency', '16', '--synthetic-ms', '200']);
+  clients = await startSyntheticCase(fleet, config, PROJECT, {
+    prefix: 'k',
+    queue: QUEUE,
+    controlWorkers: 3,
+    trainWorkers: 3,
+    trainConcurrency: 16,
+    syntheticMs: 200,
+  });
 });
 
-afterAll(async () => {
-  await fleet.destroy();
-  await clients?.close();
-});
+afterAll(() => stopChaosCase(fleet, clients));
 
 describe('soak', () => {
   it(
@@ -78,7 +67,7 @@ describe('soak', () => {
         await victim.process.stop('SIGKILL');
         const elapsedS = ((Date.now() - started) / 1000).toFixed(0);
         kills.push(`${victim.name}@${elapsedS}s`);
-        const recorded = await clients.db.trial.count({ where: { sweepId, status: 'completed' } });
+        const recorded = await completedTrials(clients, sweepId);
         console.log(
           `chaos soak: ${recorded}/${TRIALS} trials recorded after ${elapsedS} s; killed ${victim.name}`,
         );
