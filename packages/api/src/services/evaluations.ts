@@ -4,7 +4,6 @@
 // anything starts), how a request stands, the recorded ones with their results, and each configuration's
 // robustness summary for the leaderboard.
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
   attributeColumn,
   externalDatasetProblem,
@@ -32,6 +31,7 @@ import { evaluationWorkflowId, TASK_QUEUES, trialObjectPrefix } from '@medsweep/
 import type { DatasetRef, EvaluationInput, EvaluationRequest, evaluationWorkflow } from '@medsweep/workflows';
 import { DatasetNotFoundError, TrialNotEvaluableError, UnknownAttributeError } from '../errors.js';
 import { readManifest, readSampleRecords } from './dataset-records.js';
+import { startWorkflowOnce, workflowStanding } from './workflow-jobs.js';
 
 export interface EvaluationServiceDeps {
   db: Db;
@@ -192,16 +192,11 @@ export async function requestEvaluation(
     subjectId: trialId,
     payload: { kind: ask.kind, params: input.params, workflowId },
   });
-  try {
-    const temporal = await deps.temporal();
-    await temporal.workflow.start<typeof evaluationWorkflow>('evaluationWorkflow', {
-      workflowId,
-      taskQueue: deps.taskQueue ?? TASK_QUEUES.control,
-      args: [input],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await startWorkflowOnce<typeof evaluationWorkflow>(await deps.temporal(), 'evaluationWorkflow', {
+    workflowId,
+    taskQueue: deps.taskQueue ?? TASK_QUEUES.control,
+    args: [input],
+  });
   return { workflowId, evaluationId: null };
 }
 
@@ -223,31 +218,12 @@ export async function evaluationState(
   const paramsHash = evaluationParamsHash(paramsOf(ask, external));
   const recorded = await findEvaluation(deps.db, { trialId, kind: ask.kind, paramsHash });
   if (recorded !== null) return { state: 'recorded', evaluationId: recorded.id };
-  const temporal = await deps.temporal();
-  const handle = temporal.workflow.getHandle(evaluationWorkflowId(trialId, ask.kind, paramsHash));
-  try {
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING' || status.name === 'COMPLETED') return { state: 'running' };
-    const error = await handle.result().then(
-      () => null,
-      (e: unknown) => innermostMessage(e),
-    );
-    return { state: 'failed', error: error ?? `the evaluation workflow ended ${status.name.toLowerCase()}` };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { state: 'none' };
-    throw error;
-  }
-}
-
-/** The innermost message of a failure chain: what actually went wrong. */
-export function innermostMessage(error: unknown): string {
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  let message = String(error);
-  while (current) {
-    if (current.message) message = current.message;
-    current = current.cause as typeof current;
-  }
-  return message;
+  const standing = await workflowStanding(
+    await deps.temporal(),
+    evaluationWorkflowId(trialId, ask.kind, paramsHash),
+  );
+  // Done but not found recorded above: it was recorded since; the next look finds it.
+  return standing.state === 'done' ? { state: 'running' } : standing;
 }
 
 /** One recorded evaluation with its result read back. */

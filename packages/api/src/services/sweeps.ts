@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { canonicalHash, datasetOfSpec, primaryMetricOf, trialGroups } from '@medsweep/core';
 import type { JsonObject, StoredDatasetReport, SweepSpec } from '@medsweep/core';
 import {
@@ -24,6 +24,7 @@ import {
   UnknownDatasetError,
   UnknownWeightsError,
 } from '../errors.js';
+import { startWorkflowOnce } from './workflow-jobs.js';
 
 export interface SweepServiceDeps {
   db: Db;
@@ -156,15 +157,11 @@ export async function startSweepWorkflow(
   input: SweepInput,
   taskQueue: string = TASK_QUEUES.control,
 ): Promise<void> {
-  try {
-    await temporal.workflow.start<typeof sweepWorkflow>('sweepWorkflow', {
-      workflowId: sweepWorkflowId(input.sweepId),
-      taskQueue,
-      args: [input],
-    });
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-  }
+  await startWorkflowOnce<typeof sweepWorkflow>(temporal, 'sweepWorkflow', {
+    workflowId: sweepWorkflowId(input.sweepId),
+    taskQueue,
+    args: [input],
+  });
 }
 
 async function sweepRow(db: Db, sweepId: string) {

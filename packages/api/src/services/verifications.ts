@@ -4,13 +4,12 @@
 // the workflow as a `trial.verify` event of the asker once it is known. How a request stands is read back
 // from the workflow.
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { parseSweepSpec } from '@medsweep/core';
 import type { Db } from '@medsweep/db';
 import { LineageNotRecordedError, TrialNotFoundError, trialForVerification } from '@medsweep/db';
 import { TASK_QUEUES, verificationWorkflowId } from '@medsweep/workflows';
 import type { TrialVerificationReport, VerificationInput, verificationWorkflow } from '@medsweep/workflows';
-import { innermostMessage } from './evaluations.js';
+import { startWorkflowOnce, workflowStanding } from './workflow-jobs.js';
 
 export interface VerificationServiceDeps {
   db: Db;
@@ -39,16 +38,11 @@ export async function requestVerification(
     actor,
   };
   const workflowId = verificationWorkflowId(trialId, requestId);
-  try {
-    const temporal = await deps.temporal();
-    await temporal.workflow.start<typeof verificationWorkflow>('verificationWorkflow', {
-      workflowId,
-      taskQueue: deps.taskQueue ?? TASK_QUEUES.control,
-      args: [input],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await startWorkflowOnce<typeof verificationWorkflow>(await deps.temporal(), 'verificationWorkflow', {
+    workflowId,
+    taskQueue: deps.taskQueue ?? TASK_QUEUES.control,
+    args: [input],
+  });
   return { workflowId };
 }
 
@@ -64,19 +58,9 @@ export async function verificationState(
   trialId: string,
   requestId: string,
 ): Promise<VerificationState> {
-  const temporal = await deps.temporal();
-  const handle = temporal.workflow.getHandle<typeof verificationWorkflow>(
+  const standing = await workflowStanding<TrialVerificationReport>(
+    await deps.temporal(),
     verificationWorkflowId(trialId, requestId),
   );
-  try {
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING') return { state: 'running' };
-    return await handle.result().then(
-      (report): VerificationState => ({ state: 'done', report }),
-      (e: unknown): VerificationState => ({ state: 'failed', error: innermostMessage(e) }),
-    );
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { state: 'none' };
-    throw error;
-  }
+  return standing.state === 'done' ? { state: 'done', report: standing.result } : standing;
 }
