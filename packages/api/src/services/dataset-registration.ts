@@ -106,7 +106,7 @@ export async function registerStoredDataset(
     classNames: manifest.classNames,
     samples: samples ?? [],
     ...(input.maxDistance === undefined ? {} : { maxDistance: input.maxDistance }),
-    maxListed: input.maxListed ?? 20,
+    ...(input.maxListed === undefined ? {} : { maxListed: input.maxListed }),
   });
   const splitAssignmentHash = manifest.splitAssignment?.sha256 ?? null;
   if (rows && splitAssignmentHash !== report.splitAssignmentSha256) {
