@@ -14,10 +14,8 @@ import {
 } from '@medsweep/core';
 import type { EvaluationDocument } from '@medsweep/core';
 import { latestArtifact, recordEvaluation, upsertTrial } from '@medsweep/db';
-import { importDatasetTo, writeDataset } from '@medsweep/core/records';
-import { ObjectBlobStore } from '@medsweep/storage';
 import type { Caller, World } from '../test-support/world.js';
-import { createWorld, worldDataset } from '../test-support/world.js';
+import { createWorld, registerWorldDataset, worldDataset } from '../test-support/world.js';
 
 let w: World;
 let lead: Caller['api'];
@@ -26,24 +24,13 @@ let external: { id: string; name: string };
 let other: { id: string };
 
 /** Registers a stored dataset in alpha under `name`. */
-async function addDataset(name: string, classNames?: string[]) {
-  const stored = await importDatasetTo(new ObjectBlobStore(w.store, `api-tests/datasets-${name}`), (sink) =>
-    writeDataset({ ...worldDataset(name, classNames), name }, sink),
-  );
-  return w.db.dataset.create({
-    data: {
-      projectId: w.alpha.id,
-      name,
-      contentHash: stored.manifestSha256,
-      manifestUri: stored.manifestUri,
-      splits: { train: 16, val: 24, test: 40 },
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'CC BY 4.0',
-      source: 'api tests',
-    },
+const addDataset = (name: string, classNames?: string[]) =>
+  registerWorldDataset(w, {
+    projectId: w.alpha.id,
+    name,
+    draft: worldDataset(name, classNames),
+    prefix: `api-tests/datasets-${name}`,
   });
-}
 
 /** Records a subgroups evaluation of the trial by `sex`, computed from its stored test predictions. */
 async function recordSubgroups() {

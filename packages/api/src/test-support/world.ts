@@ -133,6 +133,39 @@ export function worldDataset(
 }
 
 /**
+ * Stores a world dataset draft under `prefix` and registers it in the project as `name` (with the
+ * draft's splits, as the world's trials expect them); the dataset row.
+ */
+export async function registerWorldDataset(
+  deps: { db: Db; store: ObjectStore },
+  args: {
+    projectId: string;
+    name: string;
+    draft: DatasetDraft;
+    prefix: string;
+    previews?: { classIndex: number; split: SplitName; key: string; uri: string; sha256: string }[];
+  },
+) {
+  const stored = await importDatasetTo(new ObjectBlobStore(deps.store, args.prefix), (sink) =>
+    writeDataset({ ...args.draft, name: args.name }, sink),
+  );
+  return deps.db.dataset.create({
+    data: {
+      projectId: args.projectId,
+      name: args.name,
+      contentHash: stored.manifestSha256,
+      manifestUri: stored.manifestUri,
+      splits: { train: 16, val: 24, test: 40 },
+      numClasses: 2,
+      task: 'binary-class',
+      licence: 'CC BY 4.0',
+      source: 'api tests',
+      ...(args.previews === undefined ? {} : { previews: args.previews }),
+    },
+  });
+}
+
+/**
  * A draft written as an uploader writes it (into memory: blob name -> bytes), with the dataset id;
  * `rows` replace its sample rows (to make a lying samples table).
  */
@@ -260,10 +293,6 @@ export async function createWorld(): Promise<World> {
     tokens[who] = secret;
   }
 
-  const stored = await importDatasetTo(new ObjectBlobStore(store, `api-tests/${run}/datasets`), (sink) =>
-    writeDataset(worldDataset(run), sink),
-  );
-  const manifestHash = stored.manifestSha256;
   // A sample image as the importer stores one (the API passes its bytes on without decoding them).
   const preview = await store.put(
     `api-tests/${run}/preview.png`,
@@ -271,20 +300,17 @@ export async function createWorld(): Promise<World> {
     'image/png',
   );
   keys.push(preview.key);
-  const dataset = await db.dataset.create({
-    data: {
+  const dataset = await registerWorldDataset(
+    { db, store },
+    {
       projectId: alpha.id,
       name: 'breastmnist',
-      contentHash: manifestHash,
-      manifestUri: stored.manifestUri,
-      splits: { train: 16, val: 24, test: 40 },
-      numClasses: 2,
-      task: 'binary-class',
-      licence: 'CC BY 4.0',
-      source: 'api tests',
+      draft: worldDataset(run),
+      prefix: `api-tests/${run}/datasets`,
       previews: [{ classIndex: 1, split: 'train', key: 'train/0', uri: preview.uri, sha256: preview.sha256 }],
     },
-  });
+  );
+  const manifestHash = dataset.contentHash;
   const weights = await db.weightsSource.create({
     data: {
       projectId: alpha.id,
