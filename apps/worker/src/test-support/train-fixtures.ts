@@ -8,6 +8,7 @@ import { loadConfig } from '@medsweep/config';
 import { parseSweepSpec } from '@medsweep/core/sweep';
 import type { ArchitectureName, SweepSpecInput } from '@medsweep/core/sweep';
 import type { Db } from '@medsweep/db';
+import type { Dataset } from '@medsweep/db/types';
 import { applyMigrations, createPrismaClient } from '@medsweep/db';
 import { throwawayDatabases } from '@medsweep/db/test-support';
 import { MEDMNIST_DATASETS, importDatasetTo, importMedmnistNpz } from '@medsweep/ml';
@@ -23,6 +24,30 @@ export const SQUEEZENET_H5 = join(
   'weights',
   'squeezenet_weights_tf_dim_ordering_tf_kernels_notop.h5',
 );
+
+/** The official BreastMNIST file of the shared data imported into the bucket (content-addressed). */
+export function importBreastmnist(store: ObjectStore): Promise<StoredDataset> {
+  return importDatasetTo(new ObjectBlobStore(store), (sink) =>
+    importMedmnistNpz({ path: BREAST_NPZ, ...MEDMNIST_DATASETS.breastmnist }, sink),
+  );
+}
+
+/** Registers the imported BreastMNIST in the project, as `medsweep data import` leaves it; its row. */
+export function registerBreastmnistRow(db: Db, projectId: string, dataset: StoredDataset): Promise<Dataset> {
+  return db.dataset.create({
+    data: {
+      projectId,
+      name: 'breastmnist',
+      contentHash: dataset.manifestSha256,
+      manifestUri: dataset.manifestUri,
+      splits: { train: 546, val: 78, test: 156 },
+      numClasses: dataset.numClasses,
+      task: dataset.task,
+      licence: 'CC BY 4.0',
+      source: 'MedMNIST v2',
+    },
+  });
+}
 
 /** An ObjectStore that remembers the key of every get(), to prove what a run downloaded. */
 export class CountingStore extends ObjectStore {
@@ -47,27 +72,13 @@ export interface TrainFixture {
 export async function trainFixture(): Promise<TrainFixture> {
   const store = new CountingStore(config.s3);
   await store.ensureBucket();
-  const dataset = await importDatasetTo(new ObjectBlobStore(store), (sink) =>
-    importMedmnistNpz({ path: BREAST_NPZ, ...MEDMNIST_DATASETS.breastmnist }, sink),
-  );
+  const dataset = await importBreastmnist(store);
   const databases = throwawayDatabases();
   const url = databases.next();
   await applyMigrations(url);
   const db = createPrismaClient(url);
   const project = await db.project.create({ data: { slug: 'worker-tests', name: 'worker tests' } });
-  const datasetRow = await db.dataset.create({
-    data: {
-      projectId: project.id,
-      name: 'breastmnist',
-      contentHash: dataset.manifestSha256,
-      manifestUri: dataset.manifestUri,
-      splits: { train: 546, val: 78, test: 156 },
-      numClasses: dataset.numClasses,
-      task: dataset.task,
-      licence: 'CC BY 4.0',
-      source: 'MedMNIST v2',
-    },
-  });
+  const datasetRow = await registerBreastmnistRow(db, project.id, dataset);
   const sweepId = randomUUID();
   await db.sweep.create({
     data: {
