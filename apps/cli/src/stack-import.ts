@@ -2,11 +2,10 @@
 // demo) and for tests: the blobs go straight to the bucket and the registration is the API's own
 // (registerStoredDataset), so what is registered is checked exactly as an upload through the API is.
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { registerStoredDataset, weightsKey } from '@medsweep/api';
+import { join } from 'node:path';
+import { registerStoredDataset, registerStoredWeights, weightsKey } from '@medsweep/api';
 import type { RegisteredDatasetSummary } from '@medsweep/api';
 import { sha256Hex } from '@medsweep/core';
-import { registerWeightsFileSource } from '@medsweep/db';
 import type { DatasetImportArgs } from '@medsweep/ml';
 import { importDatasetSource } from '@medsweep/ml';
 import { ObjectBlobStore } from '@medsweep/storage';
@@ -36,10 +35,13 @@ export async function importDataset(
   });
 }
 
-/** Uploads a Keras .h5 weights file (content-addressed) and registers it as a weights source. */
+/**
+ * Stores a Keras .h5 weights file at its content address and registers it as the weights source `name`
+ * (<ref>/<architecture>) through the API's registration.
+ */
 export async function registerWeightsFile(
   ctx: CliContext,
-  args: { path: string; name: string; architecture: string; project: string },
+  args: { path: string; name: string; project: string },
 ): Promise<{ weightsSourceId: string; sha256: string; created: boolean }> {
   const bytes = new Uint8Array(readFileSync(args.path));
   const sha256 = sha256Hex(bytes);
@@ -47,13 +49,11 @@ export async function registerWeightsFile(
   await store.ensureBucket();
   const key = weightsKey(sha256);
   if (!(await store.exists(key))) await store.put(key, bytes, 'application/x-hdf5');
-  const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
+  const { weightsSource, created } = await registerStoredWeights(ctx.db, store, {
     project: args.project,
     name: args.name,
-    architecture: args.architecture,
-    uri: store.uriOf(key),
     sha256,
-    fileName: basename(args.path),
+    fileName: args.path,
     actor: ctx.actor,
   });
   return { weightsSourceId: weightsSource.id, sha256, created };

@@ -35,7 +35,7 @@ export {
 export type { SubmittedSweep, SweepServiceDeps } from './services/sweeps.js';
 export { registerStoredDataset } from './services/dataset-registration.js';
 export type { RegisteredDatasetSummary, RegisterStoredDataset } from './services/dataset-registration.js';
-export { weightsKey } from './routers/weights.js';
+export { registerStoredWeights, weightsKey } from './services/weights-registration.js';
 export { liveProgress } from './services/progress.js';
 export type { LiveProgress, TrialPosition } from './services/progress.js';
 export { evaluationState, requestEvaluation, trialEvaluationViews } from './services/evaluations.js';

@@ -136,7 +136,6 @@ export function registerDemoCommand(program: Command): void {
         const squeeze = await registerWeightsFile(ctx, {
           path: join(config.dataDir, SQUEEZENET_FILE),
           name: 'imagenet/squeezenet1_1',
-          architecture: 'squeezenet1_1',
           project: projectSlug,
         });
         console.log(`imagenet/squeezenet1_1: sha256 ${squeeze.sha256}`);

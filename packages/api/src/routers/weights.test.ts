@@ -5,7 +5,7 @@ import { sha256Hex } from '@medsweep/core';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { bytesBody, MIN_PART_BYTES, sendPlannedBlob } from '@medsweep/storage';
-import { weightsKey } from './weights.js';
+import { weightsKey } from '../services/weights-registration.js';
 import { worldOfThisFile } from '../test-support/file-world.js';
 
 const w = worldOfThisFile();

@@ -2,18 +2,15 @@
 // are uploaded straight to the object store through presigned URLs (multipart for large files) and
 // verified by sha256 before they are registered (services/staged-upload.ts). Registering needs the right
 // to submit sweeps (members, leads, admins): weights are what a sweep's pretrained arms start from.
-import { basename } from 'node:path';
-import { listWeightsSources, registerTrialWeightsSource, registerWeightsFileSource } from '@medsweep/db';
+import { listWeightsSources, registerTrialWeightsSource } from '@medsweep/db';
 import { z } from 'zod';
 import { actorOf } from '../auth/principal.js';
 import { label, projectInput, uuid } from '../inputs.js';
 import { projectBySlug, projectOfTrial } from '../locate.js';
 import { completeStagedUpload, startStagedUpload } from '../services/staged-upload.js';
+import { registerStoredWeights, weightsKey } from '../services/weights-registration.js';
 import { projectProcedure, router } from '../trpc.js';
 import { blobBytes, multipartCompletion, partBytes, sha256 } from './upload-inputs.js';
-
-/** Where stored weights live: one object per content. */
-export const weightsKey = (sha256: string) => `weights/${sha256}.h5`;
 
 /** The one blob of a weights upload. */
 const WEIGHTS_BLOB = 'weights.h5';
@@ -81,13 +78,11 @@ export const weightsRouter = router({
         ...(input.multipart ? { multipart: input.multipart } : {}),
       },
     ]);
-    const { weightsSource, created } = await registerWeightsFileSource(ctx.db, {
+    const { weightsSource, created } = await registerStoredWeights(ctx.db, ctx.objectStore, {
       project: project.slug,
       name: input.name,
-      architecture: input.name.split('/')[1]!,
-      uri: ctx.objectStore.uriOf(key),
       sha256: input.sha256,
-      fileName: basename(input.fileName),
+      fileName: input.fileName,
       actor: actorOf(ctx.principal),
     });
     return { id: weightsSource.id, name: weightsSource.name, sha256: input.sha256, created };
